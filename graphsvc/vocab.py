@@ -24,6 +24,7 @@ __all__ = [
     "ORG",
     "OWL",
     "PES",
+    "PREFIXES",
     "PROV",
     "RDF",
     "RDFS",
@@ -163,3 +164,26 @@ def entity_iri(kind: str, key: str) -> URIRef:
 def graph_iri(name: str) -> URIRef:
     """Named graph IRI, e.g. ``graph_iri("ontology")`` or ``graph_iri("source/004")``."""
     return GRAPH[name]
+
+
+PREFIXES: dict[str, str] = {
+    "pes": str(PES._NS),
+    "id": str(ID),
+    "org": str(ORG._NS),
+    "cv": str(CV._NS),
+    "skos": str(SKOS),
+    "dct": str(DCTERMS),
+    "prov": str(PROV),
+    "foaf": str(FOAF),
+    "schema": str(SCHEMA),
+    "time": str(TIME),
+    "owl": str(OWL),
+    "rdfs": str(RDFS),
+    "rdf": str(RDF),
+    "xsd": str(XSD),
+    "sh": str(SH),
+    "dcat": str(DCAT),
+    "void": str(VOID),
+    "country": str(EU_COUNTRY),
+}
+"""Prefixes used in Turtle/TriG output and accepted by default in SPARQL queries."""

@@ -1,0 +1,53 @@
+"""``create_app(settings)``: the Starlette application and its lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from graphsvc import __version__
+from graphsvc.api import graphql_routes
+from graphsvc.services import Services, open_services
+from graphsvc.settings import Settings
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the service. The store opens when the app starts and closes when it stops."""
+    settings = (settings or Settings.from_env()).validate()
+    holder: dict[str, Services] = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        services = open_services(settings)
+        holder["services"] = services
+        app.state.services = services
+        try:
+            yield
+        finally:
+            services.close()
+            holder.clear()
+
+    async def healthz(request: Request) -> JSONResponse:
+        services: Services = request.app.state.services
+        return JSONResponse({"status": "ok", "version": __version__, "store": services.store.kind})
+
+    routes: list[BaseRoute] = [Route("/healthz", healthz), *graphql_routes(settings)]
+    middleware = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "Last-Modified"],
+        )
+    ]
+    return Starlette(debug=settings.debug, routes=routes, middleware=middleware, lifespan=lifespan)

@@ -1,0 +1,52 @@
+"""The long-lived state of a running service, opened in the app's lifespan.
+
+Everything in memory is derived from the store and can be rebuilt; subsystems that keep derived
+state register a listener so that they are refreshed after each committed write.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from graphsvc.settings import Settings
+from graphsvc.store import GraphStore, open_store
+from graphsvc.store.loading import LoadReport, load_ontology_and_seeds
+
+__all__ = ["ChangeListener", "Services", "open_services"]
+
+log = logging.getLogger(__name__)
+
+ChangeListener = Callable[[frozenset[str]], None]
+"""Called after a committed write with the IRIs of the subjects it touched."""
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: GraphStore
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+    listeners: list[ChangeListener] = field(default_factory=list)
+    seeded: LoadReport | None = None
+
+    def on_change(self, listener: ChangeListener) -> None:
+        self.listeners.append(listener)
+
+    def notify(self, subjects: frozenset[str]) -> None:
+        for listener in self.listeners:
+            listener(subjects)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_services(settings: Settings) -> Services:
+    """Open the store and, if it is empty and seeding is on, load the ontology and seeds."""
+    store = open_store(settings.validate())
+    services = Services(settings=settings, store=store)
+    if settings.load_seeds and store.is_empty():
+        services.seeded = load_ontology_and_seeds(store, settings.ontology_dir, settings.seeds_dir)
+        log.info("loaded %d quads of ontology and seeds", services.seeded.quads)
+    return services

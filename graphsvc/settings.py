@@ -1,0 +1,104 @@
+"""Configuration, read once from ``GRAPHSVC_*`` environment variables.
+
+Tests and embedders build :class:`Settings` directly; the CLI overrides fields from its flags.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Literal, get_args
+
+from graphsvc.errors import ConfigurationError
+
+__all__ = ["PROJECT_ROOT", "Settings", "StoreKind"]
+
+StoreKind = Literal["oxigraph", "memory", "sparql"]
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every knob of the service. Field ``x`` is read from ``GRAPHSVC_X``."""
+
+    data_dir: Path = Path("data")
+    store: StoreKind = "oxigraph"
+    sparql_query_url: str = ""
+    sparql_update_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    ontology_dir: Path = PROJECT_ROOT / "ontology"
+    seeds_dir: Path = PROJECT_ROOT / "seeds"
+    load_seeds: bool = True
+    debug: bool = False
+    cors_origins: tuple[str, ...] = ()
+    introspection: bool = True
+    graphiql: bool = True
+    tokens_file: Path | None = None
+    request_timeout: float = 10.0
+    sparql_timeout: float = 10.0
+    sparql_max_rows: int = 10_000
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "store"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``GRAPHSVC_*`` variables; unknown ones are kept in ``extra``."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        known = {f.name for f in fields(cls)} - {"extra"}
+        extra: dict[str, str] = {}
+        for key, raw in env.items():
+            if not key.startswith("GRAPHSVC_"):
+                continue
+            name = key.removeprefix("GRAPHSVC_").lower()
+            if name in known:
+                values[name] = _coerce(cls, name, raw, key)
+            else:
+                extra[name] = raw
+        return cls(**values, extra=extra)  # type: ignore[arg-type]
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """Copy with the given fields changed; ``None`` values are ignored (unset CLI flags)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
+
+    def validate(self) -> Settings:
+        if self.store not in get_args(StoreKind):
+            raise ConfigurationError(
+                "GRAPHSVC_STORE", f"{self.store!r} is not one of {get_args(StoreKind)}"
+            )
+        if self.store == "sparql" and not (self.sparql_query_url and self.sparql_update_url):
+            raise ConfigurationError(
+                "GRAPHSVC_SPARQL_QUERY_URL",
+                "the sparql store needs GRAPHSVC_SPARQL_QUERY_URL and GRAPHSVC_SPARQL_UPDATE_URL",
+            )
+        if not 0 < self.port < 65536:
+            raise ConfigurationError("GRAPHSVC_PORT", f"{self.port} is not a TCP port")
+        return self
+
+
+def _coerce(cls: type[Settings], name: str, raw: str, key: str) -> object:
+    default = next(f.default for f in fields(cls) if f.name == name)
+    annotation = next(str(f.type) for f in fields(cls) if f.name == name)
+    try:
+        if annotation == "bool":
+            lowered = raw.strip().lower()
+            if lowered not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+                raise ValueError("expected true or false")
+            return lowered in {"1", "true", "yes", "on"}
+        if annotation == "int":
+            return int(raw)
+        if annotation == "float":
+            return float(raw)
+        if annotation.startswith("tuple"):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+        if "Path" in annotation:
+            return Path(raw) if raw else None if default is None else Path(raw)
+    except ValueError as exc:
+        raise ConfigurationError(key, f"{raw!r} is not valid: {exc}") from None
+    return raw
