@@ -16,6 +16,7 @@ from graphsvc import __version__
 from graphsvc.api import graphql_routes
 from graphsvc.services import Services, open_services
 from graphsvc.settings import Settings
+from graphsvc.web import web_routes
 
 __all__ = ["create_app"]
 
@@ -40,7 +41,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         services: Services = request.app.state.services
         return JSONResponse({"status": "ok", "version": __version__, "store": services.store.kind})
 
-    routes: list[BaseRoute] = [Route("/healthz", healthz), *graphql_routes(settings)]
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz),
+        *graphql_routes(settings),
+        *web_routes(settings),
+    ]
     middleware = [
         Middleware(
             CORSMiddleware,
