@@ -142,6 +142,7 @@ class PES(DefinedNamespace):
     regionScheme: URIRef
     roleScheme: URIRef
     activityFormatScheme: URIRef
+    countryScheme: URIRef
 
 
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
