@@ -62,7 +62,9 @@ class GraphStore(abc.ABC):
         named_graphs: Sequence[NamedNode] | None = None,
         union_default_graph: bool = False,
     ) -> QueryResult:
-        """Run a SPARQL query. ``bindings`` substitute variables by value, never by string pasting."""
+        """Run a SPARQL query. ``bindings`` fix variables to values before the pattern is
+        evaluated (filters see them; they need not be projected); values are never pasted
+        unescaped into the query."""
 
     @abc.abstractmethod
     def apply(self, changes: Changeset) -> None:

@@ -18,7 +18,7 @@ from graphsvc.store.base import (
     QueryResult,
     variables,
 )
-from graphsvc.store.sparql_text import changeset_update
+from graphsvc.store.sparql_text import bind_values, changeset_update
 from graphsvc.vocab import PREFIXES
 
 __all__ = ["OxigraphStore"]
@@ -57,14 +57,23 @@ class OxigraphStore(GraphStore):
         named_graphs: Sequence[NamedNode] | None = None,
         union_default_graph: bool = False,
     ) -> QueryResult:
-        return self._store.query(
-            sparql,
-            prefixes=PREFIXES,
-            substitutions=dict(variables(bindings)) if bindings else None,
-            default_graph=list(default_graph) if default_graph is not None else None,
-            named_graphs=list(named_graphs) if named_graphs is not None else None,
-            use_default_graph_as_union=union_default_graph,
-        )
+        substitutions = None
+        if bindings and any(isinstance(term, BlankNode) for term in bindings.values()):
+            # a stored blank node can only be bound natively (the variable must be projected)
+            substitutions = dict(variables(bindings))
+        elif bindings:
+            sparql = bind_values(sparql, bindings)
+        try:
+            return self._store.query(
+                sparql,
+                prefixes=PREFIXES,
+                substitutions=substitutions,
+                default_graph=list(default_graph) if default_graph is not None else None,
+                named_graphs=list(named_graphs) if named_graphs is not None else None,
+                use_default_graph_as_union=union_default_graph,
+            )
+        except RuntimeError as exc:  # e.g. a substituted variable that is not projected
+            raise StoreError(f"cannot run the query: {exc}") from None
 
     def apply(self, changes: Changeset) -> None:
         if not changes:
@@ -95,7 +104,15 @@ class OxigraphStore(GraphStore):
         fmt = pyoxigraph.RdfFormat.from_media_type(media_type)
         if fmt is None:
             raise StoreError(f"no RDF format for media type {media_type!r}")
-        if graph is not None:
+        if graph is not None and fmt.supports_datasets:
+            # keep the graph name, so that loading the dump restores the graph
+            pyoxigraph.serialize(
+                self._store.quads_for_pattern(None, None, None, graph),
+                output,
+                fmt,
+                prefixes=PREFIXES,
+            )
+        elif graph is not None:
             self._store.dump(output, fmt, from_graph=graph, prefixes=PREFIXES)
         elif fmt.supports_datasets:
             self._store.dump(output, fmt, prefixes=PREFIXES)
@@ -107,6 +124,7 @@ class OxigraphStore(GraphStore):
         return len(self._store)
 
     def close(self) -> None:
-        if self.path is not None:
-            self._store.flush()
-        del self._store
+        """Flush and release the store (and its directory lock); closing twice is harmless."""
+        store = self.__dict__.pop("_store", None)
+        if store is not None and self.path is not None:
+            store.flush()

@@ -21,7 +21,7 @@ from pyoxigraph import (
 
 from graphsvc.errors import RemoteStoreError, StoreError
 from graphsvc.store.base import BoundTerm, Changeset, GraphName, GraphStore, QueryResult
-from graphsvc.store.sparql_text import changeset_update, quad_block
+from graphsvc.store.sparql_text import bind_values, changeset_update, quad_block
 from graphsvc.vocab import PREFIXES
 
 __all__ = ["RemoteSparqlStore"]
@@ -34,7 +34,8 @@ class RemoteSparqlStore(GraphStore):
     """Talks the SPARQL 1.1 Protocol to ``query_url`` and ``update_url``.
 
     Each :meth:`apply` is one update request, which a conforming server runs as one transaction.
-    Bindings are sent as a trailing ``VALUES`` block of N-Triples terms, never pasted into patterns.
+    Bindings are sent as a ``VALUES`` block of escaped N-Triples terms at the start of the WHERE
+    pattern (see :func:`~graphsvc.store.sparql_text.bind_values`).
     """
 
     kind = "sparql"
@@ -73,11 +74,7 @@ class RemoteSparqlStore(GraphStore):
         named_graphs: Sequence[NamedNode] | None = None,
         union_default_graph: bool = False,
     ) -> QueryResult:
-        text = _PROLOGUE + sparql
-        if bindings:
-            names = " ".join(f"?{name.lstrip('?$')}" for name in bindings)
-            values = " ".join(str(term) for term in bindings.values())
-            text += f"\nVALUES ({names}) {{ ({values}) }}"
+        text = _PROLOGUE + (bind_values(sparql, bindings) if bindings else sparql)
         params: list[tuple[str, str | int | float | bool | None]] = []
         for graph in default_graph or ():
             if isinstance(graph, NamedNode):

@@ -6,13 +6,31 @@ could end a literal or an IRI, so user data can never change the shape of an upd
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 
 from pyoxigraph import BlankNode, DefaultGraph, Quad
 
-from graphsvc.store.base import Changeset
+from graphsvc.errors import StoreError
+from graphsvc.store.base import BoundTerm, Changeset
 
-__all__ = ["changeset_update", "quad_block"]
+__all__ = ["bind_values", "changeset_update", "quad_block", "variable_name"]
+
+_VARIABLE = re.compile(r"[A-Za-z0-9_]+")
+# Tokens that may contain braces or keywords without being syntax: comments, strings, IRIs,
+# variables. What is left are words (keywords, prefixed names) and the brackets that nest.
+_SKIP = (
+    r"#[^\n]*",
+    r"'{3}(?:[^'\\]|\\.|'(?!''))*'{3}",
+    r'"{3}(?:[^"\\]|\\.|"(?!""))*"{3}',
+    r"'(?:[^'\\\n\r]|\\.)*'",
+    r'"(?:[^"\\\n\r]|\\.)*"',
+    r"<[^<>\"{}|^`\\\x00-\x20]*>",
+    r"[?$][^\s(){}.,;]+",
+)
+_TOKEN = re.compile(
+    "(?P<skip>" + "|".join(_SKIP) + r")|(?P<word>[A-Za-z_:][\w:.\-]*)|(?P<punct>[{}()])"
+)
 
 
 def quad_block(quads: Iterable[Quad]) -> str:
@@ -41,3 +59,89 @@ def changeset_update(changes: Changeset) -> str:
     if changes.add:
         operations.append("INSERT DATA " + quad_block(changes.add))
     return " ;\n".join(operations)
+
+
+def variable_name(name: str) -> str:
+    """``"?s"``/``"$s"``/``"s"`` -> ``"s"``; anything that is not a plain name is refused."""
+    bare = name[1:] if name[:1] in "?$" else name
+    if not _VARIABLE.fullmatch(bare):
+        raise StoreError(f"invalid SPARQL variable name {name!r}")
+    return bare
+
+
+def _values_block(bindings: Mapping[str, BoundTerm]) -> str:
+    names = " ".join(f"?{variable_name(name)}" for name in bindings)
+    for name, term in bindings.items():
+        if isinstance(term, BlankNode):
+            raise StoreError(f"cannot bind ?{variable_name(name)} to a blank node in query text")
+    values = " ".join(str(term) for term in bindings.values())  # N-Triples: escaped
+    return f"VALUES ({names}) {{ ({values}) }}"
+
+
+def _where_brace(tokens: list[tuple[str, str, int]]) -> int | None:
+    """Index (in ``tokens``) of the ``{`` that opens the query's WHERE pattern, if any."""
+    form = next(
+        (
+            i
+            for i, (kind, text, _) in enumerate(tokens)
+            if kind == "word" and text.upper() in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+        ),
+        None,
+    )
+    if form is None:
+        return None
+    i = form + 1
+    if tokens[form][1].upper() == "CONSTRUCT" and i < len(tokens) and tokens[i][1] == "{":
+        i = _matching(tokens, i) + 1  # skip the template
+    elif tokens[form][1].upper() == "CONSTRUCT":
+        return None  # CONSTRUCT WHERE { triples }: only triples may go inside
+    parens = 0
+    for j in range(i, len(tokens)):
+        text = tokens[j][1]
+        if text == "(":
+            parens += 1
+        elif text == ")":
+            parens -= 1
+        elif text == "{" and parens == 0:
+            return j
+    return None
+
+
+def _matching(tokens: list[tuple[str, str, int]], open_index: int) -> int:
+    depth = 0
+    for j in range(open_index, len(tokens)):
+        if tokens[j][1] == "{":
+            depth += 1
+        elif tokens[j][1] == "}":
+            depth -= 1
+            if depth == 0:
+                return j
+    raise StoreError("unbalanced braces in the SPARQL query")
+
+
+def bind_values(sparql: str, bindings: Mapping[str, BoundTerm]) -> str:
+    """Bind variables to values by putting a ``VALUES`` block first in the WHERE pattern.
+
+    There the values join the pattern before filters, grouping and projection, so a binding acts
+    as if the variable were fixed in advance, whether or not it is projected. Terms are written
+    as escaped N-Triples, and variable names must be plain names, so nothing a value holds can
+    change the query's shape. A query without a WHERE pattern gets a trailing ``VALUES`` clause.
+    """
+    if not bindings:
+        return sparql
+    block = _values_block(bindings)
+    tokens = [
+        (str(m.lastgroup), m.group(), m.start())
+        for m in _TOKEN.finditer(sparql)
+        if m.lastgroup != "skip"
+    ]
+    brace = _where_brace(tokens)
+    if brace is None:
+        return f"{sparql}\n{block}"
+    start = tokens[brace][2] + 1
+    following = tokens[brace + 1] if brace + 1 < len(tokens) else None
+    if following is not None and following[1].upper() == "SELECT":
+        # a sub-select must be alone in its group: wrap it as { VALUES … { SELECT … } }
+        end = tokens[_matching(tokens, brace)][2]
+        return f"{sparql[:start]} {block} {{{sparql[start:end]}}} {sparql[end:]}"
+    return f"{sparql[:start]} {block} {sparql[start:]}"
