@@ -135,6 +135,7 @@ class PES(DefinedNamespace):
     legalBasis: URIRef
     adoptedOn: URIRef
     adoptedBy: URIRef
+    changedProperty: URIRef
     # schemes and named individuals
     themeScheme: URIRef
     targetGroupScheme: URIRef
