@@ -38,6 +38,17 @@ class Settings:
     graphiql: bool = True
     tokens_file: Path | None = None
     request_timeout: float = 10.0
+    max_query_depth: int = 12
+    max_query_aliases: int = 30
+    max_query_tokens: int = 2_000
+    max_query_cost: int = 10_000
+    default_page_size: int = 20
+    rate_per_address: float = 30.0
+    burst_per_address: int = 120
+    rate_per_token: float = 60.0
+    burst_per_token: int = 240
+    document_cache_size: int = 1_000
+    persisted_query_cache_size: int = 10_000
     sparql_timeout: float = 10.0
     sparql_max_rows: int = 10_000
     extra: Mapping[str, str] = field(default_factory=dict)
