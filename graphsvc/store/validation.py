@@ -172,7 +172,9 @@ def validate(data: Graph | Dataset, *, ontology: Graph | None = None) -> Validat
         allow_warnings=True,
         allow_infos=True,
     )
-    violations = tuple(sorted(_violations(report), key=_sort_key))
+    # Two constraints of one shape (a datatype and a range, say) can fail on the same value
+    # with the same message; report it once.
+    violations = tuple(sorted(set(_violations(report)), key=_sort_key))
     return ValidationReport(
         conforms=not any(v.severity == "Violation" for v in violations),
         violations=violations,
@@ -189,7 +191,8 @@ def _triples(data: Graph | Dataset) -> Iterator[tuple[Node, Node, Node]]:
 
 def _violations(report: Graph) -> Iterable[Violation]:
     shapes = load_shapes()
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    # Only top-level results: those of nested shapes (sh:node, sh:or) hang below sh:detail.
+    for result in report.objects(None, SH.result):
         focus = report.value(result, SH.focusNode)
         if focus is None:
             continue
