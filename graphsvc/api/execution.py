@@ -1,0 +1,273 @@
+"""Run GraphQL documents fast and safely: cached parsing and validation, limits, masked errors.
+
+The HTTP view calls graphql-core directly on the Strawberry schema's core schema rather than going
+through ``Schema.execute``: a request for a known document skips parsing, validation and the
+per-request extension machinery, and pays only for execution. Strawberry resolvers, types and
+field extensions work unchanged; schema-level Strawberry extensions are not run on this path.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from threading import Lock
+from typing import Any, TypeGuard, cast
+
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    ExecutionResult,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLSchema,
+    NoSchemaIntrospectionCustomRule,
+    OperationDefinitionNode,
+    OperationType,
+    execute,
+    parse,
+    specified_rules,
+    validate,
+)
+from graphql.execution import AbortedGraphQLExecutionError
+from graphql.pyutils import AbortSignal
+from strawberry.execution import optimized_is_awaitable
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from graphsvc.api.limits import (
+    CostEstimate,
+    Deadline,
+    LimitExceeded,
+    estimate_cost,
+    limit_error,
+    max_aliases_rule,
+    max_depth_rule,
+)
+from graphsvc.errors import GraphsvcError
+from graphsvc.settings import Settings
+
+__all__ = [
+    "MASKED_MESSAGE",
+    "DocumentCache",
+    "Executor",
+    "PreparedDocument",
+    "format_errors",
+]
+
+log = logging.getLogger(__name__)
+
+MASKED_MESSAGE = "Unexpected error."
+
+
+@dataclass(slots=True)
+class PreparedDocument:
+    """A parsed document and its verdict; ``errors`` are parse or validation errors."""
+
+    document: DocumentNode | None
+    errors: tuple[GraphQLError, ...] = ()
+    operations: dict[str | None, OperationDefinitionNode] = field(default_factory=dict)
+    fragments: dict[str, FragmentDefinitionNode] = field(default_factory=dict)
+    costs: dict[tuple[Any, ...], CostEstimate] = field(default_factory=dict)
+    syntax_error: bool = False
+
+    def operation(self, name: str | None) -> OperationDefinitionNode:
+        """The operation to run; raises a GraphQLError when the name is missing or unknown."""
+        if name is None and len(self.operations) > 1:
+            raise GraphQLError("The document has several operations: give operationName.")
+        if name is None:
+            return next(iter(self.operations.values()))
+        found = self.operations.get(name)
+        if found is None:
+            raise GraphQLError(f"Unknown operation named '{name}'.")
+        return found
+
+
+class DocumentCache:
+    """Parse and validate each distinct query text once (LRU keyed by the text)."""
+
+    def __init__(self, schema: GraphQLSchema, settings: Settings) -> None:
+        self.schema = schema
+        self.max_tokens = settings.max_query_tokens
+        self.maxsize = settings.document_cache_size
+        rules: list[type[ASTValidationRule]] = [
+            *specified_rules,
+            max_depth_rule(settings.max_query_depth),
+            max_aliases_rule(settings.max_query_aliases),
+        ]
+        if not settings.introspection:
+            rules.append(NoSchemaIntrospectionCustomRule)
+        self.rules = tuple(rules)
+        self._entries: OrderedDict[str, PreparedDocument] = OrderedDict()
+        self._lock = Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def prepare(self, query: str) -> PreparedDocument:
+        entry = self._entries.get(query)
+        if entry is not None:
+            return entry
+        entry = self._prepare(query)
+        with self._lock:
+            self._entries[query] = entry
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+        return entry
+
+    def _prepare(self, query: str) -> PreparedDocument:
+        try:
+            document = parse(query, no_location=False, max_tokens=self.max_tokens)
+        except GraphQLError as error:
+            if "tokens. Parsing aborted" in error.message:
+                error = limit_error(
+                    f"The query has more than {self.max_tokens} tokens; "
+                    f"the limit is {self.max_tokens}.",
+                    "MAX_TOKENS_EXCEEDED",
+                )
+            return PreparedDocument(None, (error,), syntax_error=True)
+        errors = validate(self.schema, document, self.rules)
+        operations = {
+            d.name.value if d.name else None: d
+            for d in document.definitions
+            if isinstance(d, OperationDefinitionNode)
+        }
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        return PreparedDocument(document, tuple(errors), operations, fragments)
+
+
+class _DeadlineExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """Checks the deadline once per object, so long synchronous executions stop early too."""
+
+    def execute_fields(self, *args: Any, **kwargs: Any) -> Any:
+        signal = self.abort_signal
+        if signal is not None and signal.aborted:
+            raise self.abort_error()
+        return super().execute_fields(*args, **kwargs)
+
+
+class Executor:
+    """Runs prepared operations with a cost limit and a deadline."""
+
+    def __init__(self, schema: GraphQLSchema, settings: Settings) -> None:
+        self.schema = schema
+        self.max_cost = settings.max_query_cost
+        self.default_page_size = settings.default_page_size
+        self.timeout = settings.request_timeout
+
+    def check_cost(
+        self,
+        prepared: PreparedDocument,
+        operation: OperationDefinitionNode,
+        variables: Mapping[str, Any],
+    ) -> None:
+        """Raise a ``MAX_COST_EXCEEDED`` GraphQLError when the operation is too expensive."""
+        name = operation.name.value if operation.name else None
+        base = prepared.costs.get((name,))
+        if base is None:
+            # The first estimate also tells which variables (page sizes) the cost depends on.
+            estimate = base = estimate_cost(
+                self.schema, operation, prepared.fragments, variables, self.default_page_size
+            )
+            prepared.costs[(name,)] = base
+            if base.variables:
+                prepared.costs[self._cost_key(name, base, variables)] = base
+        elif not base.variables:
+            estimate = base
+        else:
+            key = self._cost_key(name, base, variables)
+            found = prepared.costs.get(key)
+            if found is None:
+                found = estimate_cost(
+                    self.schema, operation, prepared.fragments, variables, self.default_page_size
+                )
+                if len(prepared.costs) < 256:
+                    prepared.costs[key] = found
+            estimate = found
+        if estimate.cost > self.max_cost:
+            raise limit_error(
+                f"The query would resolve about {estimate.cost} fields; the limit is "
+                f"{self.max_cost}. Ask for smaller pages (first/last) or fewer fields.",
+                "MAX_COST_EXCEEDED",
+                operation,
+            )
+
+    async def run(
+        self,
+        prepared: PreparedDocument,
+        operation: OperationDefinitionNode,
+        variables: Mapping[str, Any] | None,
+        context: Any,
+    ) -> ExecutionResult:
+        assert prepared.document is not None
+        deadline = Deadline(self.timeout) if self.timeout > 0 else None
+        try:
+            result = execute(
+                self.schema,
+                prepared.document,
+                context_value=context,
+                variable_values=dict(variables) if variables else None,
+                operation_name=operation.name.value if operation.name else None,
+                executor_class=_DeadlineExecutionContext,
+                is_awaitable=cast(
+                    "Callable[[Any], TypeGuard[Awaitable[Any]]]", optimized_is_awaitable
+                ),
+                abort_signal=cast("AbortSignal | None", deadline),
+            )
+            if not isinstance(result, ExecutionResult):
+                result = await result
+        except AbortedGraphQLExecutionError as aborted:
+            reason = aborted.reason
+            if not isinstance(reason, LimitExceeded):
+                raise
+            return ExecutionResult(None, [limit_error(str(reason), reason.code)])
+        assert isinstance(result, ExecutionResult)
+        return result
+
+    @staticmethod
+    def _cost_key(
+        name: str | None, base: CostEstimate, variables: Mapping[str, Any]
+    ) -> tuple[Any, ...]:
+        return (name, *(_hashable(variables.get(v)) for v in base.variables))
+
+    @staticmethod
+    def is_mutation(operation: OperationDefinitionNode) -> bool:
+        return operation.operation == OperationType.MUTATION
+
+
+def _hashable(value: Any) -> Any:
+    return value if isinstance(value, int | str | float | bool | None) else repr(value)
+
+
+def format_errors(errors: Sequence[GraphQLError]) -> list[dict[str, Any]]:
+    """Errors as JSON, with unexpected ones masked and logged.
+
+    An error keeps its message when it is a GraphQL error of its own (syntax, validation,
+    variable coercion, a limit) or comes from a :class:`GraphsvcError`: those are the user's to
+    fix. Anything else is a bug or an outage; the client sees only ``Unexpected error.``.
+    """
+    formatted = []
+    for error in errors:
+        original = error.original_error
+        if original is None or isinstance(original, GraphsvcError | GraphQLError):
+            item = error.formatted
+            if isinstance(original, LimitExceeded):
+                item = {
+                    **item,
+                    "extensions": {**(item.get("extensions") or {}), "code": original.code},
+                }
+            formatted.append(dict(item))
+            continue
+        log.error("GraphQL resolver failed at %s", error.path, exc_info=original)
+        masked = GraphQLError(
+            MASKED_MESSAGE,
+            error.nodes,
+            error.source,
+            error.positions,
+            error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR"},
+        )
+        formatted.append(dict(masked.formatted))
+    return formatted

@@ -1,0 +1,281 @@
+"""GraphQL over HTTP: the ``/graphql`` endpoint.
+
+Follows the GraphQL-over-HTTP specification:
+
+- ``POST`` with an ``application/json`` body, or ``GET`` with ``query``, ``variables``,
+  ``operationName`` and ``extensions`` in the URL; a mutation over ``GET`` is ``405``.
+- Responses are ``application/graphql-response+json`` when the client accepts it: ``200`` for an
+  execution result, ``400`` for a request that fails before execution (syntax, validation, a
+  limit, unknown operation, bad variables). ``application/json`` (the default, and the answer to
+  ``*/*``) keeps ``200`` for every well-formed request.
+- A malformed request (bad JSON, no query) is ``400``, an unsupported body type ``415``, an
+  ``Accept`` header that allows no JSON type ``406``, too many requests ``429`` with
+  ``Retry-After``; each with a GraphQL ``errors`` body.
+- GraphiQL is served to browsers on ``GET /graphql`` when ``settings.graphiql`` is on.
+- Automatic persisted queries (:mod:`graphsvc.api.persisted`), over ``GET`` too.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import strawberry
+from graphql import ExecutionResult, GraphQLError
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from strawberry.http.ides import get_graphql_ide_html
+
+from graphsvc.api.auth import ANONYMOUS, Principal, TokenRegistry, tokens_path
+from graphsvc.api.context import Context
+from graphsvc.api.execution import DocumentCache, Executor, format_errors
+from graphsvc.api.limits import RateLimiter
+from graphsvc.api.persisted import PersistedQueries, PersistedQueryError
+from graphsvc.settings import Settings
+
+__all__ = ["GRAPHQL_RESPONSE", "JSON", "GraphQLView", "RequestContext"]
+
+log = logging.getLogger(__name__)
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+_VARY = "Accept, Authorization"
+
+
+@dataclass
+class RequestContext(Context):
+    """The context of one HTTP request: the services, who is asking, and the request."""
+
+    principal: Principal = ANONYMOUS
+    request: Request | None = None
+
+
+class _RequestError(Exception):
+    """A request that cannot be executed; becomes an ``errors``-only response."""
+
+    def __init__(
+        self,
+        message: str,
+        code: str,
+        status: int = 400,
+        headers: Mapping[str, str] | None = None,
+        legacy_status: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+        self.status = status
+        self.legacy_status = status if legacy_status is None else legacy_status
+        self.headers = dict(headers or {})
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The response media type for an ``Accept`` header, or None when nothing fits."""
+    if not accept:
+        return JSON
+    best, best_rank = None, (0.0, -1)
+    for part in accept.split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        media = media.lower()
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality <= 0:
+            continue
+        if media == GRAPHQL_RESPONSE:
+            candidate, preference = GRAPHQL_RESPONSE, 2
+        elif media in (JSON, "application/*", "*/*"):
+            candidate, preference = JSON, 1
+        else:
+            continue
+        if (quality, preference) > best_rank:
+            best, best_rank = candidate, (quality, preference)
+    return best
+
+
+def _json_param(raw: str | None, name: str) -> Any:
+    if raw is None or raw == "":
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise _RequestError(f"The '{name}' parameter is not valid JSON.", "BAD_REQUEST") from None
+
+
+class GraphQLView:
+    """The ``/graphql`` endpoint: one instance per app, holding the caches and rate limiters."""
+
+    def __init__(self, schema: strawberry.Schema, settings: Settings) -> None:
+        core = schema._schema
+        self.settings = settings
+        self.documents = DocumentCache(core, settings)
+        self.executor = Executor(core, settings)
+        self.persisted = PersistedQueries(settings.persisted_query_cache_size)
+        self.tokens = TokenRegistry(tokens_path(settings))
+        self.by_address = RateLimiter(settings.rate_per_address, settings.burst_per_address)
+        self.by_token = RateLimiter(settings.rate_per_token, settings.burst_per_token)
+        self._accept_cache: dict[str | None, str | None] = {}
+
+    async def handle(self, request: Request) -> Response:
+        accept = request.headers.get("accept")
+        media_type = self._accept_cache.get(accept, "")
+        if media_type == "":
+            media_type = negotiate(accept)
+            if len(self._accept_cache) < 256:
+                self._accept_cache[accept] = media_type
+        if (
+            request.method == "GET"
+            and self.settings.graphiql
+            and accept is not None
+            and "text/html" in accept
+            and "query" not in request.query_params
+            and "extensions" not in request.query_params
+        ):
+            return HTMLResponse(get_graphql_ide_html("graphiql"))
+        if media_type is None:
+            return self._error_response(
+                _RequestError(
+                    f"Cannot answer in any type of '{accept}': accept {GRAPHQL_RESPONSE} "
+                    f"or {JSON}.",
+                    "NOT_ACCEPTABLE",
+                    406,
+                ),
+                JSON,
+            )
+        try:
+            return await self._handle(request, media_type)
+        except _RequestError as error:
+            return self._error_response(error, media_type)
+        except Exception:
+            log.exception("GraphQL request failed")
+            return self._error_response(
+                _RequestError("Unexpected error.", "INTERNAL_SERVER_ERROR", 500), media_type
+            )
+
+    async def _handle(self, request: Request, media_type: str) -> Response:
+        legacy = media_type == JSON
+        principal = self.tokens.authenticate(request.headers.get("authorization"))
+        self._check_rate(request, principal)
+        query, variables, operation_name, extensions = await self._params(request)
+        try:
+            query = self.persisted.resolve(query, extensions)
+        except PersistedQueryError as error:
+            not_found = error.code == "PERSISTED_QUERY_NOT_FOUND"
+            raise _RequestError(
+                str(error), error.code, 400, legacy_status=200 if not_found else 400
+            ) from None
+        if query is None:
+            raise _RequestError("The request has no 'query'.", "BAD_REQUEST")
+        prepared = self.documents.prepare(query)
+        request_error_status = 200 if legacy else 400
+        if prepared.errors:
+            return self._result_response(
+                {"errors": format_errors(prepared.errors)}, request_error_status, media_type
+            )
+        try:
+            operation = prepared.operation(operation_name)
+            if request.method == "GET" and self.executor.is_mutation(operation):
+                raise _RequestError(
+                    "Mutations must be sent with POST.",
+                    "METHOD_NOT_ALLOWED",
+                    405,
+                    headers={"Allow": "POST"},
+                )
+            self.executor.check_cost(prepared, operation, variables or {})
+        except GraphQLError as error:
+            return self._result_response(
+                {"errors": format_errors([error])}, request_error_status, media_type
+            )
+        context = RequestContext(
+            services=request.app.state.services, principal=principal, request=request
+        )
+        result = await self.executor.run(prepared, operation, variables, context)
+        return self._execution_response(result, media_type)
+
+    def _check_rate(self, request: Request, principal: Principal) -> None:
+        if principal.token is not None:
+            limiter, key, who = self.by_token, principal.token.id, "this API token"
+        else:
+            host = request.client.host if request.client else "unknown"
+            limiter, key, who = self.by_address, host, "this address"
+        wait = limiter.acquire(key)
+        if wait > 0:
+            retry = max(1, math.ceil(wait))
+            raise _RequestError(
+                f"Too many requests from {who}: at most {limiter.rate:g} per second "
+                f"(bursts of {limiter.burst}). Retry in {retry} s.",
+                "RATE_LIMITED",
+                429,
+                headers={"Retry-After": str(retry)},
+            )
+
+    async def _params(
+        self, request: Request
+    ) -> tuple[str | None, dict[str, Any] | None, str | None, dict[str, Any] | None]:
+        if request.method == "GET":
+            params = request.query_params
+            raw: dict[str, Any] = {
+                "query": params.get("query"),
+                "operationName": params.get("operationName") or None,
+                "variables": _json_param(params.get("variables"), "variables"),
+                "extensions": _json_param(params.get("extensions"), "extensions"),
+            }
+        else:
+            content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if content_type != JSON:
+                raise _RequestError(
+                    f"Send the request body as {JSON}, not '{content_type or 'nothing'}'.",
+                    "UNSUPPORTED_MEDIA_TYPE",
+                    415,
+                )
+            try:
+                body = orjson.loads(await request.body())
+            except orjson.JSONDecodeError:
+                raise _RequestError("The request body is not valid JSON.", "BAD_REQUEST") from None
+            if not isinstance(body, dict):
+                raise _RequestError("The request body must be a JSON object.", "BAD_REQUEST")
+            raw = body
+        query, variables = raw.get("query"), raw.get("variables")
+        operation_name, extensions = raw.get("operationName"), raw.get("extensions")
+        if query is not None and not isinstance(query, str):
+            raise _RequestError("'query' must be a string.", "BAD_REQUEST")
+        if variables is not None and not isinstance(variables, dict):
+            raise _RequestError("'variables' must be an object.", "BAD_REQUEST")
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise _RequestError("'operationName' must be a string.", "BAD_REQUEST")
+        if extensions is not None and not isinstance(extensions, dict):
+            raise _RequestError("'extensions' must be an object.", "BAD_REQUEST")
+        return query, variables, operation_name, extensions
+
+    def _execution_response(self, result: ExecutionResult, media_type: str) -> Response:
+        errors = result.errors
+        if errors is None:
+            return self._result_response({"data": result.data}, 200, media_type)
+        formatted = format_errors(errors)
+        if (
+            result.data is None
+            and all(e.path is None for e in errors)
+            and not any((e.extensions or {}).get("code") == "TIMEOUT" for e in errors)
+        ):
+            # Variables that do not coerce: a request error, execution never started.
+            status = 200 if media_type == JSON else 400
+            return self._result_response({"errors": formatted}, status, media_type)
+        return self._result_response({"data": result.data, "errors": formatted}, 200, media_type)
+
+    @staticmethod
+    def _result_response(body: dict[str, Any], status: int, media_type: str) -> Response:
+        return Response(orjson.dumps(body), status, headers={"Vary": _VARY}, media_type=media_type)
+
+    @staticmethod
+    def _error_response(error: _RequestError, media_type: str) -> Response:
+        status = error.legacy_status if media_type == JSON else error.status
+        headers = {"Vary": _VARY, **error.headers}
+        return Response(orjson.dumps(error.body), status, headers=headers, media_type=media_type)

@@ -1,0 +1,83 @@
+"""Automatic persisted queries (the Apollo APQ protocol).
+
+A client sends ``extensions.persistedQuery = {"version": 1, "sha256Hash": "<hex>"}`` without the
+query text. If the server knows the hash it runs the query; otherwise it answers
+``PersistedQueryNotFound`` and the client sends the hash together with the text, which the server
+checks and remembers. Short hash-only requests fit in a GET URL, so CDNs can cache them.
+
+The texts are kept in a bounded in-memory LRU per worker: a worker that has not seen a hash
+answers ``PersistedQueryNotFound`` and the client re-registers, which the protocol expects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Mapping
+from threading import Lock
+from typing import Any
+
+from graphsvc.errors import InputError
+
+__all__ = ["PersistedQueries", "PersistedQueryError"]
+
+
+class PersistedQueryError(InputError):
+    """An APQ request the server cannot serve; ``code`` goes into ``extensions.code``."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class PersistedQueries:
+    def __init__(self, maxsize: int = 10_000) -> None:
+        self.maxsize = maxsize
+        self._texts: OrderedDict[str, str] = OrderedDict()
+        self._lock = Lock()
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def resolve(self, query: str | None, extensions: Mapping[str, Any] | None) -> str | None:
+        """The query text of a request, registering or looking up a persisted query.
+
+        Returns ``query`` unchanged when the request does not use APQ. Raises
+        :class:`PersistedQueryError` for an unknown hash, a hash that does not match the text
+        or an unsupported protocol version.
+        """
+        persisted = extensions.get("persistedQuery") if extensions else None
+        if persisted is None:
+            return query
+        if not isinstance(persisted, Mapping):
+            raise PersistedQueryError("extensions.persistedQuery must be an object.", "BAD_REQUEST")
+        if persisted.get("version") != 1:
+            raise PersistedQueryError(
+                "Unsupported persisted query version: only version 1 is known.",
+                "PERSISTED_QUERY_NOT_SUPPORTED",
+            )
+        digest = persisted.get("sha256Hash")
+        if not isinstance(digest, str) or len(digest) != 64:
+            raise PersistedQueryError(
+                "extensions.persistedQuery.sha256Hash must be a hex SHA-256 digest.",
+                "BAD_REQUEST",
+            )
+        digest = digest.lower()
+        if query is None:
+            with self._lock:
+                text = self._texts.get(digest)
+                if text is not None:
+                    self._texts.move_to_end(digest)
+            if text is None:
+                raise PersistedQueryError("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
+            return text
+        if hashlib.sha256(query.encode()).hexdigest() != digest:
+            raise PersistedQueryError(
+                "provided sha does not match query", "PERSISTED_QUERY_HASH_MISMATCH"
+            )
+        with self._lock:
+            self._texts[digest] = query
+            self._texts.move_to_end(digest)
+            while len(self._texts) > self.maxsize:
+                self._texts.popitem(last=False)
+        return query
