@@ -6,11 +6,11 @@ IRIs are plain ``str``; multilingual text is a :data:`Labels` mapping from langu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 __all__ = [
+    "NO_LABELS",
     "Achievement",
     "Activity",
     "Concept",
@@ -29,7 +29,30 @@ __all__ = [
 ]
 
 Labels = Mapping[str, str]
-NO_LABELS: Labels = MappingProxyType({})
+
+
+class _NoLabels(Mapping[str, str]):
+    """The empty, immutable and hashable mapping (a dataclass default must be hashable)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> str:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "{}"
+
+
+NO_LABELS: Labels = _NoLabels()
 
 
 def pick_label(labels: Labels, lang: str = "en", fallback: str = "") -> str:
@@ -58,8 +81,14 @@ class Concept:
 
 @dataclass(frozen=True, slots=True)
 class Region:
+    """A WAPES region (``pes:WapesRegion``), a unit of WAPES."""
+
     iri: str
     labels: Labels
+    alt_labels: tuple[str, ...] = ()
+    definition: Labels = NO_LABELS
+    notation: str | None = None
+    network: str | None = None  # org:unitOf
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +97,7 @@ class Country:
     labels: Labels
     notation: str | None = None
     region: str | None = None
+    alt_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +108,8 @@ class Pes:
     country: str | None = None
     homepage: str | None = None
     sources: tuple[str, ...] = ()
+    networks: tuple[str, ...] = ()  # org:memberOf, the shortcut of a membership
+    confidence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +121,9 @@ class Network:
     legal_basis: str | None = None
     created: str | None = None
     regions: tuple[str, ...] = ()
+    description: Labels = NO_LABELS
+    homepage: str | None = None
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +134,7 @@ class Membership:
     role: str | None = None
     start: str | None = None  # ISO date
     end: str | None = None
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +170,13 @@ class Event:
     themes: tuple[str, ...] = ()
     project: str | None = None
     sources: tuple[str, ...] = ()
+    description: Labels = NO_LABELS
+    participants: tuple[str, ...] = ()  # agents with another participation role
+    working_languages: tuple[str, ...] = ()
+
+    @property
+    def year(self) -> int | None:
+        return int(self.start[:4]) if self.start and self.start[:4].isdigit() else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +212,7 @@ class Project:
     themes: tuple[str, ...] = ()
     phases: tuple[ProjectPhase, ...] = ()
     steps: tuple[ProjectStep, ...] = ()
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,3 +227,4 @@ class Activity:
     themes: tuple[str, ...] = ()
     work_programme: str | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
