@@ -51,6 +51,9 @@ class Settings:
     persisted_query_cache_size: int = 10_000
     sparql_timeout: float = 10.0
     sparql_max_rows: int = 10_000
+    sparql_workers: int = 4
+    public_url: str = ""
+    dataset_license: str = "https://creativecommons.org/licenses/by/4.0/"
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
