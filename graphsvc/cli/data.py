@@ -7,20 +7,19 @@ import gzip
 import sys
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from pyoxigraph import NamedNode
 
 from graphsvc.cli.common import Subparsers, open_cli_store, progress_bar, settings_from_args
-from graphsvc.errors import ValidationError
+from graphsvc.errors import InputError, ValidationError
+from graphsvc.store import GraphStore
 from graphsvc.store.formats import FORMATS, format_for_name
 from graphsvc.store.loading import (
-    ONTOLOGY_GRAPH,
+    check_files,
+    graph_node,
     load_files,
-    ontology_files,
-    parse_file,
-    seed_files,
-    validate_quads,
+    ontology_and_seed_targets,
 )
 from graphsvc.store.stats import dataset_stats
 
@@ -55,7 +54,8 @@ def register(subparsers: Subparsers) -> None:
 
 
 def load_command(args: argparse.Namespace) -> int:
-    with open_cli_store(args) as store, progress_bar(len(args.files), "parsing") as bar:
+    steps = len(args.files) + (0 if args.no_validate else 1)
+    with open_cli_store(args) as store, progress_bar(steps, "loading", unit="step") as bar:
         report = load_files(
             store,
             args.files,
@@ -71,40 +71,51 @@ def load_command(args: argparse.Namespace) -> int:
 
 def validate_command(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
-    ontology = NamedNode(str(ONTOLOGY_GRAPH))
+    targets: list[tuple[Path, NamedNode | None]]
     if args.files:
-        files = list(args.files)
-        targets: list[tuple[Path, NamedNode | None]] = [(p, None) for p in files]
+        targets = [(path, None) for path in args.files]
     else:
-        files = [*ontology_files(settings.ontology_dir), *seed_files(settings.seeds_dir)]
-        targets = [(p, ontology if p.parent == settings.ontology_dir else None) for p in files]
-    quads = []
-    with progress_bar(len(targets), "parsing") as bar:
-        for path, graph in targets:
-            quads.extend(parse_file(path, graph))
-            bar.update(1)
-    try:
-        validate_quads(quads, f"{len(files)} file(s)")
-    except ValidationError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    print(f"conforms: {len(files)} file(s), {len(quads)} quads")
+        targets = ontology_and_seed_targets(settings.ontology_dir, settings.seeds_dir)
+    with progress_bar(len(targets) + 1, "validating", unit="step") as bar:
+        try:
+            quads = check_files(targets, progress=bar.update)
+        except ValidationError as exc:
+            bar.close()
+            print(exc, file=sys.stderr)
+            return 1
+    print(f"conforms: {len(targets)} file(s), {len(quads)} quads")
     return 0
 
 
 def export_command(args: argparse.Namespace) -> int:
     fmt = format_for_name(args.format)
-    graph = NamedNode(args.graph) if args.graph else None
-    with open_cli_store(args) as store, ExitStack() as stack:
-        output: IO[bytes]
+    graph = graph_node(args.graph) if args.graph else None
+    with open_cli_store(args) as store:
         if args.output is None:
-            output = sys.stdout.buffer
-        elif args.output.suffix == ".gz":
-            output = stack.enter_context(gzip.open(args.output, "wb"))
-        else:
-            output = stack.enter_context(args.output.open("wb"))
-        store.dump(output, fmt.media_type, graph)
+            store.dump(sys.stdout.buffer, fmt.media_type, graph)
+            sys.stdout.buffer.flush()
+            return 0
+        _export_to_file(store, args.output, fmt.media_type, graph)
     return 0
+
+
+def _export_to_file(
+    store: GraphStore, path: Path, media_type: str, graph: NamedNode | None
+) -> None:
+    """Write to a temporary file beside ``path`` and rename it: no half-written export."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with ExitStack() as stack:
+            output: IO[bytes] = stack.enter_context(partial.open("wb"))
+            if path.suffix == ".gz":
+                compressed = stack.enter_context(gzip.GzipFile(fileobj=output, mode="wb"))
+                output = cast(IO[bytes], compressed)
+            store.dump(output, media_type, graph)
+        partial.replace(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def stats_command(args: argparse.Namespace) -> int:

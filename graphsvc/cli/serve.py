@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 
 from graphsvc.cli.common import Subparsers, settings_from_args
+from graphsvc.settings import Settings
+from graphsvc.store import open_store
+from graphsvc.store.loading import check_files, ontology_and_seed_targets
 
-__all__ = ["register"]
+__all__ = ["preflight", "register"]
 
 
 def register(subparsers: Subparsers) -> None:
@@ -27,6 +30,22 @@ def serve(args: argparse.Namespace) -> int:
     settings = settings_from_args(args).with_overrides(host=args.host, port=args.port)
     if args.no_seed:
         settings = settings.with_overrides(load_seeds=False)
-    app = create_app(settings.validate())
+    preflight(settings.validate())
+    app = create_app(settings)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
     return 0
+
+
+def preflight(settings: Settings) -> None:
+    """Fail with a one-line error before uvicorn starts, not with a traceback from the lifespan.
+
+    Checks that the store opens (an on-disk store may be locked by another process) and, when
+    the app would seed an empty store, that the ontology and seeds parse and conform.
+    """
+    store = open_store(settings)
+    try:
+        empty = store.is_empty()
+    finally:
+        store.close()
+    if settings.load_seeds and empty:
+        check_files(ontology_and_seed_targets(settings.ontology_dir, settings.seeds_dir))

@@ -6,15 +6,17 @@ what the store already knows about the resources they mention) before one atomic
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 
 import pyoxigraph
 import rdflib
 from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions
 
-from graphsvc.errors import RdfSyntaxError, ValidationError
+from graphsvc.errors import InputError, RdfSyntaxError, ValidationError
 from graphsvc.store.base import Changeset, GraphStore
 from graphsvc.store.formats import format_for_path
 from graphsvc.vocab import BASE, graph_iri
@@ -22,8 +24,11 @@ from graphsvc.vocab import BASE, graph_iri
 __all__ = [
     "ONTOLOGY_GRAPH",
     "LoadReport",
+    "check_files",
+    "graph_node",
     "load_files",
     "load_ontology_and_seeds",
+    "ontology_and_seed_targets",
     "ontology_files",
     "parse_file",
     "seed_files",
@@ -53,11 +58,25 @@ def seed_files(seeds_dir: Path) -> list[Path]:
     return sorted(p for p in seeds_dir.glob("*.trig"))
 
 
+def graph_node(iri: str) -> NamedNode:
+    """The named graph ``iri``; a malformed IRI is an :class:`InputError`, not a crash."""
+    try:
+        node = NamedNode(iri)
+    except ValueError as exc:
+        raise InputError(f"graph {iri!r} is not a valid IRI: {exc}") from None
+    if ":" not in iri:
+        raise InputError(f"graph {iri!r} is not an absolute IRI")
+    return node
+
+
 def parse_file(path: Path, graph: NamedNode | None = None) -> list[Quad]:
-    """Parse ``path``; triples go to ``graph`` (or the default graph). Errors name file:line:column."""
+    """Parse ``path`` (``.gz`` is decompressed); triples go to ``graph`` (or the default graph).
+
+    Errors name file:line:column.
+    """
     fmt = format_for_path(path)
     try:
-        with path.open("rb") as handle:
+        with _open(path) as handle:
             parsed = pyoxigraph.parse(
                 handle, fmt.rdf_format, base_iri=BASE, rename_blank_nodes=True
             )
@@ -65,8 +84,9 @@ def parse_file(path: Path, graph: NamedNode | None = None) -> list[Quad]:
     except SyntaxError as exc:
         line, column = _position(exc)
         raise RdfSyntaxError(str(path), _reason(exc), line, column) from None
-    except OSError as exc:
-        raise RdfSyntaxError(str(path), f"cannot read: {exc.strerror or exc}", None, None) from None
+    except (OSError, EOFError) as exc:  # gzip raises BadGzipFile (an OSError) and EOFError
+        reason = getattr(exc, "strerror", None) or exc
+        raise RdfSyntaxError(str(path), f"cannot read: {reason}", None, None) from None
     if graph is None:
         return quads
     return [
@@ -75,6 +95,12 @@ def parse_file(path: Path, graph: NamedNode | None = None) -> list[Quad]:
         else q
         for q in quads
     ]
+
+
+def _open(path: Path) -> IO[bytes]:
+    if path.suffix == ".gz":
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    return path.open("rb")
 
 
 def _position(exc: SyntaxError) -> tuple[int | None, int | None]:
@@ -90,32 +116,46 @@ def _reason(exc: SyntaxError) -> str:
     return message.split(": ", 1)[1] if message.startswith("Parser error") else message
 
 
-def to_rdflib(quads: Iterable[Quad]) -> rdflib.Dataset:
-    """Copy quads into an rdflib Dataset (for SHACL validation)."""
-    dataset = rdflib.Dataset()
-    nquads = pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS)
-    if nquads:
-        dataset.parse(data=nquads.decode(), format="nquads")
-    return dataset
+def to_rdflib(quads: Iterable[Quad]) -> rdflib.Graph:
+    """The triples of ``quads`` in an rdflib Graph, for SHACL validation (which sees the union
+    of all graphs, so graph names are dropped)."""
+    graph = rdflib.Graph()
+    triples = (Quad(q.subject, q.predicate, q.object) for q in quads)
+    ntriples = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    if ntriples:
+        graph.parse(data=ntriples.decode(), format="nt")
+    return graph
+
+
+_DESCRIBE = (
+    "SELECT ?s ?p ?o WHERE { VALUES ?r { %s } "
+    "{ GRAPH ?g { ?r ?p ?o } BIND(?r AS ?s) } UNION "
+    "{ GRAPH ?g { ?r ?p0 ?s FILTER(isBlank(?s)) ?s ?p ?o } } }"
+)
+_SUMMARY = (
+    "SELECT ?s ?p ?o WHERE { VALUES ?s { %s } "
+    "VALUES ?p { rdf:type skos:prefLabel skos:inScheme dct:title } GRAPH ?g { ?s ?p ?o } }"
+)
 
 
 def _context_quads(store: GraphStore, quads: Sequence[Quad]) -> list[Quad]:
-    """Types and labels the store holds about the IRIs that ``quads`` mention."""
-    mentioned = {q.object for q in quads if isinstance(q.object, NamedNode)}
-    mentioned |= {q.subject for q in quads if isinstance(q.subject, NamedNode)}
-    if not mentioned:
-        return []
+    """What the store already says that the shapes need to judge ``quads`` in context.
+
+    Resources that ``quads`` describe (their subjects) come with everything the store states
+    about them and their blank nodes, so that a file adding one property to a stored resource
+    is judged with the rest of it. Resources they only point to come with their types and
+    labels, which is what ``sh:class`` and the messages need.
+    """
+    subjects = {q.subject for q in quads if isinstance(q.subject, NamedNode)}
+    objects = {q.object for q in quads if isinstance(q.object, NamedNode)} - subjects
     context: list[Quad] = []
-    sparql = (
-        "SELECT ?s ?p ?o WHERE { VALUES ?s { %s } "
-        "VALUES ?p { rdf:type skos:prefLabel skos:inScheme dct:title } GRAPH ?g { ?s ?p ?o } }"
-    )
-    terms = sorted(mentioned, key=str)
-    for start in range(0, len(terms), 500):
-        chunk = " ".join(str(t) for t in terms[start : start + 500])
-        result = store.query(sparql % chunk)
-        assert isinstance(result, QuerySolutions)
-        context.extend(Quad(row["s"], row["p"], row["o"]) for row in result)
+    for sparql, terms in ((_DESCRIBE, subjects), (_SUMMARY, objects)):
+        ordered = sorted(terms, key=str)
+        for start in range(0, len(ordered), 500):
+            chunk = " ".join(str(t) for t in ordered[start : start + 500])
+            result = store.query(sparql % chunk)
+            assert isinstance(result, QuerySolutions)
+            context.extend(Quad(row["s"], row["p"], row["o"]) for row in result)
     return context
 
 
@@ -128,7 +168,56 @@ def validate_quads(quads: Sequence[Quad], source: str, store: GraphStore | None 
         data.extend(_context_quads(store, quads))
     report = validate(to_rdflib(data), ontology=ontology_graph())
     if not report.conforms:
-        raise ValidationError(source, report.violations)
+        raise ValidationError(source, report.errors)
+
+
+def check_files(
+    targets: Sequence[tuple[Path, NamedNode | None]],
+    *,
+    validate: bool = True,
+    store: GraphStore | None = None,
+    progress: Progress | None = None,
+) -> list[Quad]:
+    """Parse each ``(file, graph)`` and validate all of them together; return their quads.
+
+    Triples of a file go to its graph (``None``: the default graph); quads keep theirs. A SHACL
+    violation names the files that describe the resources in violation. With a ``store``, the
+    files are judged together with what it already holds about the resources they mention.
+    ``progress(1)`` is called after each file is parsed and once more after validation.
+    """
+    quads: list[Quad] = []
+    described: dict[str, list[Path]] = {}  # subject IRI -> files that describe it
+    for path, graph in targets:
+        parsed = parse_file(path, graph)
+        for subject in {q.subject.value for q in parsed if isinstance(q.subject, NamedNode)}:
+            described.setdefault(subject, []).append(path)
+        quads.extend(parsed)
+        if progress:
+            progress(1)
+    if validate:
+        paths = [path for path, _ in targets]
+        try:
+            validate_quads(quads, ", ".join(str(p) for p in paths), store)
+        except ValidationError as exc:
+            raise ValidationError(_blame(exc, described, paths), exc.violations) from None
+        if progress:
+            progress(1)
+    return quads
+
+
+def _blame(exc: ValidationError, described: dict[str, list[Path]], paths: Sequence[Path]) -> str:
+    """The files that describe the resources in violation (all files when that is unknown)."""
+    blamed: list[Path] = []
+    for violation in exc.violations:
+        for path in described.get(violation.focus_node, paths):
+            if path not in blamed:
+                blamed.append(path)
+    return ", ".join(str(p) for p in blamed or paths)
+
+
+def _report(paths: Sequence[Path], quads: Sequence[Quad]) -> LoadReport:
+    graphs = sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, NamedNode)})
+    return LoadReport(tuple(paths), len(quads), tuple(graphs))
 
 
 def load_files(
@@ -143,31 +232,29 @@ def load_files(
 
     A parse error or a violation raises before anything is written.
     """
-    target = NamedNode(graph) if graph else None
-    quads: list[Quad] = []
-    for path in paths:
-        quads.extend(parse_file(path, target))
-        if progress:
-            progress(1)
-    if validate:
-        validate_quads(quads, ", ".join(str(p) for p in paths), store)
+    target = graph_node(graph) if graph else None
+    quads = check_files(
+        [(path, target) for path in paths], validate=validate, store=store, progress=progress
+    )
     store.apply(Changeset(add=quads))
-    graphs = sorted({str(q.graph_name) for q in quads if isinstance(q.graph_name, NamedNode)})
-    return LoadReport(tuple(paths), len(quads), tuple(graphs))
+    return _report(paths, quads)
+
+
+def ontology_and_seed_targets(
+    ontology_dir: Path, seeds_dir: Path
+) -> list[tuple[Path, NamedNode | None]]:
+    """The ontology modules (into the ontology graph) and the seed files (their own graphs)."""
+    return [
+        *((path, _ONTOLOGY_NODE) for path in ontology_files(ontology_dir)),
+        *((path, None) for path in seed_files(seeds_dir)),
+    ]
 
 
 def load_ontology_and_seeds(
     store: GraphStore, ontology_dir: Path, seeds_dir: Path, progress: Progress | None = None
 ) -> LoadReport:
     """Load the ontology into its graph and the seeds into theirs, in one validated transaction."""
-    quads: list[Quad] = []
-    files = [*ontology_files(ontology_dir), *seed_files(seeds_dir)]
-    for path in files:
-        graph = _ONTOLOGY_NODE if path.parent == ontology_dir else None
-        quads.extend(parse_file(path, graph))
-        if progress:
-            progress(1)
-    validate_quads(quads, f"{ontology_dir} + {seeds_dir}")
+    targets = ontology_and_seed_targets(ontology_dir, seeds_dir)
+    quads = check_files(targets, progress=progress)
     store.apply(Changeset(add=quads))
-    graphs = sorted({str(q.graph_name) for q in quads if isinstance(q.graph_name, NamedNode)})
-    return LoadReport(tuple(files), len(quads), tuple(graphs))
+    return _report([path for path, _ in targets], quads)
