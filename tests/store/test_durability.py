@@ -88,9 +88,7 @@ def applied_changesets(store: OxigraphStore) -> Counter[int]:
 
 
 @pytest.mark.parametrize("mode", ["update", "extend"])
-def test_acknowledged_writes_survive_sigkill_and_none_is_partial(
-    tmp_path: Path, mode: str
-) -> None:
+def test_acknowledged_writes_survive_sigkill_and_none_is_partial(tmp_path: Path, mode: str) -> None:
     store_dir = tmp_path / "store"
     acked: list[int] = []
     in_flight: set[int] = set()  # the write each kill may have interrupted
