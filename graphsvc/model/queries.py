@@ -8,7 +8,7 @@ per subject. Nothing here queries per entity, except :func:`load_practices` when
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TypeAlias
+from typing import TypeAlias, TypeVar
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Triple
 
@@ -16,6 +16,7 @@ from graphsvc.errors import StoreError
 from graphsvc.model.records import (
     Achievement,
     Activity,
+    Agent,
     Concept,
     Country,
     Event,
@@ -35,6 +36,7 @@ from graphsvc.vocab import CV, DCTERMS, FOAF, ID, ORG, PES, PROV, RDF, SCHEMA, S
 
 __all__ = [
     "load_activities",
+    "load_agents",
     "load_concepts",
     "load_countries",
     "load_events",
@@ -47,6 +49,7 @@ __all__ = [
     "subject_types",
 ]
 
+C = TypeVar("C", bound=Concept)
 Term: TypeAlias = NamedNode | BlankNode | Literal | Triple
 Props: TypeAlias = dict[str, list[Term]]
 """The objects of one subject, by predicate IRI."""
@@ -341,10 +344,10 @@ def _concepts_query(cls: object) -> str:
     )
 
 
-def load_concepts(store: GraphStore, cls: object) -> list[Concept]:
-    """The SKOS concepts of class ``cls`` (``PES.Theme``, ``PES.TargetGroup``, ``PES.EventType``)."""
+def load_concepts(store: GraphStore, cls: object, record: type[C]) -> list[C]:
+    """The SKOS concepts of class ``cls`` (e.g. ``PES.Theme``) as ``record`` instances."""
     return [
-        Concept(
+        record(
             iri=s,
             labels=_labels(p, SKOS.prefLabel),
             definition=_labels(p, SKOS.definition),
@@ -509,6 +512,21 @@ def load_activities(store: GraphStore) -> list[Activity]:
         )
         for s, p in _fold(store, _ACTIVITIES).items()
     ]
+
+
+_AGENTS = f"""SELECT ?s ?p ?o WHERE {{
+  ?s a ?type . VALUES ?type {{ {_values(ORG.Organization, FOAF.Agent, FOAF.Person, SCHEMA.Person)} }}
+  ?s ?p ?o . VALUES ?p {{ {_values(SKOS.prefLabel, SKOS.altLabel, FOAF.name, SCHEMA.name)} }}
+}}"""
+
+
+def load_agents(store: GraphStore) -> list[Agent]:
+    """Organisations and people with their names (PES and networks among them)."""
+    out = []
+    for s, p in _fold(store, _AGENTS).items():
+        labels = {**_labels(p, FOAF.name), **_labels(p, SCHEMA.name), **_labels(p, SKOS.prefLabel)}
+        out.append(Agent(iri=s, labels=labels, alt_labels=_texts(p, SKOS.altLabel)))
+    return out
 
 
 # -- change classification ------------------------------------------------------------------------

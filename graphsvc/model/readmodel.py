@@ -8,6 +8,7 @@ Stable API (other subsystems build on it)::
     rm = build_read_model(store)               # ReadModel
     rm.practices / pes / networks / memberships / regions / countries / themes / target_groups
       / event_types / events / projects / activities      dict[IRI, record] (model.records)
+    rm.roles / activity_formats / clusters / agents       supporting records, for labels of links
 
     # indexes: dict[key, frozenset[IRI]]; a missing key means "none"
     rm.practices_by_theme[theme]          practices tagged with the theme or a narrower one
@@ -54,6 +55,7 @@ from typing import Any, TypeVar
 
 from graphsvc.model.queries import (
     load_activities,
+    load_agents,
     load_concepts,
     load_countries,
     load_events,
@@ -67,22 +69,26 @@ from graphsvc.model.queries import (
 )
 from graphsvc.model.records import (
     Activity,
+    Agent,
     Concept,
     Country,
     Event,
+    EventType,
     Membership,
     Network,
     Pes,
     Practice,
     Project,
     Region,
+    TargetGroup,
+    Theme,
     pick_label,
 )
 from graphsvc.model.search import SearchIndex
 from graphsvc.model.text import sort_key
 from graphsvc.store.base import GraphStore
+from graphsvc.vocab import ORG, SCHEMA
 from graphsvc.vocab import PES as PES_NS
-from graphsvc.vocab import SCHEMA
 
 __all__ = ["Index", "ReadModel", "build_read_model"]
 
@@ -106,8 +112,12 @@ _MODELLED_TYPES = frozenset(
         PES_NS.ProjectStep,
         PES_NS.Achievement,
         PES_NS.Activity,
+        PES_NS.ActivityFormat,
+        PES_NS.WorkProgrammeCluster,
         SCHEMA.Event,
-        "http://www.w3.org/ns/org#Membership",
+        ORG.Membership,
+        ORG.Role,
+        ORG.Organization,
     )
 )
 _PRACTICE_TYPE = str(PES_NS.GoodPractice)
@@ -150,12 +160,17 @@ class ReadModel:
     memberships: dict[str, Membership] = field(default_factory=dict)
     regions: dict[str, Region] = field(default_factory=dict)
     countries: dict[str, Country] = field(default_factory=dict)
-    themes: dict[str, Concept] = field(default_factory=dict)
-    target_groups: dict[str, Concept] = field(default_factory=dict)
-    event_types: dict[str, Concept] = field(default_factory=dict)
+    themes: dict[str, Theme] = field(default_factory=dict)
+    target_groups: dict[str, TargetGroup] = field(default_factory=dict)
+    event_types: dict[str, EventType] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
     projects: dict[str, Project] = field(default_factory=dict)
     activities: dict[str, Activity] = field(default_factory=dict)
+    # supporting concepts and agents, for labels
+    roles: dict[str, Concept] = field(default_factory=dict)
+    activity_formats: dict[str, Concept] = field(default_factory=dict)
+    clusters: dict[str, Concept] = field(default_factory=dict)
+    agents: dict[str, Agent] = field(default_factory=dict)  # other than PES and networks
 
     theme_narrower: Index[str] = field(default_factory=dict)
     theme_descendants: Index[str] = field(default_factory=dict)
@@ -346,6 +361,10 @@ class ReadModel:
                 "events",
                 "projects",
                 "activities",
+                "roles",
+                "activity_formats",
+                "clusters",
+                "agents",
             )
         )
 
@@ -439,9 +458,15 @@ def build_read_model(store: GraphStore) -> ReadModel:
     rm.memberships = {r.iri: r for r in load_memberships(store)}
     rm.regions = {r.iri: r for r in load_regions(store)}
     rm.countries = {r.iri: r for r in load_countries(store)}
-    rm.themes = {r.iri: r for r in load_concepts(store, PES_NS.Theme)}
-    rm.target_groups = {r.iri: r for r in load_concepts(store, PES_NS.TargetGroup)}
-    rm.event_types = {r.iri: r for r in load_concepts(store, PES_NS.EventType)}
+    rm.themes = {r.iri: r for r in load_concepts(store, PES_NS.Theme, Theme)}
+    rm.target_groups = {r.iri: r for r in load_concepts(store, PES_NS.TargetGroup, TargetGroup)}
+    rm.event_types = {r.iri: r for r in load_concepts(store, PES_NS.EventType, EventType)}
+    rm.roles = {r.iri: r for r in load_concepts(store, ORG.Role, Concept)}
+    rm.activity_formats = {r.iri: r for r in load_concepts(store, PES_NS.ActivityFormat, Concept)}
+    rm.clusters = {r.iri: r for r in load_concepts(store, PES_NS.WorkProgrammeCluster, Concept)}
+    rm.agents = {
+        r.iri: r for r in load_agents(store) if r.iri not in rm.pes and r.iri not in rm.networks
+    }
     rm.events = {r.iri: r for r in load_events(store)}
     rm.projects = {r.iri: r for r in load_projects(store)}
     rm.activities = {r.iri: r for r in load_activities(store)}

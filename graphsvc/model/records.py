@@ -13,9 +13,11 @@ __all__ = [
     "NO_LABELS",
     "Achievement",
     "Activity",
+    "Agent",
     "Concept",
     "Country",
     "Event",
+    "EventType",
     "Labels",
     "Membership",
     "Network",
@@ -25,6 +27,8 @@ __all__ = [
     "ProjectPhase",
     "ProjectStep",
     "Region",
+    "TargetGroup",
+    "Theme",
     "pick_label",
 ]
 
@@ -77,6 +81,30 @@ class Concept:
     broader: tuple[str, ...] = ()
     alt_labels: tuple[str, ...] = ()
     scheme: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Theme(Concept):
+    """A concept of the theme scheme (``pes:Theme``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TargetGroup(Concept):
+    """A concept of the target-group scheme (``pes:TargetGroup``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EventType(Concept):
+    """A concept of the event-type scheme (``pes:EventType``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    """An organisation or person that is neither a PES nor a network (e.g. the Commission)."""
+
+    iri: str
+    labels: Labels
+    alt_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
