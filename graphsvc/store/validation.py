@@ -10,9 +10,12 @@ decide whether a violation is an error (a mutation) or a list to print (a seed c
 
 Example::
 
-    >>> from rdflib import Graph
-    >>> report = validate(Graph().parse("seeds/reference-practices.trig", format="trig"))
-    >>> report.conforms, [str(v) for v in report.violations]
+    from rdflib import Dataset
+    report = validate(Dataset().parse("seeds/reference-pes.trig", format="trig"))
+    for violation in report.violations:
+        print(violation)  # <focus> dct:title: A good practice needs an English title (dct:title with @en)
+
+Cost, 2 cores: about 0.14 s for the ontology modules alone, 0.3 s with a 2,000-triple data graph.
 """
 
 from __future__ import annotations
