@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import strawberry
 from pyoxigraph import Literal, QuerySolutions
+from strawberry.tools import merge_types
 
 from graphsvc.api.context import Context
+from graphsvc.api.mutations import EditingQuery, Mutation
+from graphsvc.api.provenance import ProvenanceQuery
 
 __all__ = ["schema"]
 
@@ -36,4 +39,6 @@ class Query:
         return counts
 
 
-schema = strawberry.Schema(query=Query)
+# Editing (mutations, viewer) and revision history: graphsvc.api.mutations / provenance.
+RootQuery = merge_types("Query", (Query, ProvenanceQuery, EditingQuery))
+schema = strawberry.Schema(query=RootQuery, mutation=Mutation)

@@ -1,0 +1,471 @@
+"""Create, update and delete good practices: authorise, build, validate, commit with provenance.
+
+The GraphQL mutations (:mod:`graphsvc.api.mutations`) call these functions in a worker thread.
+Each one holds ``services.write_lock`` from the first read to the commit, so what it checked is
+what it writes, and applies the change and its PROV record in one :class:`Changeset`.
+
+Input values are plain Python (``{"title": [("en", "…")], "themes": ["youth-guarantee"]}``);
+references may be full IRIs, ``id:``-relative paths (``theme/youth-guarantee``), bare slugs
+(``youth-guarantee``) or, for countries, ISO 3166-1 alpha-3 codes (``SWE``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
+
+from graphsvc.api.auth import Principal
+from graphsvc.api.provenance import PROVENANCE_GRAPH, ChangeKind, ChangeRecord, change_quads
+from graphsvc.errors import GraphsvcError, InputError, NotFoundError
+from graphsvc.services import Services
+from graphsvc.store.base import Changeset, GraphStore
+from graphsvc.store.loading import to_rdflib
+from graphsvc.vocab import DCTERMS, EU_COUNTRY, ID, PES, PROV, RDF, SCHEMA, XSD, graph_iri, slugify
+
+__all__ = [
+    "CONTRIBUTIONS_GRAPH",
+    "FIELDS",
+    "EditOutcome",
+    "FieldProblem",
+    "InvalidInput",
+    "NotAuthorised",
+    "PracticeNotFound",
+    "create_practice",
+    "delete_practice",
+    "field_names",
+    "practice_iri",
+    "update_practice",
+]
+
+CONTRIBUTIONS_GRAPH = NamedNode(str(graph_iri("contributions")))
+"""Where practices created through the API live; edits keep a practice in its own graph."""
+
+FIELDS: dict[str, NamedNode] = {
+    "title": NamedNode(str(DCTERMS.title)),
+    "abstract": NamedNode(str(DCTERMS.abstract)),
+    "themes": NamedNode(str(DCTERMS.subject)),
+    "targetGroups": NamedNode(str(DCTERMS.audience)),
+    "country": NamedNode(str(DCTERMS.spatial)),
+    "pes": NamedNode(str(PROV.wasAttributedTo)),
+    "date": NamedNode(str(DCTERMS.date)),
+    "sources": NamedNode(str(DCTERMS.source)),
+    "events": NamedNode(str(PES.presentedAt)),
+}
+"""GraphQL input field -> the RDF property it sets (data-model.md, "Good practice")."""
+
+_FIELD_OF = {p.value: name for name, p in FIELDS.items()}
+_TYPE = NamedNode(str(RDF.type))
+_PRACTICE_TYPES = (NamedNode(str(PES.GoodPractice)), NamedNode(str(SCHEMA.CreativeWork)))
+_GYEAR = NamedNode(str(XSD.gYear))
+_DATE = NamedNode(str(XSD.date))
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+_KIND = {"themes": "theme", "targetGroups": "target-group", "pes": "pes", "events": "event"}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    """What is wrong with one input field; ``path`` as a form names it: ``("input", "themes", "1")``."""
+
+    path: tuple[str, ...]
+    message: str
+
+
+class NotAuthorised(GraphsvcError):
+    def __init__(self, message: str, path: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.path = tuple(path)
+
+
+class PracticeNotFound(NotFoundError):
+    def __init__(self, iri: str) -> None:
+        super().__init__(f"practice {iri}")
+        self.iri = iri
+        self.path = ("id",)
+
+
+class InvalidInput(InputError):
+    def __init__(self, problems: Sequence[FieldProblem]) -> None:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{'.'.join(first.path)}: {first.message}{more}")
+        self.problems = tuple(problems)
+
+
+@dataclass(frozen=True, slots=True)
+class EditOutcome:
+    """A committed change (``record`` is None when an update changed nothing)."""
+
+    iri: str
+    record: ChangeRecord | None
+    touched: frozenset[str]
+
+
+def field_names(properties: Iterable[str]) -> list[str]:
+    return [_FIELD_OF[p] for p in properties if p in _FIELD_OF]
+
+
+# -- references and values -------------------------------------------------------------------
+
+
+def resolve_reference(value: str, kind: str) -> NamedNode:
+    """IRI of a reference given as an IRI, ``id:`` path, slug or (countries) ISO alpha-3 code."""
+    text = value.strip()
+    if text.startswith(("http://", "https://")):
+        iri = text
+    elif text.startswith("id:"):
+        iri = str(ID) + text[3:]
+    elif kind == "country" and re.fullmatch(r"[A-Za-z]{3}", text):
+        iri = str(EU_COUNTRY[text.upper()])
+    elif "/" in text:
+        iri = str(ID) + text
+    else:
+        iri = str(ID) + f"{kind}/{text}"
+    if not text or any(c in iri for c in ' <>"{}|\\^`'):
+        raise ValueError(f"{value!r} is not an IRI or an id")
+    return NamedNode(iri)
+
+
+def practice_iri(value: str) -> str:
+    """The IRI of a practice given by IRI, ``practice/<slug>`` or slug."""
+    try:
+        return resolve_reference(value, "practice").value
+    except ValueError:
+        raise InvalidInput(
+            [FieldProblem(("id",), f"{value!r} is not a practice IRI or id.")]
+        ) from None
+
+
+def _texts(value: Any, path: tuple[str, ...], problems: list[FieldProblem]) -> list[Literal]:
+    terms: list[Literal] = []
+    seen: set[str] = set()
+    for index, (lang, text) in enumerate(value or ()):
+        where = (*path, str(index))
+        lang = (lang or "").strip().lower()
+        if not _LANG.match(lang):
+            problems.append(
+                FieldProblem((*where, "lang"), f"{lang!r} is not a language tag such as en or sv.")
+            )
+            continue
+        if lang in seen:
+            problems.append(FieldProblem((*where, "lang"), f"Give at most one text in '{lang}'."))
+            continue
+        if not text or not text.strip():
+            problems.append(FieldProblem((*where, "text"), "The text is empty."))
+            continue
+        seen.add(lang)
+        terms.append(Literal(text.strip(), language=lang))
+    return terms
+
+
+def _references(
+    value: Any, kind: str, path: tuple[str, ...], problems: list[FieldProblem], indexed: bool
+) -> list[NamedNode]:
+    items = value if indexed else ([value] if value is not None else [])
+    terms: list[NamedNode] = []
+    for index, item in enumerate(items or ()):
+        where = (*path, str(index)) if indexed else path
+        try:
+            node = resolve_reference(item, kind)
+        except ValueError:
+            problems.append(FieldProblem(where, f"{item!r} is not an IRI or an id."))
+            continue
+        if node not in terms:
+            terms.append(node)
+    return terms
+
+
+def _sources(value: Any, path: tuple[str, ...], problems: list[FieldProblem]) -> list[NamedNode]:
+    terms: list[NamedNode] = []
+    for index, item in enumerate(value or ()):
+        text = (item or "").strip()
+        try:
+            if not text.startswith(("http://", "https://")):
+                raise ValueError(text)
+            node = NamedNode(text)
+        except ValueError:
+            problems.append(
+                FieldProblem((*path, str(index)), f"{item!r} is not a web address (http or https).")
+            )
+            continue
+        if node not in terms:
+            terms.append(node)
+    return terms
+
+
+def _date(value: Any, path: tuple[str, ...], problems: list[FieldProblem]) -> list[Literal]:
+    if value is None:
+        return []
+    text = str(value).strip()
+    try:
+        if re.fullmatch(r"[0-9]{4}", text):
+            return [Literal(text, datatype=_GYEAR)]
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            dt.date.fromisoformat(text)
+            return [Literal(text, datatype=_DATE)]
+    except ValueError:
+        pass
+    problems.append(
+        FieldProblem(path, f"{text!r}: give the year (2019) or the date (2019-05-01) it started.")
+    )
+    return []
+
+
+def parse_changes(
+    changes: Mapping[str, Any], problems: list[FieldProblem]
+) -> dict[str, list[NamedNode | Literal]]:
+    """RDF values for each given field; problems are appended with their input path."""
+    values: dict[str, list[NamedNode | Literal]] = {}
+    for name, value in changes.items():
+        path = ("input", name)
+        terms: list[Any]
+        if name in ("title", "abstract"):
+            terms = _texts(value, path, problems)
+        elif name in ("themes", "targetGroups", "events"):
+            terms = _references(value, _KIND[name], path, problems, indexed=True)
+        elif name in ("country", "pes"):
+            terms = _references(value, name, path, problems, indexed=False)
+        elif name == "date":
+            terms = _date(value, path, problems)
+        elif name == "sources":
+            terms = _sources(value, path, problems)
+        else:
+            raise KeyError(name)
+        values[name] = [*terms]
+    return values
+
+
+# -- store access ----------------------------------------------------------------------------
+
+
+def _practice_quads(store: GraphStore, node: NamedNode) -> list[Quad]:
+    return [q for q in store.quads(node, None, None, None) if q.graph_name != PROVENANCE_GRAPH]
+
+
+def _is_practice(quads: Iterable[Quad]) -> bool:
+    return any(q.predicate == _TYPE and q.object == _PRACTICE_TYPES[0] for q in quads)
+
+
+def _in_use(store: GraphStore, node: NamedNode) -> bool:
+    """Named anywhere, even only in the history of a deleted practice."""
+    return next(store.quads(node, None, None, None), None) is not None or (
+        next(store.quads(None, None, node, None), None) is not None
+    )
+
+
+def _mint(store: GraphStore, titles: Sequence[Literal]) -> NamedNode:
+    english = [t for t in titles if t.language == "en"]
+    slug = slugify((english or list(titles))[0].value)[:60].strip("-")
+    candidate, n = NamedNode(str(ID[f"practice/{slug}"])), 1
+    while _in_use(store, candidate):
+        n += 1
+        candidate = NamedNode(str(ID[f"practice/{slug}-{n}"]))
+    return candidate
+
+
+def _context(store: GraphStore, quads: Sequence[Quad], exclude: NamedNode) -> list[Quad]:
+    """Types the store states about the resources the new quads point to (PES, events, …)."""
+    mentioned = sorted(
+        {q.object.value for q in quads if isinstance(q.object, NamedNode) and q.object != exclude}
+    )
+    context: list[Quad] = []
+    for start in range(0, len(mentioned), 400):
+        chunk = " ".join(f"<{iri}>" for iri in mentioned[start : start + 400])
+        result = store.query(
+            f"SELECT ?s ?o WHERE {{ VALUES ?s {{ {chunk} }} GRAPH ?g {{ ?s a ?o }} }}"
+        )
+        assert isinstance(result, QuerySolutions)
+        context.extend(Quad(row["s"], _TYPE, row["o"]) for row in result)
+    return context
+
+
+def _validate(
+    store: GraphStore,
+    node: NamedNode,
+    quads: Sequence[Quad],
+    given: Mapping[str, Sequence[NamedNode | Literal]],
+) -> None:
+    """SHACL-validate the practice as it will be (and its change record); map results to fields."""
+    from graphsvc.store.validation import ontology_graph, validate
+
+    data = [*quads, *_context(store, quads, node)]
+    report = validate(to_rdflib(data), ontology=ontology_graph())
+    # Judge only what this change describes: the context holds just the types of the resources
+    # it points to, which their own shapes (checked when they were loaded) would find incomplete.
+    described = {q.subject.value for q in quads if isinstance(q.subject, NamedNode)}
+    errors = [v for v in report.errors if v.focus_node in described]
+    if not errors:
+        return
+    problems = []
+    for violation in errors:
+        path: tuple[str, ...] = ("input",)
+        name = _FIELD_OF.get(violation.path or "") if violation.focus_node == node.value else None
+        if name is not None:
+            path = ("input", name)
+            for index, term in enumerate(given.get(name, ())):
+                shown = term.value if isinstance(term, NamedNode) else str(term)
+                if (
+                    violation.value is not None
+                    and violation.value == shown
+                    and name
+                    not in (
+                        "country",
+                        "pes",
+                        "date",
+                    )
+                ):
+                    path = ("input", name, str(index))
+                    break
+        problems.append(FieldProblem(path, violation.message))
+    raise InvalidInput(problems)
+
+
+def _title(quads: Iterable[Quad]) -> str:
+    titles = {
+        q.object.language: q.object.value
+        for q in quads
+        if q.predicate == FIELDS["title"] and isinstance(q.object, Literal)
+    }
+    return titles.get("en") or next(iter(titles.values()), "")
+
+
+def _require(principal: Principal) -> None:
+    if not principal.authenticated:
+        raise NotAuthorised(principal.refusal())
+
+
+def _check_pes(principal: Principal, values: Mapping[str, Sequence[Any]]) -> None:
+    for pes in values.get("pes", ()):
+        if not principal.may_edit_for(pes.value):
+            raise NotAuthorised(
+                f"This token edits only the practices of {principal.token.pes if principal.token else '-'}.",
+                ("input", "pes"),
+            )
+
+
+# -- the three operations --------------------------------------------------------------------
+
+
+def create_practice(
+    services: Services, principal: Principal, changes: Mapping[str, Any]
+) -> EditOutcome:
+    """Create a practice from ``changes``; a member's practice defaults to its own PES."""
+    _require(principal)
+    assert principal.token is not None
+    problems: list[FieldProblem] = []
+    values = parse_changes(changes, problems)
+    _check_pes(principal, values)
+    if not values.get("pes") and principal.token.pes:
+        values["pes"] = [NamedNode(principal.token.pes)]
+    if not values.get("title") and not any(p.path[:2] == ("input", "title") for p in problems):
+        problems.append(FieldProblem(("input", "title"), "A practice needs an English title."))
+    if problems:
+        raise InvalidInput(problems)
+    store = services.store
+    with services.write_lock:
+        try:
+            node = _mint(store, values["title"])  # type: ignore[arg-type]
+        except ValueError:
+            raise InvalidInput(
+                [FieldProblem(("input", "title"), "The title needs letters or digits.")]
+            ) from None
+        graph = CONTRIBUTIONS_GRAPH
+        quads = [Quad(node, _TYPE, t, graph) for t in _PRACTICE_TYPES]
+        for name, terms in values.items():
+            quads.extend(Quad(node, FIELDS[name], term, graph) for term in terms)
+        record = ChangeRecord.new(
+            ChangeKind.CREATE,
+            principal.token,
+            node.value,
+            f"Created practice '{_title(quads)}'.",
+            [FIELDS[name].value for name, terms in values.items() if terms],
+        )
+        prov = change_quads(record)
+        _validate(store, node, [*quads, *prov], values)
+        store.apply(Changeset(add=[*quads, *prov]))
+    return EditOutcome(node.value, record, frozenset({node.value}))
+
+
+def _load(store: GraphStore, principal: Principal, target: str) -> tuple[NamedNode, list[Quad]]:
+    node = NamedNode(practice_iri(target))
+    quads = _practice_quads(store, node)
+    if not _is_practice(quads):
+        raise PracticeNotFound(node.value)
+    owners = [
+        q.object.value
+        for q in quads
+        if q.predicate == FIELDS["pes"] and isinstance(q.object, NamedNode)
+    ]
+    if not any(principal.may_edit_for(pes) for pes in owners) and not principal.is_admin:
+        raise NotAuthorised(
+            f"This token edits only the practices of {principal.token.pes if principal.token else '-'}; "
+            f"{node.value} belongs to {', '.join(owners) or 'no PES'}."
+        )
+    return node, quads
+
+
+def update_practice(
+    services: Services, principal: Principal, target: str, changes: Mapping[str, Any]
+) -> EditOutcome:
+    """Replace the given fields of a practice; fields not given keep their values."""
+    _require(principal)
+    assert principal.token is not None
+    store = services.store
+    with services.write_lock:
+        node, old = _load(store, principal, target)
+        problems: list[FieldProblem] = []
+        values = parse_changes(changes, problems)
+        _check_pes(principal, values)
+        if problems:
+            raise InvalidInput(problems)
+        home = next(q.graph_name for q in old if q.predicate == _TYPE)
+        changed = [
+            name
+            for name, terms in values.items()
+            if {t for t in terms} != {q.object for q in old if q.predicate == FIELDS[name]}
+        ]
+        if not changed:
+            return EditOutcome(node.value, None, frozenset())
+        predicates = {FIELDS[name] for name in changed}
+        removed = [q for q in old if q.predicate in predicates]
+        added = [Quad(node, FIELDS[name], term, home) for name in changed for term in values[name]]
+        kept = [q for q in old if q.predicate not in predicates]
+        record = ChangeRecord.new(
+            ChangeKind.UPDATE,
+            principal.token,
+            node.value,
+            f"Updated practice '{_title([*kept, *added])}': {', '.join(changed)}.",
+            [FIELDS[name].value for name in changed],
+        )
+        prov = change_quads(record)
+        _validate(store, node, [*kept, *added, *prov], values)
+        store.apply(Changeset(remove=removed, add=[*added, *prov]))
+    return EditOutcome(node.value, record, frozenset({node.value}))
+
+
+def delete_practice(services: Services, principal: Principal, target: str) -> EditOutcome:
+    """Remove a practice and the links to it; its history stays in the provenance graph."""
+    _require(principal)
+    assert principal.token is not None
+    store = services.store
+    with services.write_lock:
+        node, old = _load(store, principal, target)
+        incoming = [
+            q for q in store.quads(None, None, node, None) if q.graph_name != PROVENANCE_GRAPH
+        ]
+        record = ChangeRecord.new(
+            ChangeKind.DELETE,
+            principal.token,
+            node.value,
+            f"Deleted practice '{_title(old)}'.",
+            sorted({q.predicate.value for q in old if q.predicate != _TYPE}),
+        )
+        prov = change_quads(record)
+        _validate(store, node, prov, {})
+        store.apply(Changeset(remove=[*old, *incoming], add=prov))
+    touched = {node.value} | {q.subject.value for q in incoming if isinstance(q.subject, NamedNode)}
+    return EditOutcome(node.value, record, frozenset(touched))

@@ -1,0 +1,311 @@
+"""GraphQL mutations: create, update and delete a good practice.
+
+Each mutation returns a union: the payload on success, or an expected failure a form can show —
+``NotAuthorised``, ``NotFound`` or ``InvalidInput`` (one ``FieldError`` per problem, with the
+input path such as ``["input", "themes", "1"]``). Unexpected failures are masked GraphQL errors.
+
+Flow: authorise -> build the new quads -> SHACL-validate -> one store transaction with the PROV
+change record (:mod:`graphsvc.api.editing`) -> ``services.notify`` so the read model and the
+recommendation index refresh before the payload is resolved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Annotated, Any
+
+import anyio.to_thread
+import strawberry
+from strawberry.types.unset import UNSET
+
+from graphsvc.api.auth import ANONYMOUS, Principal
+from graphsvc.api.context import Context
+from graphsvc.api.editing import (
+    EditOutcome,
+    InvalidInput,
+    NotAuthorised,
+    PracticeNotFound,
+    create_practice,
+    delete_practice,
+    update_practice,
+)
+from graphsvc.api.provenance import Revision
+
+__all__ = [
+    "CreatePracticeInput",
+    "EditingQuery",
+    "FieldError",
+    "InvalidInputError",
+    "LocalizedTextInput",
+    "Mutation",
+    "MutationError",
+    "NotAuthorisedError",
+    "NotFoundError",
+    "UpdatePracticeInput",
+    "Viewer",
+]
+
+Info = strawberry.Info[Context, None]
+
+
+# -- inputs ----------------------------------------------------------------------------------
+
+
+@strawberry.input(description="A text in one language.")
+class LocalizedTextInput:
+    lang: str = strawberry.field(default="en", description="BCP 47 language tag, e.g. en, sv.")
+    text: str
+
+
+@strawberry.input(description="A new good practice. References accept an IRI or an id.")
+class CreatePracticeInput:
+    title: list[LocalizedTextInput] = strawberry.field(
+        description="Titles, at most one per language; an English one is required."
+    )
+    abstract: list[LocalizedTextInput] = strawberry.field(default_factory=list)
+    themes: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="At least one theme, e.g. youth-guarantee."
+    )
+    target_groups: list[strawberry.ID] = strawberry.field(default_factory=list)
+    country: strawberry.ID | None = strawberry.field(
+        default=None, description="The country: an IRI or an ISO 3166-1 alpha-3 code (SWE)."
+    )
+    pes: strawberry.ID | None = strawberry.field(
+        default=None, description="The PES it belongs to; a member token's own PES by default."
+    )
+    date: str | None = strawberry.field(
+        default=None, description="The year (2019) or the date (2019-05-01) it started."
+    )
+    sources: list[str] = strawberry.field(
+        default_factory=list, description="Public web pages that document it (at least one)."
+    )
+    events: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Events at which it was presented."
+    )
+
+
+@strawberry.input(description="Fields to change; a field left out keeps its value, null clears it.")
+class UpdatePracticeInput:
+    title: list[LocalizedTextInput] | None = UNSET
+    abstract: list[LocalizedTextInput] | None = UNSET
+    themes: list[strawberry.ID] | None = UNSET
+    target_groups: list[strawberry.ID] | None = UNSET
+    country: strawberry.ID | None = UNSET
+    pes: strawberry.ID | None = UNSET
+    date: str | None = UNSET
+    sources: list[str] | None = UNSET
+    events: list[strawberry.ID] | None = UNSET
+
+
+_INPUT_FIELDS = {
+    "title": "title",
+    "abstract": "abstract",
+    "themes": "themes",
+    "target_groups": "targetGroups",
+    "country": "country",
+    "pes": "pes",
+    "date": "date",
+    "sources": "sources",
+    "events": "events",
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, LocalizedTextInput):
+        return (value.lang, value.text)
+    return None if value is None else str(value)
+
+
+_SINGLE = frozenset({"country", "pes", "date"})
+
+
+def _changes(data: CreatePracticeInput | UpdatePracticeInput, *, create: bool) -> dict[str, Any]:
+    """The given fields as plain values; for an update, null clears a field."""
+    changes: dict[str, Any] = {}
+    for attribute, name in _INPUT_FIELDS.items():
+        value = getattr(data, attribute)
+        if value is UNSET or (create and value in (None, [])):
+            continue
+        if value is None:
+            changes[name] = None if name in _SINGLE else []
+        else:
+            changes[name] = _plain(value)
+    return changes
+
+
+# -- results ---------------------------------------------------------------------------------
+
+
+@strawberry.interface(description="An expected failure of a mutation, to show to the user.")
+class MutationError:
+    message: str
+    path: list[str] = strawberry.field(
+        description="Where the problem is in the mutation's arguments; empty for the whole request."
+    )
+
+
+@strawberry.type(name="NotAuthorised", description="The token may not make this change.")
+class NotAuthorisedError(MutationError):
+    pass
+
+
+@strawberry.type(name="NotFound", description="No practice has this id.")
+class NotFoundError(MutationError):
+    id: strawberry.ID
+
+
+@strawberry.type(description="One problem with one input field.")
+class FieldError:
+    path: list[str] = strawberry.field(description='Input path, e.g. ["input", "themes", "1"].')
+    message: str
+
+
+@strawberry.type(name="InvalidInput", description="The input does not describe a valid practice.")
+class InvalidInputError(MutationError):
+    errors: list[FieldError]
+
+
+@strawberry.type(description="A practice was created.")
+class PracticeCreated:
+    id: strawberry.ID = strawberry.field(description="The minted IRI, id:practice/<slug>.")
+    revision: Revision
+
+
+@strawberry.type(description="A practice was updated.")
+class PracticeUpdated:
+    id: strawberry.ID
+    revision: Revision | None = strawberry.field(
+        description="The change record; null when the input changed nothing."
+    )
+
+
+@strawberry.type(description="A practice was deleted; its history remains.")
+class PracticeDeleted:
+    id: strawberry.ID
+    revision: Revision
+
+
+CreatePracticeResult = Annotated[
+    PracticeCreated | NotAuthorisedError | InvalidInputError,
+    strawberry.union("CreatePracticeResult"),
+]
+UpdatePracticeResult = Annotated[
+    PracticeUpdated | NotAuthorisedError | NotFoundError | InvalidInputError,
+    strawberry.union("UpdatePracticeResult"),
+]
+DeletePracticeResult = Annotated[
+    PracticeDeleted | NotAuthorisedError | NotFoundError | InvalidInputError,
+    strawberry.union("DeletePracticeResult"),
+]
+
+Failure = NotAuthorisedError | NotFoundError | InvalidInputError
+
+
+def _principal(info: Info) -> Principal:
+    principal = getattr(info.context, "principal", ANONYMOUS)
+    return principal if isinstance(principal, Principal) else ANONYMOUS
+
+
+async def _run(info: Info, work: Callable[[], EditOutcome]) -> EditOutcome | Failure:
+    """Run ``work`` off the event loop; refresh derived state; turn expected errors into results."""
+    services = info.context.services
+    try:
+        outcome = await anyio.to_thread.run_sync(work)
+    except NotAuthorised as exc:
+        return NotAuthorisedError(message=str(exc), path=list(exc.path))
+    except PracticeNotFound as exc:
+        return NotFoundError(
+            message=f"No practice has the id {exc.iri}.",
+            path=list(exc.path),
+            id=strawberry.ID(exc.iri),
+        )
+    except InvalidInput as exc:
+        errors = [FieldError(path=list(p.path), message=p.message) for p in exc.problems]
+        return InvalidInputError(message=str(exc), path=list(exc.problems[0].path), errors=errors)
+    if outcome.touched:
+        services.notify(outcome.touched)
+    return outcome
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Create a good practice (member tokens: for their own PES).")
+    async def create_practice(self, info: Info, input: CreatePracticeInput) -> CreatePracticeResult:
+        principal = _principal(info)
+        result = await _run(
+            info,
+            partial(
+                create_practice, info.context.services, principal, _changes(input, create=True)
+            ),
+        )
+        if isinstance(result, NotAuthorisedError | InvalidInputError):
+            return result
+        assert isinstance(result, EditOutcome) and result.record is not None
+        return PracticeCreated(
+            id=strawberry.ID(result.iri), revision=Revision.from_record(result.record)
+        )
+
+    @strawberry.mutation(description="Change some fields of a practice.")
+    async def update_practice(
+        self, info: Info, id: strawberry.ID, input: UpdatePracticeInput
+    ) -> UpdatePracticeResult:
+        principal = _principal(info)
+        result = await _run(
+            info,
+            partial(
+                update_practice,
+                info.context.services,
+                principal,
+                str(id),
+                _changes(input, create=False),
+            ),
+        )
+        if not isinstance(result, EditOutcome):
+            return result
+        revision = Revision.from_record(result.record) if result.record else None
+        return PracticeUpdated(id=strawberry.ID(result.iri), revision=revision)
+
+    @strawberry.mutation(description="Delete a practice; its revision history is kept.")
+    async def delete_practice(self, info: Info, id: strawberry.ID) -> DeletePracticeResult:
+        principal = _principal(info)
+        result = await _run(
+            info, partial(delete_practice, info.context.services, principal, str(id))
+        )
+        if not isinstance(result, EditOutcome):
+            return result
+        assert result.record is not None
+        return PracticeDeleted(
+            id=strawberry.ID(result.iri), revision=Revision.from_record(result.record)
+        )
+
+
+# -- who am I --------------------------------------------------------------------------------
+
+
+@strawberry.type(description="The API token a request was made with.")
+class Viewer:
+    token_id: strawberry.ID
+    name: str
+    role: str = strawberry.field(description="member or admin.")
+    pes: strawberry.ID | None = strawberry.field(description="The PES a member token edits for.")
+
+
+@strawberry.type
+class EditingQuery:
+    @strawberry.field(
+        description="The token of this request, so a front end can show what it may edit; "
+        "null without a valid token."
+    )
+    def viewer(self, info: Info) -> Viewer | None:
+        token = _principal(info).token
+        if token is None:
+            return None
+        return Viewer(
+            token_id=strawberry.ID(token.id),
+            name=token.name,
+            role=token.role,
+            pes=strawberry.ID(token.pes) if token.pes else None,
+        )
