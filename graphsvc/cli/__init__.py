@@ -20,6 +20,7 @@ __all__ = ["COMMAND_MODULES", "build_parser", "main"]
 COMMAND_MODULES = (
     "graphsvc.cli.serve",
     "graphsvc.cli.data",
+    "graphsvc.cli.tokens",
 )
 
 
