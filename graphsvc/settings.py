@@ -5,6 +5,7 @@ Tests and embedders build :class:`Settings` directly; the CLI overrides fields f
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -93,6 +94,14 @@ class Settings:
             )
         if not 0 < self.port < 65536:
             raise ConfigurationError("GRAPHSVC_PORT", f"{self.port} is not a TCP port")
+        for f in fields(self):
+            value = getattr(self, f.name)
+            # limits, sizes, rates and timeouts: a negative or NaN value is always a mistake
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if number and not (math.isfinite(value) and value >= 0):
+                raise ConfigurationError(
+                    f"GRAPHSVC_{f.name.upper()}", f"{value} is not a non-negative number"
+                )
         return self
 
 

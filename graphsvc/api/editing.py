@@ -113,7 +113,7 @@ def field_names(properties: Iterable[str]) -> list[str]:
 
 
 def resolve_reference(value: str, kind: str) -> NamedNode:
-    """IRI of a reference given as an IRI, ``id:`` path, slug or (countries) ISO alpha-3 code."""
+    """IRI of a reference: an IRI, a global ID, an ``id:`` path, a slug or (countries) an alpha-3 code."""
     text = value.strip()
     if text.startswith(("http://", "https://")):
         iri = text
@@ -124,10 +124,20 @@ def resolve_reference(value: str, kind: str) -> NamedNode:
     elif "/" in text:
         iri = str(ID) + text
     else:
-        iri = str(ID) + f"{kind}/{text}"
+        iri = _global_id_iri(text) or str(ID) + f"{kind}/{text}"
     if not text or any(c in iri for c in ' <>"{}|\\^`'):
         raise ValueError(f"{value!r} is not an IRI or an id")
     return NamedNode(iri)
+
+
+def _global_id_iri(text: str) -> str | None:
+    """The IRI inside a Relay global ID (what ``Practice.id`` returns), if ``text`` is one."""
+    from graphsvc.api.ids import InvalidIdError, parse_global_id
+
+    try:
+        return parse_global_id(text)[1]
+    except InvalidIdError:
+        return None
 
 
 def practice_iri(value: str) -> str:

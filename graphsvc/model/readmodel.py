@@ -90,7 +90,7 @@ from graphsvc.store.base import GraphStore
 from graphsvc.vocab import ORG, SCHEMA
 from graphsvc.vocab import PES as PES_NS
 
-__all__ = ["Index", "ReadModel", "build_read_model"]
+__all__ = ["EMPTY", "Index", "ReadModel", "build_read_model"]
 
 K = TypeVar("K", bound=Hashable)
 Index = dict[K, frozenset[str]]
@@ -231,6 +231,10 @@ class ReadModel:
     def pes_region(self, pes: Pes) -> str | None:
         country = self.countries.get(pes.country or "")
         return country.region if country is not None else None
+
+    def practice_keys(self, iri: str) -> tuple[tuple[str, Hashable], ...]:
+        """The ``(index name, key)`` entries that list the practice."""
+        return self._practice_keys.get(iri, ())
 
     def theme_closure(self, themes: Iterable[str]) -> frozenset[str]:
         """The themes and all their broader themes."""
