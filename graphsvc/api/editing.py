@@ -64,6 +64,7 @@ _PRACTICE_TYPES = (NamedNode(str(PES.GoodPractice)), NamedNode(str(SCHEMA.Creati
 _GYEAR = NamedNode(str(XSD.gYear))
 _DATE = NamedNode(str(XSD.date))
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+_SINGLE_VALUED = frozenset({"country", "pes", "date"})
 _KIND = {"themes": "theme", "targetGroups": "target-group", "pes": "pes", "events": "event"}
 
 
@@ -293,45 +294,71 @@ def _context(store: GraphStore, quads: Sequence[Quad], exclude: NamedNode) -> li
     return context
 
 
+_NOUN = {
+    "themes": "theme",
+    "targetGroups": "target group",
+    "country": "country",
+    "pes": "PES",
+    "events": "event",
+}
+
+
+def _unknown_references(
+    given: Mapping[str, Sequence[NamedNode | Literal]], known: set[str]
+) -> list[FieldProblem]:
+    """A problem for each referenced resource the store does not describe at all."""
+    problems = []
+    for name, noun in _NOUN.items():
+        terms = given.get(name, ())
+        for index, term in enumerate(terms):
+            if isinstance(term, NamedNode) and term.value not in known:
+                where = ("input", name) if name in _SINGLE_VALUED else ("input", name, str(index))
+                problems.append(FieldProblem(where, f"No {noun} has the id {term.value}."))
+    return problems
+
+
 def _validate(
     store: GraphStore,
     node: NamedNode,
     quads: Sequence[Quad],
     given: Mapping[str, Sequence[NamedNode | Literal]],
 ) -> None:
-    """SHACL-validate the practice as it will be (and its change record); map results to fields."""
+    """SHACL-validate the practice as it will be (and its change record); map results to fields.
+
+    A reference to a resource the store does not know is reported as such ("No theme has the id
+    …") rather than as the shape's general message, and SHACL results on the same field are not
+    repeated.
+    """
     from graphsvc.store.validation import ontology_graph, validate
 
-    data = [*quads, *_context(store, quads, node)]
-    report = validate(to_rdflib(data), ontology=ontology_graph())
+    context = _context(store, quads, node)
+    known = {q.subject.value for q in context if isinstance(q.subject, NamedNode)}
+    problems = _unknown_references(given, known)
     # Judge only what this change describes: the context holds just the types of the resources
     # it points to, which their own shapes (checked when they were loaded) would find incomplete.
     described = {q.subject.value for q in quads if isinstance(q.subject, NamedNode)}
-    errors = [v for v in report.errors if v.focus_node in described]
-    if not errors:
-        return
-    problems = []
-    for violation in errors:
+    report = validate(
+        to_rdflib([*quads, *context]), ontology=ontology_graph(), focus_nodes=sorted(described)
+    )
+    reported = {p.path[:2] for p in problems}
+    for violation in report.errors:
+        if violation.focus_node not in described:
+            continue
         path: tuple[str, ...] = ("input",)
         name = _FIELD_OF.get(violation.path or "") if violation.focus_node == node.value else None
         if name is not None:
             path = ("input", name)
-            for index, term in enumerate(given.get(name, ())):
-                shown = term.value if isinstance(term, NamedNode) else str(term)
-                if (
-                    violation.value is not None
-                    and violation.value == shown
-                    and name
-                    not in (
-                        "country",
-                        "pes",
-                        "date",
-                    )
-                ):
-                    path = ("input", name, str(index))
-                    break
+            if name not in _SINGLE_VALUED:
+                for index, term in enumerate(given.get(name, ())):
+                    shown = term.value if isinstance(term, NamedNode) else str(term)
+                    if violation.value is not None and violation.value == shown:
+                        path = ("input", name, str(index))
+                        break
+        if path[:2] in reported:
+            continue
         problems.append(FieldProblem(path, violation.message))
-    raise InvalidInput(problems)
+    if problems:
+        raise InvalidInput(problems)
 
 
 def _title(quads: Iterable[Quad]) -> str:
@@ -371,6 +398,10 @@ def create_practice(
     _check_pes(principal, values)
     if not values.get("pes") and principal.token.pes:
         values["pes"] = [NamedNode(principal.token.pes)]
+    if not values.get("pes") and not any(p.path[:2] == ("input", "pes") for p in problems):
+        problems.append(
+            FieldProblem(("input", "pes"), "Give the PES the practice belongs to (its IRI or id).")
+        )
     if not values.get("title") and not any(p.path[:2] == ("input", "title") for p in problems):
         problems.append(FieldProblem(("input", "title"), "A practice needs an English title."))
     if problems:
