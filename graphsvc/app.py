@@ -16,7 +16,7 @@ from graphsvc import __version__
 from graphsvc.api import graphql_routes
 from graphsvc.services import Services, open_services
 from graphsvc.settings import Settings
-from graphsvc.web import web_routes
+from graphsvc.web import PublicCors, web_routes
 
 __all__ = ["create_app"]
 
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *web_routes(settings),
     ]
     middleware = [
+        Middleware(PublicCors),  # /sparql, /export, /id/...: any origin may read
         Middleware(
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),

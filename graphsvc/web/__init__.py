@@ -1,13 +1,46 @@
-"""Researcher-facing HTTP: SPARQL protocol, exports, IRI dereferencing."""
+"""Researcher-facing HTTP: the SPARQL protocol, exports, dereferenceable IRIs and VoID/DCAT.
+
+=========================  ==========================================================
+``/sparql``                SPARQL 1.1 Protocol, query only (:mod:`graphsvc.web.sparql`)
+``/export/{format}``       the dataset or one graph, streamed (:mod:`graphsvc.web.exports`)
+``/id/...``                entity descriptions, content-negotiated (:mod:`graphsvc.web.resources`)
+``/ontology``              the ontology document
+``/.well-known/void``      VoID and DCAT description of the dataset (also ``/dataset``)
+``/graph/...``             named graph IRIs: 303 to their export
+``/context.jsonld``        the JSON-LD context shared with the GraphQL API
+=========================  ==========================================================
+
+:class:`~graphsvc.web.http.PublicCors` lets any origin read these routes.
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Route
 
 from graphsvc.settings import Settings
+from graphsvc.web.exports import export_endpoint
+from graphsvc.web.http import PublicCors
+from graphsvc.web.resources import (
+    context_endpoint,
+    dataset_endpoint,
+    entity_endpoint,
+    graph_endpoint,
+    ontology_endpoint,
+)
+from graphsvc.web.sparql import sparql_endpoint
 
-__all__ = ["web_routes"]
+__all__ = ["PublicCors", "web_routes"]
 
 
 def web_routes(settings: Settings) -> list[BaseRoute]:
-    return []
+    """The routes of the researcher-facing interface (settings are read per request)."""
+    return [
+        Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
+        Route("/export/{format}", export_endpoint, methods=["GET"]),
+        Route("/id/{path:path}", entity_endpoint, methods=["GET"]),
+        Route("/ontology", ontology_endpoint, methods=["GET"]),
+        Route("/dataset", dataset_endpoint, methods=["GET"]),
+        Route("/.well-known/void", dataset_endpoint, methods=["GET"]),
+        Route("/graph/{path:path}", graph_endpoint, methods=["GET"]),
+        Route("/context.jsonld", context_endpoint, methods=["GET"]),
+    ]

@@ -1,0 +1,269 @@
+"""Run one SPARQL query within a time budget and a row cap, serialised natively by pyoxigraph.
+
+The query runs in a worker thread (pyoxigraph releases the GIL while it evaluates). Results are
+written by pyoxigraph's own serialiser into a :class:`_LineWriter` that counts rows as lines:
+SELECT results as TSV (one line per row), graphs as N-Triples (one line per triple). The writer
+stops the evaluation as soon as the cap is passed or the time budget is spent, so a capped or
+timed-out query stops working instead of running to the end. Other formats are produced from
+the capped TSV or N-Triples by pyoxigraph's parser and serialiser, still without Python per row.
+
+A query that spends its whole budget before producing a byte (a large aggregate, say) is
+abandoned: the caller answers 503 on time and the thread ends when pyoxigraph returns. At most
+``slots`` queries, abandoned ones included, run at once; beyond that requests get 503 at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, TypeVar, cast
+
+import anyio
+import anyio.to_thread
+import pyoxigraph
+from pyoxigraph import (
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+)
+
+from graphsvc.errors import RemoteStoreError
+from graphsvc.store.base import GraphStore
+from graphsvc.vocab import PREFIXES
+from graphsvc.web.errors import BusyError, MalformedQueryError, QueryTimeoutError
+from graphsvc.web.formats import RDF_FORMATS, RESULTS_FORMATS
+
+__all__ = ["Answer", "Budget", "QueryDataset", "QueryRunner", "run_query", "used_prefixes"]
+
+T = TypeVar("T")
+
+_SYNTAX = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryDataset:
+    """The RDF dataset a query runs against (SPARQL 1.1 Protocol, section 2.1.4).
+
+    ``None`` graphs mean "as the query says" (its ``FROM`` clauses, else the union of all graphs
+    as the default graph and every named graph).
+    """
+
+    default_graphs: tuple[NamedNode, ...] | None = None
+    named_graphs: tuple[NamedNode, ...] | None = None
+    union_default_graph: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    body: bytes
+    media_type: str
+    kind: str  # "solutions", "boolean" or "graph"
+    count: int | None  # rows or triples in the body; None for ASK
+    truncated: bool
+
+
+class Budget:
+    """A deadline and a cancel flag, checked each time the serialiser writes."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    def check(self) -> None:
+        if self._cancelled.is_set() or time.monotonic() > self.deadline:
+            raise QueryTimeoutError(self.seconds)
+
+
+class _RowLimitReached(Exception):
+    """Raised inside the serialiser to stop the evaluation once the cap is passed."""
+
+
+class _LineWriter:
+    """A binary sink for pyoxigraph that keeps at most ``header + limit`` lines."""
+
+    def __init__(self, budget: Budget, limit: int, header: int) -> None:
+        self._budget = budget
+        self._allowed = header + limit
+        self._chunks: list[bytes] = []
+        self._lines = 0
+        self.truncated = False
+
+    def write(self, data: bytes) -> int:
+        self._budget.check()
+        chunk = bytes(data)
+        self._chunks.append(chunk)
+        self._lines += chunk.count(b"\n")
+        if self._lines > self._allowed:
+            self.truncated = True
+            raise _RowLimitReached
+        return len(chunk)
+
+    def flush(self) -> None:
+        return None
+
+    def value(self) -> bytes:
+        body = b"".join(self._chunks)
+        if not self.truncated:
+            return body
+        end = -1
+        for _ in range(self._allowed):
+            end = body.index(b"\n", end + 1)
+        return body[: end + 1]
+
+
+def used_prefixes(body: bytes, prefixes: Mapping[str, str] = PREFIXES) -> dict[str, str]:
+    """The subset of ``prefixes`` whose namespace occurs in N-Triples ``body``."""
+    return {p: ns for p, ns in prefixes.items() if b"<" + ns.encode() in body}
+
+
+def _lines(body: bytes) -> int:
+    return body.count(b"\n")
+
+
+def run_query(
+    store: GraphStore,
+    text: str,
+    dataset: QueryDataset,
+    offer: str,
+    max_rows: int,
+    budget: Budget,
+) -> Answer:
+    """Evaluate ``text`` and serialise it as ``offer`` (a name from ``formats``). Blocking."""
+    try:
+        result = store.query(
+            text,
+            default_graph=list(dataset.default_graphs)
+            if dataset.default_graphs is not None
+            else None,
+            named_graphs=list(dataset.named_graphs) if dataset.named_graphs is not None else None,
+            union_default_graph=dataset.union_default_graph,
+        )
+    except SyntaxError as exc:
+        raise _malformed(exc) from None
+    except RemoteStoreError as exc:
+        if exc.status == 400:
+            raise MalformedQueryError(str(exc)) from None
+        raise
+    budget.check()
+
+    if isinstance(result, QueryBoolean):
+        fmt = RESULTS_FORMATS[offer]
+        body = result.serialize(format=fmt) or b""
+        return Answer(body, fmt.media_type, "boolean", None, False)
+
+    if isinstance(result, QuerySolutions):
+        tsv = _LineWriter(budget, max_rows, header=1)
+        with contextlib.suppress(_RowLimitReached):
+            result.serialize(cast(IO[bytes], tsv), QueryResultsFormat.TSV)
+        body = tsv.value()
+        count = max(_lines(body) - 1, 0)
+        fmt = RESULTS_FORMATS[offer]
+        if fmt != QueryResultsFormat.TSV:
+            parsed = pyoxigraph.parse_query_results(body, QueryResultsFormat.TSV)
+            assert isinstance(parsed, QuerySolutions)
+            body = parsed.serialize(format=fmt) or b""
+        return Answer(body, fmt.media_type, "solutions", count, tsv.truncated)
+
+    nt = _LineWriter(budget, max_rows, header=0)
+    try:
+        if isinstance(result, QueryTriples):
+            result.serialize(cast(IO[bytes], nt), RdfFormat.N_TRIPLES)
+        else:
+            pyoxigraph.serialize(result, cast(IO[bytes], nt), RdfFormat.N_TRIPLES)
+    except _RowLimitReached:
+        pass
+    body = nt.value()
+    rdf_format = RDF_FORMATS[offer]
+    if rdf_format != RdfFormat.N_TRIPLES:
+        triples = pyoxigraph.parse(body, RdfFormat.N_TRIPLES)
+        body = pyoxigraph.serialize(triples, format=rdf_format, prefixes=used_prefixes(body)) or b""
+    return Answer(body, rdf_format.media_type, "graph", _lines(nt.value()), nt.truncated)
+
+
+def _malformed(exc: SyntaxError) -> MalformedQueryError:
+    message = str(exc.msg if exc.msg else exc)
+    match = _SYNTAX.match(message)
+    if match:
+        return MalformedQueryError(match.group(3).strip(), int(match.group(1)), int(match.group(2)))
+    return MalformedQueryError(message)
+
+
+class _Ticket:
+    """One query slot; released once, by the worker when it ends or by the caller if it never ran."""
+
+    def __init__(self, semaphore: threading.BoundedSemaphore) -> None:
+        self._semaphore = semaphore
+        self._lock = threading.Lock()
+        self._released = False
+        self.started = False
+
+    def release(self) -> None:
+        with self._lock:
+            if not self._released:
+                self._released = True
+                self._semaphore.release()
+
+
+class QueryRunner:
+    """Runs blocking query work in worker threads: bounded in number and in time."""
+
+    def __init__(self, slots: int) -> None:
+        self.slots = max(1, slots)
+        self._semaphore = threading.BoundedSemaphore(self.slots)
+        self._limiter: anyio.CapacityLimiter | None = None
+
+    async def run(self, work: Callable[[Budget], T], seconds: float) -> T:
+        if not self._semaphore.acquire(blocking=False):
+            raise BusyError(self.slots)
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(self.slots)
+        ticket = _Ticket(self._semaphore)
+        budget = Budget(seconds)
+
+        def in_thread() -> T:
+            ticket.started = True
+            try:
+                budget.check()
+                return work(budget)
+            finally:
+                ticket.release()
+
+        try:
+            with anyio.fail_after(seconds):
+                return await anyio.to_thread.run_sync(
+                    in_thread, abandon_on_cancel=True, limiter=self._limiter
+                )
+        except TimeoutError:
+            budget.cancel()
+            if not ticket.started:
+                ticket.release()
+            raise QueryTimeoutError(seconds) from None
+        except BaseException:
+            budget.cancel()
+            if not ticket.started:
+                ticket.release()
+            raise
+
+
+def dataset_from(
+    default_graphs: Sequence[str], named_graphs: Sequence[str], from_clause: bool
+) -> QueryDataset:
+    """The dataset for protocol graph IRIs; the union default graph unless one is named."""
+    if default_graphs or named_graphs:
+        return QueryDataset(
+            tuple(NamedNode(g) for g in default_graphs),
+            tuple(NamedNode(g) for g in named_graphs),
+            union_default_graph=False,
+        )
+    return QueryDataset(union_default_graph=not from_clause)

@@ -1,0 +1,228 @@
+"""Inspect a SPARQL query before it runs: its form, its dataset and any feature we refuse.
+
+A lexer that follows the SPARQL 1.1 grammar's terminals (IRIs, strings in all four quotings,
+comments, variables, prefixed names, blank nodes, language tags) splits the text, so ``SERVICE``
+inside a string, a comment, an IRI or a name such as ``ex:SERVICE`` or ``?service`` is not taken
+for the keyword, while the keyword in any letter case is. The text is inspected twice, as written
+and with ``\\uXXXX`` escapes decoded, so an escaped keyword cannot slip through either.
+
+The inspection is pure and cached: repeated queries (applications, benchmarks) cost a dict lookup.
+
+>>> inspect_query("SELECT * WHERE { ?s ?p 'SERVICE' }").form
+'SELECT'
+>>> inspect_query("select * { service <http://x/> { ?s ?p ?o } }").forbidden
+('SERVICE',)
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from graphsvc.vocab import PREFIXES
+
+__all__ = ["QueryForm", "QueryInspection", "Token", "inspect_query", "tokens"]
+
+QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_PREFIX = rf"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PN_LOCAL = (
+    rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})"
+    rf"(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+)
+
+_LEXER = re.compile(
+    rf"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'''(?:[^'\\]|\\.|'(?!''))*'''
+              |"(?:[^"\\\n\r]|\\.)*"
+              |'(?:[^'\\\n\r]|\\.)*')
+  | (?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
+  | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)
+  | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
+  | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+_FORMS: frozenset[str] = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+_UPDATE_WORDS: frozenset[str] = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
+_REFUSED_WORDS: frozenset[str] = frozenset({"SERVICE"})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str
+    text: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class QueryInspection:
+    """What a query is and asks for, before anything runs.
+
+    ``form`` is ``None`` when no query form was found (the parser will say why). ``forbidden``
+    names refused keywords; ``update`` the first update keyword; ``from_graphs`` and
+    ``from_named_graphs`` the IRIs of ``FROM`` and ``FROM NAMED`` (prefixed names resolved).
+    ``lex_error`` is ``(line, column, reason)`` for text no SPARQL lexer accepts.
+    """
+
+    form: QueryForm | None
+    forbidden: tuple[str, ...] = ()
+    forbidden_at: tuple[int, int] | None = None
+    update: str | None = None
+    update_at: tuple[int, int] | None = None
+    from_graphs: tuple[str, ...] = ()
+    from_named_graphs: tuple[str, ...] = ()
+    lex_error: tuple[int, int, str] | None = None
+
+    @property
+    def has_dataset_clause(self) -> bool:
+        return bool(self.from_graphs or self.from_named_graphs)
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """Every token of ``text`` with its 1-based line and column, whitespace included."""
+    line, line_start = 1, 0
+    for match in _LEXER.finditer(text):
+        kind = match.lastgroup or "other"
+        start = match.start()
+        yield Token(kind, match.group(), line, start - line_start + 1)
+        newlines = match.group().count("\n")
+        if newlines:
+            line += newlines
+            line_start = start + match.group().rindex("\n") + 1
+
+
+def _decode_codepoints(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group()
+
+    return _CODEPOINT.sub(replace, text)
+
+
+@functools.lru_cache(maxsize=4096)
+def inspect_query(text: str) -> QueryInspection:
+    """Inspect ``text``; see :class:`QueryInspection`. Pure, so the answer is cached."""
+    first = _inspect(text)
+    decoded = _decode_codepoints(text)
+    if decoded == text:
+        return first
+    second = _inspect(decoded)
+    if second.forbidden and not first.forbidden:
+        return QueryInspection(
+            first.form,
+            second.forbidden,
+            second.forbidden_at,
+            first.update or second.update,
+            first.update_at or second.update_at,
+            first.from_graphs,
+            first.from_named_graphs,
+            first.lex_error,
+        )
+    if second.update and not first.update:
+        return QueryInspection(
+            first.form,
+            first.forbidden,
+            first.forbidden_at,
+            second.update,
+            second.update_at,
+            first.from_graphs,
+            first.from_named_graphs,
+            first.lex_error,
+        )
+    return first
+
+
+def _inspect(text: str) -> QueryInspection:
+    significant = [t for t in tokens(text) if t.kind not in ("ws", "comment")]
+    lex_error: tuple[int, int, str] | None = None
+    forbidden: list[str] = []
+    forbidden_at: tuple[int, int] | None = None
+    update: str | None = None
+    update_at: tuple[int, int] | None = None
+    for token in significant:
+        if token.kind == "other" and token.text in ("'", '"') and lex_error is None:
+            lex_error = (token.line, token.column, "unterminated string literal")
+        if token.kind != "word":
+            continue
+        word = token.text.upper()
+        if word in _REFUSED_WORDS and word not in forbidden:
+            forbidden.append(word)
+            forbidden_at = forbidden_at or (token.line, token.column)
+        elif word in _UPDATE_WORDS and update is None:
+            update, update_at = word, (token.line, token.column)
+
+    prefixes: dict[str, str] = dict(PREFIXES)
+    form: QueryForm | None = None
+    index = 0
+    while index < len(significant):
+        token = significant[index]
+        word = token.text.upper() if token.kind == "word" else ""
+        if word == "PREFIX" and index + 2 < len(significant):
+            name, namespace = significant[index + 1], significant[index + 2]
+            if name.kind == "pname" and namespace.kind == "iri":
+                prefixes[name.text[:-1]] = namespace.text[1:-1]
+            index += 3
+            continue
+        if word == "BASE":
+            index += 2
+            continue
+        if word in _FORMS:
+            form = word  # type: ignore[assignment]
+        break
+
+    from_graphs: list[str] = []
+    from_named: list[str] = []
+    for position, token in enumerate(significant):
+        if token.kind != "word" or token.text.upper() != "FROM":
+            continue
+        rest = significant[position + 1 : position + 3]
+        named = bool(rest) and rest[0].kind == "word" and rest[0].text.upper() == "NAMED"
+        target = rest[1] if named and len(rest) > 1 else rest[0] if rest and not named else None
+        iri = _resolve(target, prefixes) if target is not None else None
+        if iri is not None:
+            (from_named if named else from_graphs).append(iri)
+
+    return QueryInspection(
+        form,
+        tuple(forbidden),
+        forbidden_at,
+        update,
+        update_at,
+        tuple(from_graphs),
+        tuple(from_named),
+        lex_error,
+    )
+
+
+def _resolve(token: Token, prefixes: Mapping[str, str]) -> str | None:
+    if token.kind == "iri":
+        return token.text[1:-1]
+    if token.kind == "pname":
+        prefix, _, local = token.text.partition(":")
+        if prefix in prefixes:
+            return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+    return None

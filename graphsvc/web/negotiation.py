@@ -1,0 +1,124 @@
+"""Content negotiation: pick a representation from ``Accept``, with ``format=`` as the fallback.
+
+The ``Accept`` header decides when the client's most preferred type is one we offer. Otherwise
+(no header, only wildcards, or a browser whose first choice is ``text/html`` where no HTML is
+offered) a ``format=`` parameter decides, then the best ``Accept`` match, then the default.
+
+>>> offers = (Offer("json", "application/sparql-results+json", ("application/json",)),
+...           Offer("csv", "text/csv"))
+>>> negotiate(offers, "text/csv;q=0.9, application/json", None).name
+'json'
+>>> negotiate(offers, "text/html, */*;q=0.8", ["csv"]).name
+'csv'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from graphsvc.web.errors import NotAcceptableError
+
+__all__ = ["MediaRange", "Offer", "negotiate", "parse_accept"]
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """One representation: a short ``name`` (for ``format=``), its media type and aliases."""
+
+    name: str
+    media_type: str
+    aliases: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+
+    def types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.aliases)
+
+    def known_as(self, value: str) -> bool:
+        value = value.strip().lower()
+        return value == self.name or value in self.names or value in self.types()
+
+
+@dataclass(frozen=True, slots=True)
+class MediaRange:
+    type: str
+    subtype: str
+    q: float
+    order: int
+
+    def matches(self, media_type: str) -> int:
+        """0 for no match, else the specificity: 1 ``*/*``, 2 ``type/*``, 3 exact."""
+        kind, _, sub = media_type.partition("/")
+        if self.type == "*" and self.subtype == "*":
+            return 1
+        if self.type == kind and self.subtype == "*":
+            return 2
+        return 3 if (self.type, self.subtype) == (kind, sub) else 0
+
+    @property
+    def wildcard(self) -> bool:
+        return self.type == "*" or self.subtype == "*"
+
+
+def parse_accept(header: str | None) -> list[MediaRange]:
+    """Media ranges of an ``Accept`` header, best first; malformed parts are skipped."""
+    ranges: list[MediaRange] = []
+    for order, part in enumerate((header or "").split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        kind, _, sub = fields[0].lower().partition("/")
+        if not kind or not sub:
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 0.0
+        ranges.append(MediaRange(kind, sub, q, order))
+    ranges.sort(key=lambda r: (-r.q, r.wildcard, r.order))
+    return ranges
+
+
+def _quality(offer: Offer, ranges: Sequence[MediaRange]) -> tuple[float, int, int]:
+    """(q, specificity, -order) of the most specific range that matches ``offer``."""
+    best = (0.0, 0, 0)
+    for media_range in ranges:
+        for media_type in offer.types():
+            specificity = media_range.matches(media_type)
+            if specificity and (specificity, -media_range.order) > best[1:]:
+                best = (media_range.q, specificity, -media_range.order)
+    return best
+
+
+def negotiate(
+    offers: Sequence[Offer], accept: str | None, formats: Iterable[str] | None = None
+) -> Offer:
+    """The offer to answer with; the first offer is the default. Raises 406 if none fits."""
+    ranges = parse_accept(accept)
+    requested = [value for value in formats or () if value]
+    by_format = next(
+        (offer for value in requested for offer in offers if offer.known_as(value)), None
+    )
+    scored = [(_quality(offer, ranges), index, offer) for index, offer in enumerate(offers)]
+    acceptable = [item for item in scored if item[0][0] > 0]
+    acceptable.sort(key=lambda item: (-item[0][0], -item[0][1], -item[0][2], item[1]))
+    best = acceptable[0] if acceptable else None
+
+    top_q = ranges[0].q if ranges else 0.0
+    top_specific = [r for r in ranges if r.q == top_q and not r.wildcard]
+    if best is not None and best[0][1] == 3 and best[0][0] == top_q and top_specific:
+        return best[2]  # the client's first choice is something we offer
+    if by_format is not None:
+        return by_format
+    if requested and not ranges:
+        raise NotAcceptableError(f"format={requested[0]}", [o.name for o in offers])
+    if not ranges:
+        return offers[0]
+    if best is not None:
+        if best[0][1] < 3 and _quality(offers[0], ranges)[0] > 0:
+            return offers[0]  # only a wildcard matched: the default is as good as any
+        return best[2]
+    asked = f"Accept: {accept}" if accept else f"format={requested[0]}"
+    raise NotAcceptableError(asked, [f"{o.media_type} (format={o.name})" for o in offers])

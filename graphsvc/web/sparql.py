@@ -1,0 +1,233 @@
+"""``/sparql``: the SPARQL 1.1 Protocol, query operation only.
+
+Requests: ``GET ?query=``, ``POST`` form-encoded, ``POST application/sparql-query``, each with
+optional ``default-graph-uri`` / ``named-graph-uri``. A ``GET`` without a query returns the
+service description. Refusals are 4xx with a plain-text reason; see ``docs/sparql.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import parse_qsl
+
+import anyio.to_thread
+import pyoxigraph
+from starlette.requests import Request
+from starlette.responses import Response
+
+from graphsvc.errors import GraphsvcError
+from graphsvc.settings import Settings
+from graphsvc.web.descriptions import service_description
+from graphsvc.web.errors import ForbiddenQueryError, MalformedQueryError, WebRequestError
+from graphsvc.web.execute import Answer, QueryDataset, run_query
+from graphsvc.web.formats import GRAPH_OFFERS, HTML, RESULTS_OFFERS
+from graphsvc.web.guard import QueryInspection, inspect_query
+from graphsvc.web.html import service_page
+from graphsvc.web.http import base_url, error_response
+from graphsvc.web.negotiation import negotiate
+from graphsvc.web.resources import render_triples
+from graphsvc.web.state import web_state
+
+__all__ = ["MAX_QUERY_BYTES", "sparql_endpoint"]
+
+MAX_QUERY_BYTES = 1 << 20
+_FORM = "application/x-www-form-urlencoded"
+_QUERY = "application/sparql-query"
+_UPDATE = "application/sparql-update"
+_READ_ONLY = (
+    "this endpoint is read-only: SPARQL Update ({what}) is refused; "
+    "send SELECT, ASK, CONSTRUCT or DESCRIBE queries"
+)
+
+
+class _Params:
+    """Protocol parameters from the URL and, for form posts, the body (repeatable names)."""
+
+    def __init__(self, pairs: Sequence[tuple[str, str]]) -> None:
+        self.pairs = list(pairs)
+
+    def all(self, name: str) -> list[str]:
+        return [value for key, value in self.pairs if key == name]
+
+    def has(self, name: str) -> bool:
+        return any(key == name for key, _ in self.pairs)
+
+
+async def _read_body(request: Request) -> bytes:
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_QUERY_BYTES:
+            raise WebRequestError(f"request body larger than {MAX_QUERY_BYTES} bytes", 413)
+    return body
+
+
+def _decode(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise WebRequestError(f"{what} is not UTF-8: {exc.reason} at byte {exc.start}") from None
+
+
+async def _parse_request(request: Request) -> tuple[str | None, _Params]:
+    url_params = list(request.query_params.multi_items())
+    if request.method == "GET":
+        params = _Params(url_params)
+        if params.has("update"):
+            raise ForbiddenQueryError("UPDATE", _READ_ONLY.format(what="update parameter"))
+        queries = params.all("query")
+        if len(queries) > 1:
+            raise WebRequestError("the query parameter must be given once")
+        return (queries[0] if queries else None), params
+
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == _UPDATE:
+        raise ForbiddenQueryError("UPDATE", _READ_ONLY.format(what=_UPDATE))
+    if media_type == _FORM:
+        body = _decode(await _read_body(request), "the form body")
+        params = _Params(parse_qsl(body, keep_blank_values=True) + url_params)
+        if params.has("update"):
+            raise ForbiddenQueryError("UPDATE", _READ_ONLY.format(what="update parameter"))
+        queries = params.all("query")
+        if len(queries) != 1:
+            raise WebRequestError("a form post needs exactly one query parameter")
+        return queries[0], params
+    if media_type == _QUERY:
+        text = _decode(await _read_body(request), "the query")
+        return text, _Params(url_params)
+    raise WebRequestError(
+        f"unsupported Content-Type {media_type or '(none)'!r}: POST {_QUERY} or {_FORM}", 415
+    )
+
+
+def _check_graphs(
+    request: Request, inspection: QueryInspection, params: _Params
+) -> tuple[list[str], list[str]]:
+    default_graphs = params.all("default-graph-uri")
+    named_graphs = params.all("named-graph-uri")
+    for value in (*default_graphs, *named_graphs):
+        try:
+            pyoxigraph.NamedNode(value)
+        except ValueError as exc:
+            raise WebRequestError(f"graph IRI {value!r} is not an absolute IRI: {exc}") from None
+    return default_graphs, named_graphs
+
+
+async def _refuse_foreign_graphs(request: Request, graphs: Sequence[str]) -> None:
+    """Graphs must be ones this dataset holds: nothing is ever fetched, from files or the web."""
+    if not graphs:
+        return
+    for graph in graphs:
+        if graph.lower().startswith("file:"):
+            raise ForbiddenQueryError(
+                "file", f"graph <{graph}> is refused: this endpoint never reads files"
+            )
+    store = web_state(request).services.store
+    known = {g.value for g in await anyio.to_thread.run_sync(store.named_graphs)}
+    for graph in graphs:
+        if graph not in known:
+            raise ForbiddenQueryError(
+                "remote graph",
+                f"graph <{graph}> is not in this dataset; this endpoint answers only from its own "
+                "graphs and never fetches remote data (the list is at /.well-known/void)",
+            )
+
+
+def _inspect(text: str) -> QueryInspection:
+    inspection = inspect_query(text)
+    if inspection.forbidden:
+        line, column = inspection.forbidden_at or (0, 0)
+        raise ForbiddenQueryError(
+            inspection.forbidden[0],
+            f"{inspection.forbidden[0]} (federated query) at line {line}, column {column} is "
+            "refused: this endpoint answers only from its own data and never calls other "
+            "services or fetches remote or file: IRIs",
+        )
+    if inspection.update:
+        line, column = inspection.update_at or (0, 0)
+        raise ForbiddenQueryError(
+            "UPDATE",
+            _READ_ONLY.format(what=f"{inspection.update} at line {line}, column {column}"),
+        )
+    if inspection.lex_error:
+        line, column, reason = inspection.lex_error
+        raise MalformedQueryError(reason, line, column)
+    return inspection
+
+
+def _answer_response(answer: Answer, settings: Settings) -> Response:
+    headers = {"Vary": "Accept"}
+    body = answer.body
+    if answer.truncated:
+        headers["X-SPARQL-MaxRows"] = str(settings.sparql_max_rows)
+        headers["X-SPARQL-Truncated"] = "true"
+        if answer.media_type == "application/sparql-results+json" and body.endswith(b"}"):
+            note = (
+                f'"truncated":true,"note":"result truncated to the first {answer.count} rows '
+                "(GRAPHSVC_SPARQL_MAX_ROWS); page through with ORDER BY, LIMIT and OFFSET, "
+                'or download a dump from /export/nq.gz"'
+            )
+            body = body[:-1] + b"," + note.encode() + b"}"
+    media_type = answer.media_type
+    if media_type.endswith("+xml"):  # Starlette adds the charset of text/ types
+        media_type += "; charset=utf-8"
+    return Response(body, headers=headers, media_type=media_type)
+
+
+async def sparql_endpoint(request: Request) -> Response:
+    state = web_state(request)
+    settings = state.services.settings
+    try:
+        text, params = await _parse_request(request)
+        formats = [*params.all("format"), *params.all("output")]
+        accept = request.headers.get("accept")
+        if text is None:
+            return await _describe_service(request, settings, accept, formats)
+        if not text.strip():
+            raise MalformedQueryError("the query is empty")
+        inspection = _inspect(text)
+        default_graphs, named_graphs = _check_graphs(request, inspection, params)
+        await _refuse_foreign_graphs(
+            request,
+            [
+                *default_graphs,
+                *named_graphs,
+                *inspection.from_graphs,
+                *inspection.from_named_graphs,
+            ],
+        )
+        if default_graphs or named_graphs:
+            dataset = QueryDataset(
+                tuple(pyoxigraph.NamedNode(g) for g in default_graphs),
+                tuple(pyoxigraph.NamedNode(g) for g in named_graphs),
+                union_default_graph=False,
+            )
+        else:
+            dataset = QueryDataset(union_default_graph=not inspection.has_dataset_clause)
+        graph_form = inspection.form in ("CONSTRUCT", "DESCRIBE")
+        offer = negotiate(GRAPH_OFFERS if graph_form else RESULTS_OFFERS, accept, formats)
+        store = state.services.store
+        answer = await state.runner.run(
+            lambda budget: run_query(
+                store, text, dataset, offer.name, settings.sparql_max_rows, budget
+            ),
+            settings.sparql_timeout,
+        )
+        return _answer_response(answer, settings)
+    except WebRequestError as error:
+        return error_response(error, {"Vary": "Accept"})
+    except GraphsvcError as error:
+        return error_response(WebRequestError(f"the store failed: {error}", 500))
+
+
+async def _describe_service(
+    request: Request, settings: Settings, accept: str | None, formats: list[str]
+) -> Response:
+    offer = negotiate((*GRAPH_OFFERS, HTML), accept, formats)
+    base = base_url(request, settings)
+    if offer is HTML:
+        return Response(service_page(base, settings), media_type="text/html; charset=utf-8")
+    stats, _ = await web_state(request).stats()
+    triples = service_description(stats, base, settings)
+    body = render_triples(triples, offer)
+    return Response(body, media_type=offer.media_type, headers={"Vary": "Accept"})
