@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "graphsvc.cli.serve",
     "graphsvc.cli.data",
     "graphsvc.cli.tokens",
+    "graphsvc.cli.generate",
 )
 
 
