@@ -155,10 +155,23 @@ def run_query(
         if exc.status == 400:
             raise MalformedQueryError(str(exc)) from None
         raise
-    budget.check()
+    failure: BaseException | None = None
+    try:
+        answer = _serialise(result, offer, max_rows, budget)
+    except BaseException as exc:
+        # the traceback holds the result, which pyoxigraph allows to be dropped only in this
+        # thread: cut it, and drop the result here, before the error crosses to the event loop
+        failure = exc.with_traceback(None)
+    del result
+    if failure is not None:
+        raise failure
+    return answer
 
+
+def _serialise(result: object, offer: str, max_rows: int, budget: Budget) -> Answer:
+    budget.check()
     if isinstance(result, QueryBoolean):
-        fmt = RESULTS_FORMATS[offer]
+        fmt = RESULTS_FORMATS.get(offer, QueryResultsFormat.JSON)
         body = result.serialize(format=fmt) or b""
         return Answer(body, fmt.media_type, "boolean", None, False)
 
@@ -168,7 +181,7 @@ def run_query(
             result.serialize(cast(IO[bytes], tsv), QueryResultsFormat.TSV)
         body = tsv.value()
         count = max(_lines(body) - 1, 0)
-        fmt = RESULTS_FORMATS[offer]
+        fmt = RESULTS_FORMATS.get(offer, QueryResultsFormat.JSON)
         if fmt != QueryResultsFormat.TSV:
             parsed = pyoxigraph.parse_query_results(body, QueryResultsFormat.TSV)
             assert isinstance(parsed, QuerySolutions)
@@ -176,19 +189,18 @@ def run_query(
         return Answer(body, fmt.media_type, "solutions", count, tsv.truncated)
 
     nt = _LineWriter(budget, max_rows, header=0)
-    try:
+    with contextlib.suppress(_RowLimitReached):
         if isinstance(result, QueryTriples):
             result.serialize(cast(IO[bytes], nt), RdfFormat.N_TRIPLES)
         else:
-            pyoxigraph.serialize(result, cast(IO[bytes], nt), RdfFormat.N_TRIPLES)
-    except _RowLimitReached:
-        pass
+            pyoxigraph.serialize(result, cast(IO[bytes], nt), RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
     body = nt.value()
-    rdf_format = RDF_FORMATS[offer]
+    count = _lines(body)
+    rdf_format = RDF_FORMATS.get(offer, RdfFormat.TURTLE)
     if rdf_format != RdfFormat.N_TRIPLES:
         triples = pyoxigraph.parse(body, RdfFormat.N_TRIPLES)
         body = pyoxigraph.serialize(triples, format=rdf_format, prefixes=used_prefixes(body)) or b""
-    return Answer(body, rdf_format.media_type, "graph", _lines(nt.value()), nt.truncated)
+    return Answer(body, rdf_format.media_type, "graph", count, nt.truncated)
 
 
 def _malformed(exc: SyntaxError) -> MalformedQueryError:

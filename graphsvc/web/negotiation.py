@@ -112,7 +112,7 @@ def negotiate(
         return best[2]  # the client's first choice is something we offer
     if by_format is not None:
         return by_format
-    if requested and not ranges:
+    if requested:
         raise NotAcceptableError(f"format={requested[0]}", [o.name for o in offers])
     if not ranges:
         return offers[0]
