@@ -155,19 +155,11 @@ def load_shapes() -> Graph:
     return Graph().parse(ontology_dir() / SHAPES_FILE, format="turtle")
 
 
-def validate(
-    data: Graph | Dataset,
-    *,
-    ontology: Graph | None = None,
-    focus_nodes: Iterable[str] | None = None,
-) -> ValidationReport:
+def validate(data: Graph | Dataset, *, ontology: Graph | None = None) -> ValidationReport:
     """Validate ``data`` (a graph, or the union of all graphs of a dataset) against the shapes.
 
     ``ontology`` is merged into the data before validation; None means :func:`ontology_graph`.
     Pass an empty graph to validate the data alone. Neither argument is modified.
-    ``focus_nodes`` (IRIs) limits validation to those nodes, against the shapes that target
-    them: a change to one resource is judged in a few milliseconds instead of re-checking
-    everything the ontology describes.
     """
     merged = Graph()
     for triple in _triples(data):
@@ -182,7 +174,6 @@ def validate(
         inplace=True,
         allow_warnings=True,
         allow_infos=True,
-        focus_nodes=None if focus_nodes is None else [URIRef(iri) for iri in focus_nodes],
     )
     # Two constraints of one shape (a datatype and a range, say) can fail on the same value
     # with the same message; report it once.

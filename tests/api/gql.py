@@ -1,0 +1,117 @@
+"""Helpers for the GraphQL API tests: a client for a running app, tokens, store snapshots."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from conftest import RunningApp, run_app
+from pyoxigraph import Quad
+
+from graphsvc.api.auth import TokenRecord, TokenRegistry, tokens_path
+from graphsvc.services import Services
+from graphsvc.settings import Settings
+
+__all__ = [
+    "BA",
+    "GRAPHQL_RESPONSE",
+    "ID",
+    "KEHA",
+    "Api",
+    "running_api",
+    "sha256",
+]
+
+ID = "https://w3id.org/graphsvc/id/"
+BA = f"{ID}pes/deu-ba"
+KEHA = f"{ID}pes/fin-keha"
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class Api:
+    """A client for one running app, with the tokens made for it."""
+
+    app: RunningApp
+    client: httpx.Client
+    registry: TokenRegistry
+    tokens: dict[str, str] = field(default_factory=dict)
+    records: dict[str, TokenRecord] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> Settings:
+        return self.app.settings
+
+    @property
+    def services(self) -> Services:
+        services: Services = self.app.server.config.app.state.services
+        return services
+
+    def make_token(self, label: str, role: str, pes: str | None = None) -> str:
+        record, token = self.registry.create(role, f"{label} token", pes)
+        self.tokens[label] = token
+        self.records[label] = record
+        return token
+
+    def headers(self, token: str | None, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        headers = dict(extra or {})
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        return headers
+
+    def post(
+        self,
+        query: str | None,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        accept: str | None = GRAPHQL_RESPONSE,
+        operation_name: str | None = None,
+        extensions: Mapping[str, Any] | None = None,
+    ) -> httpx.Response:
+        body: dict[str, Any] = {}
+        if query is not None:
+            body["query"] = query
+        if variables is not None:
+            body["variables"] = dict(variables)
+        if operation_name is not None:
+            body["operationName"] = operation_name
+        if extensions is not None:
+            body["extensions"] = dict(extensions)
+        headers = self.headers(token, {"Accept": accept} if accept else None)
+        return self.client.post("/graphql", json=body, headers=headers)
+
+    def data(
+        self, query: str, variables: Mapping[str, Any] | None = None, *, token: str | None = None
+    ) -> dict[str, Any]:
+        """Run a query that must succeed; its ``data``."""
+        response = self.post(query, variables, token=token)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "errors" not in body, body
+        data: dict[str, Any] = body["data"]
+        return data
+
+    def snapshot(self) -> frozenset[Quad]:
+        """Every quad of the store, to show that a refused or failed write wrote nothing."""
+        return frozenset(self.services.store.quads())
+
+
+@contextlib.contextmanager
+def running_api(data_dir: Path, **overrides: Any) -> Iterator[Api]:
+    """A seeded in-memory app under uvicorn, with its token file in ``data_dir``."""
+    settings = Settings(data_dir=data_dir, store="memory", load_seeds=True).with_overrides(
+        **overrides
+    )
+    registry = TokenRegistry(tokens_path(settings))
+    with run_app(settings) as app, app.client() as client:
+        yield Api(app, client, registry)
