@@ -54,8 +54,13 @@ COLLECTIONS: Mapping[str, str] = {
     "Event": "events",
     "Project": "projects",
     "Activity": "activities",
+    "Role": "roles",
+    "ActivityFormat": "activity_formats",
+    "WorkProgrammeCluster": "clusters",
+    "OtherAgent": "agents",
 }
-"""The read-model dictionary that holds each GraphQL type."""
+"""The read-model dictionary that holds each GraphQL type (the last four hold plain
+``Concept`` and ``Agent`` records, so they are found by collection, not by record class)."""
 
 
 class InvalidIdError(InputError):

@@ -31,6 +31,8 @@ from graphsvc.api.editing import (
     update_practice,
 )
 from graphsvc.api.provenance import Revision
+from graphsvc.api.types import Practice
+from graphsvc.api.types.base import wrap
 
 __all__ = [
     "CreatePracticeInput",
@@ -172,6 +174,7 @@ class InvalidInputError(MutationError):
 class PracticeCreated:
     id: strawberry.ID = strawberry.field(description="The minted IRI, id:practice/<slug>.")
     revision: Revision
+    practice: Practice | None = strawberry.field(description="The new practice as stored.")
 
 
 @strawberry.type(description="A practice was updated.")
@@ -180,6 +183,7 @@ class PracticeUpdated:
     revision: Revision | None = strawberry.field(
         description="The change record; null when the input changed nothing."
     )
+    practice: Practice | None = strawberry.field(description="The practice as stored now.")
 
 
 @strawberry.type(description="A practice was deleted; its history remains.")
@@ -230,6 +234,14 @@ async def _run(info: Info, work: Callable[[], EditOutcome]) -> EditOutcome | Fai
     return outcome
 
 
+def _practice(info: Info, iri: str) -> Practice | None:
+    """The practice from the refreshed read model."""
+    found: Practice | None = wrap(
+        "Practice", info.context, info.context.read_model.practices.get(iri)
+    )
+    return found
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Create a good practice (member tokens: for their own PES).")
@@ -245,7 +257,9 @@ class Mutation:
             return result
         assert isinstance(result, EditOutcome) and result.record is not None
         return PracticeCreated(
-            id=strawberry.ID(result.iri), revision=Revision.from_record(result.record)
+            id=strawberry.ID(result.iri),
+            revision=Revision.from_record(result.record),
+            practice=_practice(info, result.iri),
         )
 
     @strawberry.mutation(description="Change some fields of a practice.")
@@ -266,7 +280,9 @@ class Mutation:
         if not isinstance(result, EditOutcome):
             return result
         revision = Revision.from_record(result.record) if result.record else None
-        return PracticeUpdated(id=strawberry.ID(result.iri), revision=revision)
+        return PracticeUpdated(
+            id=strawberry.ID(result.iri), revision=revision, practice=_practice(info, result.iri)
+        )
 
     @strawberry.mutation(description="Delete a practice; its revision history is kept.")
     async def delete_practice(self, info: Info, id: strawberry.ID) -> DeletePracticeResult:

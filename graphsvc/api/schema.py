@@ -1,4 +1,4 @@
-"""Assemble the GraphQL schema."""
+"""Assemble the GraphQL schema: the read-model queries, editing, provenance and class counts."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from pyoxigraph import Literal, QuerySolutions
 from strawberry.tools import merge_types
 
 from graphsvc.api.context import Context
+from graphsvc.api.fast import install_direct_resolvers
 from graphsvc.api.mutations import EditingQuery, Mutation
 from graphsvc.api.provenance import ProvenanceQuery
+from graphsvc.api.queries import ReadQuery
+from graphsvc.api.types import OBJECT_TYPES
 
 __all__ = ["schema"]
 
@@ -39,6 +42,10 @@ class Query:
         return counts
 
 
-# Editing (mutations, viewer) and revision history: graphsvc.api.mutations / provenance.
-RootQuery = merge_types("Query", (Query, ProvenanceQuery, EditingQuery))
-schema = strawberry.Schema(query=RootQuery, mutation=Mutation)
+# Read model: graphsvc.api.queries; editing (mutations, viewer) and revision history:
+# graphsvc.api.mutations / provenance.
+RootQuery = merge_types("Query", (ReadQuery, Query, ProvenanceQuery, EditingQuery))
+schema = strawberry.Schema(query=RootQuery, mutation=Mutation, types=OBJECT_TYPES)
+install_direct_resolvers(
+    schema, ("graphsvc.api.types", "graphsvc.api.connections", "graphsvc.api.queries")
+)

@@ -1,0 +1,577 @@
+"""Events, projects (with their phases and steps) and work-programme activities."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+
+import strawberry
+
+from graphsvc.api.connections import Connection, PageArgs
+from graphsvc.api.context import Context
+from graphsvc.api.types.base import (
+    DEFAULT_LANG,
+    LANG_DESCRIPTION,
+    Agent,
+    LocalizedText,
+    Node,
+    agents,
+    label_in,
+    localized,
+    page_of,
+    page_of_list,
+    references,
+    related,
+    wrap,
+)
+from graphsvc.api.types.practices import (
+    Match,
+    ThemeCount,
+    YearCount,
+    practices_field,
+)
+from graphsvc.errors import InputError
+from graphsvc.model import records as rec
+from graphsvc.model import selection as sel
+from graphsvc.model.readmodel import EMPTY, ReadModel
+
+if TYPE_CHECKING:
+    from graphsvc.api.types.concepts import ActivityFormat, EventType, Theme, WorkProgrammeCluster
+    from graphsvc.api.types.organisations import Membership
+
+__all__ = [
+    "Achievement",
+    "Activity",
+    "ActivityExtra",
+    "Event",
+    "EventConnection",
+    "EventFacets",
+    "EventFilter",
+    "EventOrder",
+    "EventTypeCount",
+    "Project",
+    "ProjectPhase",
+    "ProjectStep",
+    "event_connection",
+    "event_filter",
+    "events_field",
+]
+
+TYPES = "graphsvc.api.types"
+ThemeT = Annotated["Theme", strawberry.lazy(TYPES)]
+EventTypeT = Annotated["EventType", strawberry.lazy(TYPES)]
+MembershipT = Annotated["Membership", strawberry.lazy(TYPES)]
+FormatT = Annotated["ActivityFormat", strawberry.lazy(TYPES)]
+ClusterT = Annotated["WorkProgrammeCluster", strawberry.lazy(TYPES)]
+
+
+def _pages(first: int | None, after: str | None, last: int | None, before: str | None) -> PageArgs:
+    return PageArgs(first, after, last, before)
+
+
+@strawberry.enum(description="Orders of a list of events.")
+class EventOrder(enum.Enum):
+    DATE = "event:date"
+    DATE_DESC = "event:date_desc"
+    RELEVANCE = "relevance"
+
+
+@strawberry.input(
+    description="Constraints on events. Values of one field are ORed, fields are ANDed. "
+    "References accept a global ID, an IRI or a slug."
+)
+class EventFilter:
+    themes: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Events about these themes; a theme includes narrower ones."
+    )
+    theme_match: Match = Match.ANY
+    event_types: list[strawberry.ID] | None = None
+    agents: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Hosted, organised, moderated or attended by these PES, networks or others.",
+    )
+    projects: list[strawberry.ID] | None = None
+    year: int | None = strawberry.field(default=None, description="Starting in this year.")
+    year_from: int | None = None
+    year_to: int | None = None
+    date_from: datetime.date | None = strawberry.field(
+        default=None, description="Events that end on or after this day."
+    )
+    date_to: datetime.date | None = strawberry.field(
+        default=None, description="Events that start on or before this day."
+    )
+    search: str | None = strawberry.field(
+        default=None, description="Words of the name or description."
+    )
+
+
+def event_filter(f: EventFilter | None) -> sel.EventFilter:
+    if f is None:
+        return sel.EventFilter()
+    year_from, year_to = f.year_from, f.year_to
+    if f.year is not None:
+        year_from = f.year if year_from is None else max(year_from, f.year)
+        year_to = f.year if year_to is None else min(year_to, f.year)
+    if f.date_from is not None and f.date_to is not None and f.date_from > f.date_to:
+        raise InputError("filter.dateFrom: must not be after filter.dateTo")
+    return sel.EventFilter(
+        themes=references(f.themes, "Theme"),
+        all_themes=f.theme_match is Match.ALL,
+        event_types=references(f.event_types, "EventType"),
+        agents=references(f.agents, "Agent"),
+        projects=references(f.projects, "Project"),
+        year_from=year_from,
+        year_to=year_to,
+        date_from=f.date_from.isoformat() if f.date_from else None,
+        date_to=f.date_to.isoformat() if f.date_to else None,
+        search=f.search,
+    )
+
+
+@strawberry.type(description="An event type and how many events of the list are of it.")
+class EventTypeCount:
+    event_type: EventTypeT
+    count: int
+
+
+@strawberry.type(description="Counts of the events of the list (all pages) per value.")
+class EventFacets:
+    _facets: strawberry.Private[sel.EventFacets]
+    _ctx: strawberry.Private[Context]
+
+    @strawberry.field(description="Per theme; a theme counts its narrower themes' events.")
+    def themes(self) -> list[ThemeCount]:
+        themes = self._ctx.read_model.themes
+        return [
+            ThemeCount(theme=wrap("Theme", self._ctx, themes[k]), count=n)
+            for k, n in self._facets.themes
+            if k in themes
+        ]
+
+    @strawberry.field
+    def event_types(self) -> list[EventTypeCount]:
+        types = self._ctx.read_model.event_types
+        return [
+            EventTypeCount(event_type=wrap("EventType", self._ctx, types[k]), count=n)
+            for k, n in self._facets.event_types
+            if k in types
+        ]
+
+    @strawberry.field
+    def years(self) -> list[YearCount]:
+        return [YearCount(year=y, count=n) for y, n in self._facets.years]
+
+
+@strawberry.type(description="A page of events, with the size of the list and its facets.")
+class EventConnection(Connection[Annotated["Event", strawberry.lazy(TYPES)]]):
+    _selection: strawberry.Private[sel.Selection]
+    _ctx: strawberry.Private[Context]
+
+    @strawberry.field(description="Counts per theme, event type and year.")
+    def facets(self) -> EventFacets:
+        rm = self._ctx.read_model
+        return EventFacets(_facets=sel.event_facets(rm, self._selection), _ctx=self._ctx)
+
+
+def event_connection(
+    ctx: Context,
+    scope: sel.Selection,
+    f: EventFilter | None,
+    order: EventOrder | None,
+    args: PageArgs,
+) -> EventConnection:
+    """A page of the events in ``scope`` (``None``: all) that pass ``f``; by date by default,
+    by relevance when ``f.search`` is given."""
+    rm: ReadModel = ctx.read_model
+    selection, scores = sel.select_events(rm, event_filter(f))
+    if scope is not None:
+        selection = scope if selection is None else selection & scope
+    if order is None:
+        order = EventOrder.RELEVANCE
+    if order is EventOrder.RELEVANCE and scores is None:
+        order = EventOrder.DATE
+    named = EventOrder.DATE.value if order is EventOrder.RELEVANCE else order.value
+    result = page_of(
+        ctx,
+        Event,
+        "events",
+        named,
+        selection,
+        args,
+        scores=scores if order is EventOrder.RELEVANCE else None,
+        connection=EventConnection,
+        _selection=selection,
+        _ctx=ctx,
+    )
+    assert isinstance(result, EventConnection)
+    return result
+
+
+def events_field(scope: Callable[[Any], sel.Selection], description: str) -> Any:
+    """An ``events(filter, orderBy, first, after, last, before)`` field over ``scope(self)``."""
+
+    def resolve(
+        self: Any,
+        filter: EventFilter | None = None,
+        order_by: EventOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> EventConnection:
+        return event_connection(
+            self._ctx, scope(self), filter, order_by, PageArgs(first, after, last, before)
+        )
+
+    return strawberry.field(resolver=resolve, description=description)
+
+
+def _agents_page(ctx: Context, iris: tuple[str, ...], args: PageArgs) -> Any:
+    return page_of_list(ctx, agents(ctx, iris), args, lambda a: a)
+
+
+@strawberry.type(description="An event: a conference, a webinar, a study visit, a meeting, …")
+class Event(Node):
+    _r: strawberry.Private[rec.Event]
+    TYPE_NAME: ClassVar[str] = "Event"
+
+    @strawberry.field(description="The name. " + LANG_DESCRIPTION)
+    def name(self, lang: str = DEFAULT_LANG) -> str:
+        return label_in(self._r.name, lang, self._r.iri)
+
+    @strawberry.field(description="The name in every language it has.")
+    def names(self) -> list[LocalizedText]:
+        return localized(self._r.name)
+
+    @strawberry.field(description="What happened. " + LANG_DESCRIPTION)
+    def description(self, lang: str = DEFAULT_LANG) -> str | None:
+        return label_in(self._r.description, lang) or None
+
+    @strawberry.field(description="The kind of event.")
+    def event_type(self) -> EventTypeT | None:
+        rm = self._ctx.read_model
+        found: EventTypeT | None = wrap(
+            "EventType", self._ctx, rm.event_types.get(self._r.event_type or "")
+        )
+        return found
+
+    @strawberry.field(description="First day (ISO 8601; sometimes only a year or a month).")
+    def start_date(self) -> str | None:
+        return self._r.start
+
+    @strawberry.field(description="Last day (ISO 8601).")
+    def end_date(self) -> str | None:
+        return self._r.end
+
+    @strawberry.field(description="The year it started.")
+    def year(self) -> int | None:
+        return self._r.year
+
+    @strawberry.field(description="Where it took place: a place name, or Online.")
+    def location(self) -> str | None:
+        return self._r.location
+
+    @strawberry.field(description="Languages it was held in (BCP 47 tags).")
+    def working_languages(self) -> list[str]:
+        return list(self._r.working_languages)
+
+    @strawberry.field(description="Who organised it (schema:organizer).")
+    def organizers(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Agent]:
+        found: Connection[Agent] = _agents_page(
+            self._ctx, self._r.organizers, _pages(first, after, last, before)
+        )
+        return found
+
+    @strawberry.field(description="Who hosted it.")
+    def hosts(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Agent]:
+        found: Connection[Agent] = _agents_page(
+            self._ctx, self._r.hosts, _pages(first, after, last, before)
+        )
+        return found
+
+    @strawberry.field(description="Who moderated it.")
+    def moderators(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Agent]:
+        found: Connection[Agent] = _agents_page(
+            self._ctx, self._r.moderators, _pages(first, after, last, before)
+        )
+        return found
+
+    @strawberry.field(description="Who took part in another role (speakers, participants).")
+    def participants(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Agent]:
+        found: Connection[Agent] = _agents_page(
+            self._ctx, self._r.participants, _pages(first, after, last, before)
+        )
+        return found
+
+    @strawberry.field(description="Its themes.")
+    def themes(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ThemeT]:
+        return related(self._ctx, "Theme", self._r.themes, _pages(first, after, last, before))
+
+    @strawberry.field(description="The project it belongs to.")
+    def project(self) -> Project | None:
+        found = self._ctx.read_model.projects.get(self._r.project or "")
+        return None if found is None else Project(_r=found, _ctx=self._ctx)
+
+    practices = practices_field(
+        lambda self: self._ctx.read_model.practices_by_event.get(self._r.iri, EMPTY),
+        "Practices presented at the event.",
+    )
+
+    @strawberry.field(description="Where the facts come from.")
+    def sources(self) -> list[str]:
+        return list(self._r.sources)
+
+
+# -- projects ----------------------------------------------------------------------------------
+
+
+@strawberry.type(description="A result of a project phase.")
+class Achievement:
+    _r: strawberry.Private[rec.Achievement]
+
+    @strawberry.field
+    def iri(self) -> str:
+        return self._r.iri
+
+    @strawberry.field(description="The name. " + LANG_DESCRIPTION)
+    def name(self, lang: str = DEFAULT_LANG) -> str:
+        return label_in(self._r.name, lang, self._r.iri)
+
+    @strawberry.field(description="Its place in the phase, from 1.")
+    def position(self) -> int | None:
+        return self._r.position
+
+
+@strawberry.type(description="A phase of a project.")
+class ProjectPhase:
+    _r: strawberry.Private[rec.ProjectPhase]
+    _ctx: strawberry.Private[Context]
+
+    @strawberry.field
+    def iri(self) -> str:
+        return self._r.iri
+
+    @strawberry.field(description="The name. " + LANG_DESCRIPTION)
+    def name(self, lang: str = DEFAULT_LANG) -> str:
+        return label_in(self._r.name, lang, self._r.iri)
+
+    @strawberry.field(description="Its place in the project, from 1.")
+    def position(self) -> int | None:
+        return self._r.position
+
+    @strawberry.field(description="First year or day.")
+    def start_date(self) -> str | None:
+        return self._r.start
+
+    @strawberry.field(description="Last year or day.")
+    def end_date(self) -> str | None:
+        return self._r.end
+
+    @strawberry.field(description="What the phase achieved, in order.")
+    def achievements(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Achievement]:
+        return page_of_list(
+            self._ctx,
+            self._r.achievements,
+            _pages(first, after, last, before),
+            lambda a: Achievement(_r=a),
+        )
+
+
+@strawberry.type(description="A step of a project's method (e.g. fact finding, planning).")
+class ProjectStep:
+    _r: strawberry.Private[rec.ProjectStep]
+
+    @strawberry.field
+    def iri(self) -> str:
+        return self._r.iri
+
+    @strawberry.field(description="The name. " + LANG_DESCRIPTION)
+    def name(self, lang: str = DEFAULT_LANG) -> str:
+        return label_in(self._r.name, lang, self._r.iri)
+
+    @strawberry.field(description="Its place in the method, from 1.")
+    def position(self) -> int:
+        return self._r.position
+
+
+def _by_position(items: tuple[Any, ...]) -> list[Any]:
+    return sorted(items, key=lambda x: (x.position is None, x.position or 0, x.iri))
+
+
+@strawberry.type(description="A project of PES and networks, e.g. the JAPAN-WAPES Joint Project.")
+class Project(Agent):
+    _r: strawberry.Private[rec.Project]
+    TYPE_NAME: ClassVar[str] = "Project"
+
+    @strawberry.field(description="The name. " + LANG_DESCRIPTION)
+    def name(self, lang: str = DEFAULT_LANG) -> str:
+        return label_in(self._r.name, lang, self._r.iri)
+
+    @strawberry.field(description="What it is about. " + LANG_DESCRIPTION)
+    def description(self, lang: str = DEFAULT_LANG) -> str | None:
+        return label_in(self._r.description, lang) or None
+
+    @strawberry.field(description="When it started (a year or a date).")
+    def start_date(self) -> str | None:
+        return self._r.start
+
+    @strawberry.field(description="Its themes.")
+    def themes(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ThemeT]:
+        return related(self._ctx, "Theme", self._r.themes, _pages(first, after, last, before))
+
+    @strawberry.field(description="Its phases, in order.")
+    def phases(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ProjectPhase]:
+        return page_of_list(
+            self._ctx,
+            _by_position(self._r.phases),
+            _pages(first, after, last, before),
+            lambda p: ProjectPhase(_r=p, _ctx=self._ctx),
+        )
+
+    @strawberry.field(description="The steps of its method, in order.")
+    def steps(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ProjectStep]:
+        return page_of_list(
+            self._ctx,
+            _by_position(self._r.steps),
+            _pages(first, after, last, before),
+            lambda s: ProjectStep(_r=s),
+        )
+
+    @strawberry.field(description="Its partners (coordinators, beneficiaries, …) with their roles.")
+    def partners(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[MembershipT]:
+        found = self._ctx.read_model.memberships_by_organisation.get(self._r.iri, EMPTY)
+        return related(self._ctx, "Membership", found, _pages(first, after, last, before))
+
+    events = events_field(
+        lambda self: self._ctx.read_model.events_by_project.get(self._r.iri, EMPTY),
+        "Events of the project.",
+    )
+
+    @strawberry.field(description="Where the facts come from.")
+    def sources(self) -> list[str]:
+        return list(self._r.sources)
+
+
+# -- work-programme activities -----------------------------------------------------------------
+
+
+@strawberry.type(description="A further detail of an activity, as a name and a value.")
+class ActivityExtra:
+    key: str
+    value: str
+
+
+@strawberry.type(description="An activity of a work programme (e.g. the PES Network's 2022 one).")
+class Activity(Node):
+    _r: strawberry.Private[rec.Activity]
+    TYPE_NAME: ClassVar[str] = "Activity"
+
+    @strawberry.field(description="The title. " + LANG_DESCRIPTION)
+    def title(self, lang: str = DEFAULT_LANG) -> str:
+        return label_in(self._r.title, lang, self._r.iri)
+
+    @strawberry.field(description="What it does. " + LANG_DESCRIPTION)
+    def description(self, lang: str = DEFAULT_LANG) -> str | None:
+        return label_in(self._r.description, lang) or None
+
+    @strawberry.field(description="The cluster of the work programme it belongs to.")
+    def cluster(self) -> ClusterT | None:
+        record = self._ctx.read_model.clusters.get(self._r.cluster or "")
+        found: ClusterT | None = wrap("WorkProgrammeCluster", self._ctx, record)
+        return found
+
+    @strawberry.field(description="Its formats (workshop, peer review, …).")
+    def formats(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[FormatT]:
+        return related(
+            self._ctx, "ActivityFormat", self._r.formats, _pages(first, after, last, before)
+        )
+
+    @strawberry.field(description="Its themes.")
+    def themes(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ThemeT]:
+        return related(self._ctx, "Theme", self._r.themes, _pages(first, after, last, before))
+
+    @strawberry.field(description="IRI of the work programme.")
+    def work_programme(self) -> str | None:
+        return self._r.work_programme
+
+    @strawberry.field(description="Further details, by name.")
+    def extra(self) -> list[ActivityExtra]:
+        return [ActivityExtra(key=k, value=v) for k, v in sorted(self._r.extra.items())]
+
+    @strawberry.field(description="Where the facts come from.")
+    def sources(self) -> list[str]:
+        return list(self._r.sources)

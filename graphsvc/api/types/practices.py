@@ -1,0 +1,423 @@
+"""Good practices: the ``Practice`` type, its filter, orderings and the faceted ``PracticeConnection``.
+
+Every list of practices in the schema (the root ``practices`` field, a PES's, a theme's, a
+country's practices, …) is built by :func:`practice_connection`: the scope of the list (for
+example the practices of one theme) intersected with the filter's index selection, ordered by a
+precomputed order of the read model, with facet counts of the same selection on demand.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+
+import strawberry
+
+from graphsvc.api.connections import Connection, PageArgs
+from graphsvc.api.context import Context
+from graphsvc.api.provenance import Revision, history
+from graphsvc.api.types.base import (
+    DEFAULT_LANG,
+    LANG_DESCRIPTION,
+    LocalizedText,
+    Node,
+    label_in,
+    localized,
+    page_of,
+    references,
+    related,
+    wrap,
+)
+from graphsvc.errors import InputError
+from graphsvc.model import records as rec
+from graphsvc.model import selection as sel
+from graphsvc.model.readmodel import ReadModel
+
+if TYPE_CHECKING:
+    from graphsvc.api.types.concepts import TargetGroup, Theme
+    from graphsvc.api.types.events import EventConnection
+    from graphsvc.api.types.organisations import Pes
+    from graphsvc.api.types.places import Country, Region
+
+__all__ = [
+    "CountryCount",
+    "Match",
+    "Practice",
+    "PracticeConnection",
+    "PracticeFacets",
+    "PracticeFilter",
+    "PracticeOrder",
+    "RegionCount",
+    "TargetGroupCount",
+    "ThemeCount",
+    "YearCount",
+    "practice_connection",
+    "practice_filter",
+]
+
+TYPES = "graphsvc.api.types"
+ThemeT = Annotated["Theme", strawberry.lazy(TYPES)]
+TargetGroupT = Annotated["TargetGroup", strawberry.lazy(TYPES)]
+CountryT = Annotated["Country", strawberry.lazy(TYPES)]
+RegionT = Annotated["Region", strawberry.lazy(TYPES)]
+PesT = Annotated["Pes", strawberry.lazy(TYPES)]
+EventConnectionT = Annotated["EventConnection", strawberry.lazy(TYPES)]
+
+YEAR_RANGE = (0, 9999)
+
+
+@strawberry.enum(description="How a list of themes combines.")
+class Match(enum.Enum):
+    ANY = "any"
+    ALL = "all"
+
+
+Match.ANY.__doc__ = "At least one of them."
+Match.ALL.__doc__ = "Every one of them."
+
+
+@strawberry.enum(description="Orders of a list of practices.")
+class PracticeOrder(enum.Enum):
+    TITLE = "practice:title"
+    TITLE_DESC = "practice:title_desc"
+    NEWEST = "practice:year_desc"
+    OLDEST = "practice:year"
+    RELEVANCE = "relevance"
+
+
+@strawberry.input(
+    description="Constraints on practices. Values of one field are ORed, fields are ANDed. "
+    "References accept a global ID, an IRI or a slug (youth-guarantee; SWE for a country)."
+)
+class PracticeFilter:
+    themes: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Practices tagged with these themes; a theme includes its narrower themes.",
+    )
+    theme_match: Match = strawberry.field(
+        default=Match.ANY, description="ANY of the themes (default) or ALL of them."
+    )
+    countries: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="The practice's country (else its PES's country)."
+    )
+    regions: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="WAPES regions of the practice's country."
+    )
+    networks: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Networks the practice's PES is a member of."
+    )
+    pes: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="The PES the practice is attributed to."
+    )
+    target_groups: list[strawberry.ID] | None = None
+    events: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Events at which the practice was presented."
+    )
+    year: int | None = strawberry.field(default=None, description="The year it started.")
+    year_from: int | None = strawberry.field(default=None, description="Started in or after.")
+    year_to: int | None = strawberry.field(default=None, description="Started in or before.")
+    search: str | None = strawberry.field(
+        default=None, description="Words of the title or abstract (accents and case ignored)."
+    )
+
+
+def _year(value: int | None, name: str) -> int | None:
+    if value is not None and not YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
+        raise InputError(f"filter.{name}: {value} is not a year")
+    return value
+
+
+def practice_filter(f: PracticeFilter | None) -> sel.PracticeFilter:
+    """The model filter of a GraphQL filter; raises ``InvalidIdError`` for a bad reference."""
+    if f is None:
+        return sel.PracticeFilter()
+    year_from = _year(f.year_from, "yearFrom")
+    year_to = _year(f.year_to, "yearTo")
+    if f.year is not None:
+        _year(f.year, "year")
+        year_from = f.year if year_from is None else max(year_from, f.year)
+        year_to = f.year if year_to is None else min(year_to, f.year)
+    return sel.PracticeFilter(
+        themes=references(f.themes, "Theme"),
+        all_themes=f.theme_match is Match.ALL,
+        countries=references(f.countries, "Country"),
+        regions=references(f.regions, "Region"),
+        networks=references(f.networks, "Network"),
+        pes=references(f.pes, "Pes"),
+        target_groups=references(f.target_groups, "TargetGroup"),
+        events=references(f.events, "Event"),
+        year_from=year_from,
+        year_to=year_to,
+        search=f.search,
+    )
+
+
+# -- facets ------------------------------------------------------------------------------------
+
+
+@strawberry.type(description="A theme and how many items of the list have it (or a narrower one).")
+class ThemeCount:
+    theme: ThemeT
+    count: int
+
+
+@strawberry.type(description="A country and how many items of the list are in it.")
+class CountryCount:
+    country: CountryT
+    count: int
+
+
+@strawberry.type(description="A WAPES region and how many items of the list are in it.")
+class RegionCount:
+    region: RegionT
+    count: int
+
+
+@strawberry.type(description="A target group and how many items of the list address it.")
+class TargetGroupCount:
+    target_group: TargetGroupT
+    count: int
+
+
+@strawberry.type(description="A year and how many items of the list started in it.")
+class YearCount:
+    year: int
+    count: int
+
+
+def _counts(
+    ctx: Context,
+    counts: list[sel.FacetCount],
+    records: dict[str, Any],
+    type_name: str,
+    make: Callable[[Any, int], Any],
+) -> list[Any]:
+    return [make(wrap(type_name, ctx, records[key]), n) for key, n in counts if key in records]
+
+
+@strawberry.type(
+    description="Counts of the practices of the list (all pages) per value, for a filter panel. "
+    "Largest first; years in calendar order; values with no practice are left out."
+)
+class PracticeFacets:
+    _facets: strawberry.Private[sel.PracticeFacets]
+    _ctx: strawberry.Private[Context]
+
+    @strawberry.field(description="Per theme; a theme counts its narrower themes' practices.")
+    def themes(self) -> list[ThemeCount]:
+        rm = self._ctx.read_model
+        return _counts(
+            self._ctx,
+            self._facets.themes,
+            rm.themes,
+            "Theme",
+            lambda t, n: ThemeCount(theme=t, count=n),
+        )
+
+    @strawberry.field
+    def countries(self) -> list[CountryCount]:
+        rm = self._ctx.read_model
+        return _counts(
+            self._ctx,
+            self._facets.countries,
+            rm.countries,
+            "Country",
+            lambda c, n: CountryCount(country=c, count=n),
+        )
+
+    @strawberry.field
+    def regions(self) -> list[RegionCount]:
+        rm = self._ctx.read_model
+        return _counts(
+            self._ctx,
+            self._facets.regions,
+            rm.regions,
+            "Region",
+            lambda r, n: RegionCount(region=r, count=n),
+        )
+
+    @strawberry.field
+    def target_groups(self) -> list[TargetGroupCount]:
+        rm = self._ctx.read_model
+        return _counts(
+            self._ctx,
+            self._facets.target_groups,
+            rm.target_groups,
+            "TargetGroup",
+            lambda t, n: TargetGroupCount(target_group=t, count=n),
+        )
+
+    @strawberry.field
+    def years(self) -> list[YearCount]:
+        return [YearCount(year=y, count=n) for y, n in self._facets.years]
+
+
+@strawberry.type(description="A page of practices, with the size of the list and its facets.")
+class PracticeConnection(Connection[Annotated["Practice", strawberry.lazy(TYPES)]]):
+    _selection: strawberry.Private[sel.Selection]
+    _ctx: strawberry.Private[Context]
+
+    @strawberry.field(description="Counts per theme, country, region, target group and year.")
+    def facets(self) -> PracticeFacets:
+        rm = self._ctx.read_model
+        return PracticeFacets(_facets=sel.practice_facets(rm, self._selection), _ctx=self._ctx)
+
+
+def practice_connection(
+    ctx: Context,
+    scope: sel.Selection,
+    f: PracticeFilter | None,
+    order: PracticeOrder | None,
+    args: PageArgs,
+) -> PracticeConnection:
+    """A page of the practices in ``scope`` (``None``: all) that pass ``f``, in ``order``.
+
+    Without an order the list is by relevance when ``f.search`` is given, else by title.
+    """
+    rm: ReadModel = ctx.read_model
+    selection, scores = sel.select_practices(rm, practice_filter(f))
+    if scope is not None:
+        selection = scope if selection is None else selection & scope
+    if order is None:
+        order = PracticeOrder.RELEVANCE
+    if order is PracticeOrder.RELEVANCE and scores is None:
+        order = PracticeOrder.TITLE
+    named = PracticeOrder.TITLE.value if order is PracticeOrder.RELEVANCE else order.value
+    result = page_of(
+        ctx,
+        Practice,
+        "practices",
+        named,
+        selection,
+        args,
+        scores=scores if order is PracticeOrder.RELEVANCE else None,
+        connection=PracticeConnection,
+        _selection=selection,
+        _ctx=ctx,
+    )
+    assert isinstance(result, PracticeConnection)
+    return result
+
+
+def practices_field(scope: Callable[[Any], sel.Selection], description: str) -> Any:
+    """A ``practices(filter, orderBy, first, after, last, before)`` field over ``scope(self)``."""
+
+    def resolve(
+        self: Any,
+        filter: PracticeFilter | None = None,
+        order_by: PracticeOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> PracticeConnection:
+        return practice_connection(
+            self._ctx, scope(self), filter, order_by, PageArgs(first, after, last, before)
+        )
+
+    return strawberry.field(resolver=resolve, description=description)
+
+
+# -- the practice ------------------------------------------------------------------------------
+
+
+@strawberry.type(description="A good practice of a PES (pes:GoodPractice).")
+class Practice(Node):
+    _r: strawberry.Private[rec.Practice]
+    TYPE_NAME: ClassVar[str] = "Practice"
+
+    @strawberry.field(description="The title in the requested language. " + LANG_DESCRIPTION)
+    def title(self, lang: str = DEFAULT_LANG) -> str:
+        return label_in(self._r.title, lang, self._r.iri)
+
+    @strawberry.field(description="The title in every language it has.")
+    def titles(self) -> list[LocalizedText]:
+        return localized(self._r.title)
+
+    @strawberry.field(description="The summary in the requested language. " + LANG_DESCRIPTION)
+    def abstract(self, lang: str = DEFAULT_LANG) -> str | None:
+        return label_in(self._r.abstract, lang) or None
+
+    @strawberry.field(description="The summary in every language it has.")
+    def abstracts(self) -> list[LocalizedText]:
+        return localized(self._r.abstract)
+
+    @strawberry.field(description="When it started: a year (2019) or a date (2019-05-01).")
+    def date(self) -> str | None:
+        return self._r.date
+
+    @strawberry.field(description="The year it started.")
+    def year(self) -> int | None:
+        return self._r.year
+
+    @strawberry.field(description="Its themes (dct:subject), by notation.")
+    def themes(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ThemeT]:
+        return related(self._ctx, "Theme", self._r.themes, PageArgs(first, after, last, before))
+
+    @strawberry.field(description="The groups of people it addresses (dct:audience).")
+    def target_groups(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[TargetGroupT]:
+        return related(
+            self._ctx, "TargetGroup", self._r.target_groups, PageArgs(first, after, last, before)
+        )
+
+    @strawberry.field(description="Its country: its own dct:spatial, else its PES's country.")
+    def country(self) -> CountryT | None:
+        rm = self._ctx.read_model
+        found: CountryT | None = wrap(
+            "Country", self._ctx, rm.countries.get(rm.practice_country(self._r) or "")
+        )
+        return found
+
+    @strawberry.field(description="The WAPES region of its country.")
+    def region(self) -> RegionT | None:
+        rm = self._ctx.read_model
+        found: RegionT | None = wrap(
+            "Region", self._ctx, rm.regions.get(rm.practice_region(self._r) or "")
+        )
+        return found
+
+    @strawberry.field(description="The PES it is attributed to (prov:wasAttributedTo).")
+    def pes(self) -> PesT | None:
+        found: PesT | None = wrap("Pes", self._ctx, self._ctx.read_model.pes.get(self._r.pes or ""))
+        return found
+
+    @strawberry.field(description="Events at which it was presented, oldest first.")
+    def events(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> EventConnectionT:
+        from graphsvc.api.types.events import event_connection
+
+        return event_connection(
+            self._ctx, frozenset(self._r.events), None, None, PageArgs(first, after, last, before)
+        )
+
+    @strawberry.field(description="Public web pages and documents it is described in.")
+    def sources(self) -> list[str]:
+        return list(self._r.sources)
+
+    @strawberry.field(description="How sure the curators are of the facts, when stated.")
+    def confidence(self) -> str | None:
+        return self._r.confidence
+
+    @strawberry.field(
+        description="Every recorded change, oldest first (read from the provenance graph)."
+    )
+    def revisions(self) -> list[Revision]:
+        return [Revision.from_record(r) for r in history(self._ctx.services.store, self._r.iri)]
