@@ -223,6 +223,10 @@ class Executor:
             if not isinstance(reason, LimitExceeded):
                 raise
             return ExecutionResult(None, [limit_error(str(reason), reason.code)])
+        except LimitExceeded as reason:
+            # graphql-core raises the abort reason itself when the deadline has passed before
+            # the operation starts or between two fields of a synchronous execution
+            return ExecutionResult(None, [limit_error(str(reason), reason.code)])
         assert isinstance(result, ExecutionResult)
         return result
 

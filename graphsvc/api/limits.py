@@ -272,15 +272,18 @@ class Deadline:
     asynchronous resolver, so both slow synchronous work and hanging awaits are cut off.
     """
 
-    __slots__ = ("expires", "seconds")
+    __slots__ = ("expires", "fired", "seconds")
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.expires = time.monotonic() + seconds
+        self.fired = False
 
     @property
     def aborted(self) -> bool:
-        return time.monotonic() >= self.expires
+        if not self.fired and time.monotonic() >= self.expires:
+            self.fired = True
+        return self.fired
 
     @property
     def reason(self) -> RequestTimeout:
@@ -290,6 +293,9 @@ class Deadline:
         remaining = self.expires - time.monotonic()
         if remaining > 0:
             await asyncio.sleep(remaining)
+        # the event loop may wake a timer up to its clock resolution early: once this returns,
+        # the signal must read as aborted, or graphql-core asks for a result that is not there
+        self.fired = True
         return self.reason
 
 

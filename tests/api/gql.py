@@ -24,6 +24,7 @@ __all__ = [
     "KEHA",
     "Api",
     "running_api",
+    "serve_schema",
     "sha256",
 ]
 
@@ -115,3 +116,53 @@ def running_api(data_dir: Path, **overrides: Any) -> Iterator[Api]:
     registry = TokenRegistry(tokens_path(settings))
     with run_app(settings) as app, app.client() as client:
         yield Api(app, client, registry)
+
+
+@contextlib.contextmanager
+def serve_schema(schema: Any, settings: Settings) -> Iterator[httpx.Client]:
+    """Serve ``schema`` through the production ``/graphql`` view under uvicorn; a client for it.
+
+    For tests of the view's protection with fields the real schema does not have (one that
+    fails, one that hangs, pages of any size); the services hold an empty in-memory store.
+    """
+    import threading
+    import time
+
+    import uvicorn
+    from conftest import free_port
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    from graphsvc.api.http import GraphQLView
+    from graphsvc.services import open_services
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> Any:
+        services = open_services(settings)
+        app.state.services = services
+        try:
+            yield
+        finally:
+            services.close()
+
+    view = GraphQLView(schema, settings)
+    app = Starlette(
+        routes=[Route("/graphql", view.handle, methods=["GET", "POST"])], lifespan=lifespan
+    )
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.started:
+            assert thread.is_alive(), "the test app failed to start"
+            assert time.monotonic() < deadline, "the test app did not start"
+            time.sleep(0.02)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60.0) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
