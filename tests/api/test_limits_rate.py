@@ -1,0 +1,96 @@
+"""Rate limiting per API token and per client address: a ``429`` with ``Retry-After`` and a
+GraphQL error, buckets that refill, and memory that stays bounded."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from graphsvc.api.limits import Deadline, RateLimiter
+
+from .gql import BA, GRAPHQL_RESPONSE, running_api
+
+QUERY = "{ viewer { role } }"
+
+
+def test_requests_beyond_the_burst_are_429_per_address_and_per_token(tmp_path: Path) -> None:
+    # a refill of one request per thousand seconds: within the test, a bucket never refills
+    with running_api(
+        tmp_path,
+        load_seeds=False,
+        rate_per_address=0.001,
+        burst_per_address=3,
+        rate_per_token=0.001,
+        burst_per_token=5,
+    ) as api:
+        one = api.make_token("one", "member", BA)
+        two = api.make_token("two", "admin")
+
+        for _ in range(3):
+            assert api.post(QUERY).status_code == 200
+        limited = api.post(QUERY)
+        assert limited.status_code == 429
+        assert limited.headers["content-type"].startswith(GRAPHQL_RESPONSE)
+        assert int(limited.headers["retry-after"]) >= 1
+        (error,) = limited.json()["errors"]
+        assert error["extensions"]["code"] == "RATE_LIMITED"
+        assert "this address" in error["message"]
+        assert "at most 0.001 per second (bursts of 3)" in error["message"]
+        # plain JSON clients get the 429 too, and so does a bad or unknown token (by address)
+        assert api.post(QUERY, accept="application/json").status_code == 429
+        assert api.post(QUERY, token="gsk_0000_nothing").status_code == 429
+
+        # a token has a bucket of its own, whatever its address has used
+        for _ in range(5):
+            response = api.post(QUERY, token=one)
+            assert response.status_code == 200
+            assert response.json() == {"data": {"viewer": {"role": "member"}}}
+        refused = api.post(QUERY, token=one)
+        assert refused.status_code == 429
+        assert "this API token" in refused.json()["errors"][0]["message"]
+        # and one token's use leaves another's bucket alone
+        assert api.post(QUERY, token=two).json() == {"data": {"viewer": {"role": "admin"}}}
+
+
+def test_a_bucket_refills_at_its_rate() -> None:
+    limiter = RateLimiter(rate=2.0, burst=3)
+    assert [limiter.acquire("a", now=100.0) for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert limiter.acquire("a", now=100.0) == pytest.approx(0.5)  # one more in half a second
+    assert limiter.acquire("b", now=100.0) == 0.0  # another key is independent
+    assert limiter.acquire("a", now=100.5) == 0.0
+    assert limiter.acquire("a", now=100.5) > 0
+    # a long pause refills to the burst, not beyond
+    assert [limiter.acquire("a", now=200.0) for _ in range(4)][:3] == [0.0, 0.0, 0.0]
+    assert limiter.acquire("a", now=200.0) > 0
+
+
+def test_a_zero_rate_disables_the_limiter() -> None:
+    limiter = RateLimiter(rate=0, burst=1)
+    assert not limiter.enabled
+    assert all(limiter.acquire("a", now=1.0) == 0.0 for _ in range(1000))
+
+
+def test_the_buckets_stay_bounded() -> None:
+    limiter = RateLimiter(rate=1.0, burst=2, max_keys=100)
+    for i in range(1000):
+        limiter.acquire(f"client-{i}", now=float(i))
+    assert len(limiter._buckets) <= 100
+    # pruning drops the buckets that have refilled and keeps the state of a busy one
+    limiter = RateLimiter(rate=0.001, burst=1, max_keys=10)
+    for i in range(9):
+        limiter.acquire(f"idle-{i}", now=0.0)
+    limiter.acquire("busy", now=4999.5)
+    limiter.acquire("newcomer", now=5000.0)  # full: prune; idle buckets refilled long ago
+    assert not any(key.startswith("idle-") for key in limiter._buckets)
+    assert limiter.acquire("busy", now=5000.0) > 0  # still empty: its state survived
+
+
+def test_a_deadline_reads_as_aborted_once_its_wait_returns() -> None:
+    deadline = Deadline(0.01)
+    assert not deadline.aborted
+    reason = asyncio.run(deadline.wait())
+    assert deadline.aborted
+    assert reason.code == "TIMEOUT"
+    assert "0.01 s" in str(reason)
