@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest bench clean schema
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+schema: $(STAMP)
+	$(BIN)/python -c "from graphsvc.api.schema import print_sdl; print(print_sdl(), end='')" > schema.graphql
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -13,7 +13,7 @@ from graphsvc.api.provenance import ProvenanceQuery
 from graphsvc.api.queries import ReadQuery
 from graphsvc.api.types import OBJECT_TYPES
 
-__all__ = ["schema"]
+__all__ = ["print_sdl", "schema"]
 
 
 @strawberry.type
@@ -49,3 +49,8 @@ schema = strawberry.Schema(query=RootQuery, mutation=Mutation, types=OBJECT_TYPE
 install_direct_resolvers(
     schema, ("graphsvc.api.types", "graphsvc.api.connections", "graphsvc.api.queries")
 )
+
+
+def print_sdl() -> str:
+    """The schema in SDL, as committed in ``schema.graphql`` (``make schema`` writes it)."""
+    return schema.as_str() + "\n"

@@ -261,13 +261,14 @@ def load_networks(store: GraphStore) -> list[Network]:
     ]
 
 
+# an instant as a date, a year or a year and month
+_INSTANT = f"<{TIME.inXSDDate}>|<{TIME.inXSDgYear}>|<{TIME.inXSDgYearMonth}>"
 _MEMBERSHIPS = _select(
     ORG.Membership,
     (ORG.member, ORG.organization, ORG.role, DCTERMS.source),
-    f"{{ ?s <{ORG.memberDuring}>/<{TIME.hasBeginning}>/<{TIME.inXSDDate}> ?o ."
+    f"{{ ?s <{ORG.memberDuring}>/<{TIME.hasBeginning}>/({_INSTANT}) ?o ."
     f" BIND(<{TIME.hasBeginning}> AS ?p) }}",
-    f"{{ ?s <{ORG.memberDuring}>/<{TIME.hasEnd}>/<{TIME.inXSDDate}> ?o ."
-    f" BIND(<{TIME.hasEnd}> AS ?p) }}",
+    f"{{ ?s <{ORG.memberDuring}>/<{TIME.hasEnd}>/({_INSTANT}) ?o . BIND(<{TIME.hasEnd}> AS ?p) }}",
 )
 
 
@@ -515,7 +516,7 @@ def load_activities(store: GraphStore) -> list[Activity]:
 
 
 _AGENTS = f"""SELECT ?s ?p ?o WHERE {{
-  ?s a ?type . VALUES ?type {{ {_values(ORG.Organization, FOAF.Agent, FOAF.Person, SCHEMA.Person)} }}
+  ?s a ?type . VALUES ?type {{ {_values(ORG.Organization, ORG.OrganizationalUnit, FOAF.Agent, FOAF.Group, FOAF.Person, SCHEMA.Person)} }}
   ?s ?p ?o . VALUES ?p {{ {_values(SKOS.prefLabel, SKOS.altLabel, FOAF.name, SCHEMA.name)} }}
 }}"""
 

@@ -469,7 +469,9 @@ def build_read_model(store: GraphStore) -> ReadModel:
     rm.activity_formats = {r.iri: r for r in load_concepts(store, PES_NS.ActivityFormat, Concept)}
     rm.clusters = {r.iri: r for r in load_concepts(store, PES_NS.WorkProgrammeCluster, Concept)}
     rm.agents = {
-        r.iri: r for r in load_agents(store) if r.iri not in rm.pes and r.iri not in rm.networks
+        r.iri: r
+        for r in load_agents(store)
+        if r.iri not in rm.pes and r.iri not in rm.networks and r.iri not in rm.regions
     }
     rm.events = {r.iri: r for r in load_events(store)}
     rm.projects = {r.iri: r for r in load_projects(store)}

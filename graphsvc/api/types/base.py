@@ -90,7 +90,18 @@ def localized(labels: Labels) -> list[LocalizedText]:
 
 
 def label_in(labels: Labels, lang: str, fallback: str = "") -> str:
-    return pick_label(labels, lang or DEFAULT_LANG, fallback)
+    """The text in ``lang``, else in the same language with another region (``fi-FI`` for
+    ``fi``, ``fi`` for ``fi-FI``), else English, else untagged, else any, else ``fallback``."""
+    if not labels:
+        return fallback
+    found = labels.get(lang)
+    if found is not None:
+        return found
+    base = lang.split("-")[0].lower()
+    for tag in sorted(labels):
+        if tag.split("-")[0].lower() == base:
+            return labels[tag]
+    return pick_label(labels, DEFAULT_LANG, fallback)
 
 
 @strawberry.interface(
