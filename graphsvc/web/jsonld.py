@@ -34,7 +34,7 @@ from graphsvc.vocab import (
     XSD,
 )
 
-__all__ = ["CONTEXT", "TERMS", "compact_document", "context_document"]
+__all__ = ["CONTEXT", "TERMS", "TYPES", "compact_document", "context_document"]
 
 _ID = {"@type": "@id"}
 
@@ -79,8 +79,8 @@ TERMS: dict[str, dict[str, str]] = {
     "memberDuring": {"@id": str(ORG.memberDuring), **_ID},
     # events and participations
     "eventType": {"@id": str(DCTERMS.type), **_ID},
-    "start": {"@id": str(SCHEMA.startDate), "@type": str(XSD.date)},
-    "end": {"@id": str(SCHEMA.endDate), "@type": str(XSD.date)},
+    "startDate": {"@id": str(SCHEMA.startDate)},
+    "endDate": {"@id": str(SCHEMA.endDate)},
     "location": {"@id": str(SCHEMA.location)},
     "organizers": {"@id": str(SCHEMA.organizer), **_ID, "@container": "@set"},
     "participations": {"@id": str(CV.hasParticipation), **_ID, "@container": "@set"},
@@ -105,16 +105,39 @@ TERMS: dict[str, dict[str, str]] = {
 }
 """Context terms: the GraphQL field names, each bound to the property it reads."""
 
+TYPES: dict[str, tuple[str, dict[str, dict[str, str]]]] = {
+    "Practice": (str(PES.GoodPractice), {}),
+    "Pes": (str(PES.PublicEmploymentService), {}),
+    "Network": (str(PES.Network), {}),
+    "Membership": (str(ORG.Membership), {}),
+    "Region": (str(PES.WapesRegion), {}),
+    "Country": (str(PES.Country), {}),
+    "Theme": (str(PES.Theme), {}),
+    "TargetGroup": (str(PES.TargetGroup), {}),
+    "EventType": (str(PES.EventType), {}),
+    "Activity": (str(PES.Activity), {}),
+    "ActivityFormat": (str(PES.ActivityFormat), {}),
+    "WorkProgrammeCluster": (str(PES.WorkProgrammeCluster), {}),
+    "Event": (str(SCHEMA.Event), {"description": {"@id": str(SCHEMA.description)}}),
+    "Project": (str(PES.Project), {"description": {"@id": str(SCHEMA.description)}}),
+}
+"""GraphQL type names for classes, with the terms that mean something else on that type (JSON-LD
+1.1 type-scoped contexts): an event's or a project's ``description`` is ``schema:description``."""
+
 CONTEXT: dict[str, Any] = {
     "@version": 1.1,
     **{
         prefix: namespace
         for prefix, namespace in PREFIXES.items()
-        if namespace[-1] in "/#" and prefix not in TERMS and prefix not in ("id", "type")
+        if namespace[-1] in "/#" and prefix not in TERMS and prefix not in TYPES
     },
-    "id": "@id",
+    "iri": "@id",
     "type": "@type",
     **TERMS,
+    **{
+        name: {"@id": iri, "@context": scoped} if scoped else {"@id": iri}
+        for name, (iri, scoped) in TYPES.items()
+    },
 }
 """The ``@context`` object published at ``/context.jsonld``."""
 
@@ -123,6 +146,7 @@ _STRING = str(XSD.string)
 _BY_PROPERTY: dict[str, list[tuple[str, dict[str, str]]]] = defaultdict(list)
 for _name, _definition in TERMS.items():
     _BY_PROPERTY[_definition["@id"]].append((_name, _definition))
+_TYPE_NAMES = {iri: name for name, (iri, _) in TYPES.items()}
 
 
 def context_document() -> bytes:
@@ -134,9 +158,17 @@ def _node_ref(term: NamedNode | BlankNode) -> str:
     return term.value if isinstance(term, NamedNode) else f"_:{term.value}"
 
 
-def _term_for(predicate: str, value: object) -> tuple[str, dict[str, str]] | None:
-    """The first term for ``predicate`` whose ``@type`` fits ``value``; untyped terms fit all."""
+def _term_for(
+    predicate: str, value: object, scoped: dict[str, dict[str, str]]
+) -> tuple[str, dict[str, str]] | None:
+    """The term for ``predicate`` whose ``@type`` fits ``value``; untyped terms fit all. A term
+    that the node's type scopes to another property is not used for this one."""
+    for name, definition in scoped.items():
+        if definition["@id"] == predicate:
+            return name, definition
     for name, definition in _BY_PROPERTY.get(predicate, ()):
+        if name in scoped:
+            continue
         kind = definition.get("@type")
         if kind is None:
             return name, definition
@@ -164,21 +196,34 @@ def _value(value: object, definition: dict[str, str] | None) -> Any:
 
 def compact_document(triples: Iterable[Triple]) -> bytes:
     """A JSON-LD document for ``triples``: one node object per subject in ``@graph``, keys from
-    :data:`TERMS` where they fit, the context embedded so that the document stands alone."""
-    nodes: dict[str, dict[str, Any]] = {}
+    :data:`TERMS` where they fit, types named as in :data:`TYPES`, the context embedded so that the
+    document stands alone."""
+    grouped: dict[str, list[Triple]] = defaultdict(list)
     for triple in triples:
-        subject = _node_ref(triple.subject)  # type: ignore[arg-type]
-        node = nodes.setdefault(subject, {"id": subject})
-        predicate = triple.predicate.value
-        if predicate == _RDF_TYPE and isinstance(triple.object, NamedNode):
-            node.setdefault("type", []).append(triple.object.value)
-            continue
-        found = _term_for(predicate, triple.object)
-        key = found[0] if found else predicate
-        node.setdefault(key, []).append(_value(triple.object, found[1] if found else None))
-    for node in nodes.values():
+        grouped[_node_ref(triple.subject)].append(triple)  # type: ignore[arg-type]
+    nodes: list[dict[str, Any]] = []
+    for subject, own in grouped.items():
+        node: dict[str, Any] = {"iri": subject}
+        types = sorted(
+            t.object.value
+            for t in own
+            if t.predicate.value == _RDF_TYPE and isinstance(t.object, NamedNode)
+        )
+        scoped: dict[str, dict[str, str]] = {}
+        for iri in types:
+            if iri in _TYPE_NAMES:
+                scoped.update(TYPES[_TYPE_NAMES[iri]][1])
+        if types:
+            node["type"] = sorted(_TYPE_NAMES.get(iri, iri) for iri in types)
+        for triple in own:
+            if triple.predicate.value == _RDF_TYPE and isinstance(triple.object, NamedNode):
+                continue
+            found = _term_for(triple.predicate.value, triple.object, scoped)
+            key = found[0] if found else triple.predicate.value
+            node.setdefault(key, []).append(_value(triple.object, found[1] if found else None))
         for values in node.values():
             if isinstance(values, list):
                 values.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    document = {"@context": CONTEXT, "@graph": list(nodes.values())}
+        nodes.append(node)
+    document = {"@context": CONTEXT, "@graph": nodes}
     return json.dumps(document, indent=2, ensure_ascii=False).encode()

@@ -80,7 +80,7 @@ def test_entity_html_page(client: httpx.Client) -> None:
 def test_json_ld_uses_the_graphql_names(client: httpx.Client, seeded_store: OxigraphStore) -> None:
     response = client.get(PATH, headers={"Accept": "application/ld+json"})
     document = json.loads(response.text)
-    node = next(n for n in document["@graph"] if n["id"] == OHJAAMO)
+    node = next(n for n in document["@graph"] if n["iri"] == OHJAAMO)
     assert {
         "title",
         "abstract",
@@ -113,7 +113,7 @@ def test_published_context(client: httpx.Client) -> None:
     # a document that only references the context expands with it
     data = {
         "@context": context,
-        "id": OHJAAMO,
+        "iri": OHJAAMO,
         "title": {"@value": "Ohjaamo", "@language": "fi"},
         "themes": [str(ID["theme/youth-guarantee"])],
         "year": "2014",
@@ -235,3 +235,17 @@ def test_public_url_is_used_in_links(tmp_path_factory: pytest.TempPathFactory) -
         page = client.get(PATH, headers={"Accept": "text/html"}).text
     assert "<https://pes.example.org/kg/sparql>" in void
     assert 'href="https://pes.example.org/kg/id/theme/youth-guarantee"' in page
+
+
+def test_json_ld_type_scoped_description(client: httpx.Client) -> None:
+    path = "/id/event/organisational-learning-workshop-2019"
+    document = client.get(path, headers={"Accept": "application/ld+json"}).json()
+    event = next(n for n in document["@graph"] if n["iri"].endswith(path.removeprefix("/id/")))
+    assert "Event" in event["type"]
+    assert event["description"] and "startDate" in event and "eventType" in event
+    graph = rdflib.Graph().parse(data=json.dumps(document), format="json-ld")
+    subject = rdflib.URIRef(event["iri"])
+    assert list(graph.objects(subject, rdflib.URIRef("https://schema.org/description")))
+    assert not list(graph.objects(subject, rdflib.DCTERMS.description))
+    turtle = client.get(path, headers={"Accept": "text/turtle"}).text
+    assert isomorphic(graph, rdflib.Graph().parse(data=turtle, format="turtle"))
