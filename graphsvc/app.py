@@ -54,6 +54,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["*"],
             expose_headers=["ETag", "Last-Modified"],
-        )
+        ),
     ]
     return Starlette(debug=settings.debug, routes=routes, middleware=middleware, lifespan=lifespan)
