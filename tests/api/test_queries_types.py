@@ -375,7 +375,12 @@ def test_project_phases_steps_partners_events(api: Seeded) -> None:
     positions = [p["position"] for p in data["phases"]["nodes"]]
     assert positions == sorted(positions) == [1, 2]
     first_phase = data["phases"]["nodes"][0]
-    assert [a["name"] for a in first_phase["achievements"]["nodes"]][0] == "Kick-Off Meeting"
+    assert [a["name"] for a in first_phase["achievements"]["nodes"]] == [
+        "Kick-Off Meeting",
+        "Study Visit",
+        "Online Meetings",
+        "Planning of the Consultation Conference",
+    ]
     assert [s["name"] for s in data["steps"]["nodes"]] == [
         "Fact finding",
         "Planning",
