@@ -1,0 +1,329 @@
+"""Throughput of ``/sparql`` against ``oxigraph serve-read-only`` on the same data, in one run.
+
+    .venv/bin/python -m bench.sparql [--practices 100000] [--seed 1] [--duration 10]
+                                     [--connections 8] [--workdir /tmp/graphsvc-bench]
+
+Steps: generate the synthetic dataset (``graphsvc generate``), bulk-load it with the ontology and
+seeds into an embedded store, copy that store for Oxigraph's own server, start both servers on
+loopback ports, check that each of the five queries gives the same number of results on both,
+then load each with ``wrk`` (HTTP GET, one query per request, the same ``Accept`` header) and
+print requests per second, ours / Oxigraph's. Finally, time a full streamed N-Triples export.
+The dataset and the stores are kept in ``--workdir`` and reused when the parameters match.
+
+This prints figures; it asserts nothing. Both servers share the machine with the load generator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+from graphsvc.settings import Settings
+from graphsvc.store import OxigraphStore
+from graphsvc.store.loading import load_ontology_and_seeds
+
+__all__ = ["QUERIES", "main"]
+
+BIN = Path(sys.executable).parent
+PREFIXES = """PREFIX pes: <https://w3id.org/graphsvc/ontology#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+JSON_RESULTS = "application/sparql-results+json"
+NTRIPLES = "application/n-triples"
+
+QUERIES: dict[str, tuple[str, str]] = {
+    "point lookup": (
+        "SELECT ?p ?o WHERE { <https://w3id.org/graphsvc/id/practice/synthetic-054321> ?p ?o }",
+        JSON_RESULTS,
+    ),
+    "2-hop join": (
+        "SELECT ?practice ?title WHERE { "
+        "?pes dct:spatial <http://publications.europa.eu/resource/authority/country/SWE> . "
+        "?practice prov:wasAttributedTo ?pes ; dct:title ?title }",
+        JSON_RESULTS,
+    ),
+    "aggregate": (
+        "SELECT ?theme (COUNT(?practice) AS ?practices) WHERE { "
+        "?practice a pes:GoodPractice ; dct:subject ?theme } GROUP BY ?theme ORDER BY DESC(?practices)",
+        JSON_RESULTS,
+    ),
+    "CONSTRUCT": (
+        "CONSTRUCT { ?practice dct:title ?title ; dct:subject ?theme } WHERE { "
+        "?practice prov:wasAttributedTo <https://w3id.org/graphsvc/id/pes/nld-synthetic-001> ; "
+        "dct:title ?title ; dct:subject ?theme }",
+        NTRIPLES,
+    ),
+    "full-text-like FILTER": (
+        "SELECT ?practice ?title WHERE { ?practice a pes:GoodPractice ; dct:title ?title "
+        'FILTER(CONTAINS(LCASE(?title), "toolkit 99")) }',
+        JSON_RESULTS,
+    ),
+}
+
+
+@dataclass
+class Figure:
+    query: str
+    results: int
+    ours_rps: float
+    oxigraph_rps: float
+    ours_latency_ms: float
+    oxigraph_latency_ms: float
+    ours_errors: int
+    oxigraph_errors: int
+
+    @property
+    def ratio(self) -> float:
+        return self.ours_rps / self.oxigraph_rps if self.oxigraph_rps else float("nan")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def prepare(workdir: Path, practices: int, seed: int) -> tuple[Path, Path, int]:
+    """(our data dir, Oxigraph's store dir, quads) for the dataset; built once per parameters."""
+    tag = f"p{practices}-s{seed}"
+    ours, theirs = workdir / f"ours-{tag}", workdir / f"oxigraph-{tag}"
+    done = workdir / f"{tag}.json"
+    if done.is_file() and (ours / "store").is_dir() and theirs.is_dir():
+        return ours, theirs, int(json.loads(done.read_text())["quads"])
+    shutil.rmtree(ours, ignore_errors=True)
+    shutil.rmtree(theirs, ignore_errors=True)
+    dump = workdir / f"synthetic-{tag}.nq.gz"
+    if not dump.is_file():
+        log(f"generating {practices} practices (seed {seed})")
+        run(
+            [
+                BIN / "graphsvc",
+                "generate",
+                "--practices",
+                str(practices),
+                "--seed",
+                str(seed),
+                "-o",
+                str(dump),
+            ]
+        )
+    log("bulk-loading the synthetic dataset")
+    started = time.perf_counter()
+    run(
+        [
+            BIN / "graphsvc",
+            "--data-dir",
+            str(ours),
+            "--store",
+            "oxigraph",
+            "load",
+            "--bulk",
+            str(dump),
+        ]
+    )
+    store = OxigraphStore(ours / "store")
+    settings = Settings()
+    load_ontology_and_seeds(store, settings.ontology_dir, settings.seeds_dir)
+    quads = len(store)
+    store.close()
+    log(f"loaded {quads} quads in {time.perf_counter() - started:.1f} s; copying for Oxigraph")
+    shutil.copytree(ours / "store", theirs)
+    done.write_text(json.dumps({"quads": quads}))
+    return ours, theirs, quads
+
+
+def run(command: list[str | Path]) -> None:
+    subprocess.run([str(c) for c in command], check=True, stdout=subprocess.DEVNULL)
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], what: str, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{what} exited with status {process.returncode}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        time.sleep(0.2)
+    raise SystemExit(f"{what} did not answer within {timeout:g} s")
+
+
+@contextlib.contextmanager
+def server(command: list[str], env: dict[str, str], probe: str, what: str) -> Iterator[None]:
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        started = time.perf_counter()
+        wait_for(probe, process, what)
+        log(f"{what} ready in {time.perf_counter() - started:.1f} s")
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
+
+
+def count_results(url: str, query: str, accept: str) -> int:
+    response = httpx.get(url, params={"query": query}, headers={"Accept": accept}, timeout=120)
+    response.raise_for_status()
+    if accept == NTRIPLES:
+        return len(response.text.strip().splitlines())
+    return len(response.json()["results"]["bindings"])
+
+
+_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
+_LATENCY = re.compile(r"Latency\s+([\d.]+)(us|ms|s)")
+_ERRORS = re.compile(r"Non-2xx or 3xx responses: (\d+)|Socket errors: .*timeout (\d+)")
+
+
+def wrk(url: str, accept: str, duration: int, connections: int) -> tuple[float, float, int]:
+    """(requests per second, mean latency in ms, failed requests) of ``wrk`` on ``url``."""
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(connections),
+            "-d",
+            f"{duration}s",
+            "--latency",
+            "-H",
+            f"Accept: {accept}",
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rps = float(_RPS.search(output).group(1))  # type: ignore[union-attr]
+    value, unit = _LATENCY.search(output).groups()  # type: ignore[union-attr]
+    latency = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    errors = sum(int(n) for match in _ERRORS.finditer(output) for n in match.groups() if n)
+    return rps, latency, errors
+
+
+def time_export(base: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    size = 0
+    with httpx.stream("GET", f"{base}/export/nt", timeout=600) as response:
+        response.raise_for_status()
+        for chunk in response.iter_raw():
+            size += len(chunk)
+    return time.perf_counter() - started, size
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.sparql", description=__doc__)
+    parser.add_argument("--practices", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per query")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/graphsvc-bench"))
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed (apt-get install -y wrk)")
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    ours_dir, theirs_dir, quads = prepare(args.workdir, args.practices, args.seed)
+
+    ours_port, theirs_port = free_port(), free_port()
+    ours_url = f"http://127.0.0.1:{ours_port}"
+    theirs_url = f"http://127.0.0.1:{theirs_port}"
+    env = {
+        **os.environ,
+        "GRAPHSVC_DATA_DIR": str(ours_dir),
+        "GRAPHSVC_STORE": "oxigraph",
+        "GRAPHSVC_LOAD_SEEDS": "false",
+        "GRAPHSVC_SPARQL_TIMEOUT": "60",
+    }
+    ours_cmd = [str(BIN / "graphsvc"), "serve", "--port", str(ours_port), "--no-seed"]
+    theirs_cmd = [
+        str(BIN / "oxigraph"),
+        "serve-read-only",
+        "--location",
+        str(theirs_dir),
+        "--bind",
+        f"127.0.0.1:{theirs_port}",
+        "--union-default-graph",
+    ]
+    figures: list[Figure] = []
+    with (
+        server(ours_cmd, env, f"{ours_url}/healthz", "graphsvc"),
+        server(theirs_cmd, dict(os.environ), f"{theirs_url}/query?query=ASK%7B%7D", "oxigraph"),
+    ):
+        for name, (query, accept) in QUERIES.items():
+            text = PREFIXES + query
+            ours_n = count_results(f"{ours_url}/sparql", text, accept)
+            theirs_n = count_results(f"{theirs_url}/query", text, accept)
+            if ours_n != theirs_n:
+                raise SystemExit(f"{name}: {ours_n} results here, {theirs_n} from Oxigraph")
+            encoded = quote(text, safe="")
+            log(f"{name}: {ours_n} results; loading each server for {args.duration} s")
+            ours = wrk(
+                f"{ours_url}/sparql?query={encoded}", accept, args.duration, args.connections
+            )
+            theirs = wrk(
+                f"{theirs_url}/query?query={encoded}", accept, args.duration, args.connections
+            )
+            figures.append(
+                Figure(name, ours_n, ours[0], theirs[0], ours[1], theirs[1], ours[2], theirs[2])
+            )
+        export_seconds, export_bytes = time_export(ours_url)
+
+    print(
+        f"dataset: {args.practices} practices, {quads} quads; wrk -t2 -c{args.connections} "
+        f"-d{args.duration}s per query and server; {os.cpu_count()} CPUs shared by all"
+    )
+    print(
+        f"{'query':<24}{'results':>8}{'ours req/s':>12}{'oxigraph':>10}{'ratio':>7}"
+        f"{'ours ms':>9}{'oxi ms':>8}"
+    )
+    for f in figures:
+        flag = "" if f.ours_errors == f.oxigraph_errors == 0 else "  (errors!)"
+        print(
+            f"{f.query:<24}{f.results:>8}{f.ours_rps:>12.1f}{f.oxigraph_rps:>10.1f}"
+            f"{f.ratio:>6.0%} {f.ours_latency_ms:>8.2f}{f.oxigraph_latency_ms:>8.2f}{flag}"
+        )
+    print(
+        f"full N-Triples export (/export/nt): {export_bytes / 1e6:.1f} MB in "
+        f"{export_seconds:.2f} s ({export_bytes / 1e6 / export_seconds:.1f} MB/s)"
+    )
+    report = {
+        "practices": args.practices,
+        "quads": quads,
+        "figures": [asdict(f) | {"ratio": f.ratio} for f in figures],
+        "export_nt_seconds": export_seconds,
+        "export_nt_bytes": export_bytes,
+    }
+    (args.workdir / "results.json").write_text(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
