@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from graphsvc.model.records import Practice
+
 from .seeded import ID, Seeded, gid, seeded
 
 COUNTRY = "http://publications.europa.eu/resource/authority/country/"
@@ -416,3 +418,24 @@ def test_pes_search_by_acronym(api: Seeded) -> None:
         '{ publicEmploymentServices(filter: {search: "VDAB"}) { totalCount nodes { iri } } }'
     )["publicEmploymentServices"]
     assert data["nodes"][0]["iri"] == f"{ID}pes/bel-vdab"
+
+
+def test_lists_follow_changes_of_the_read_model(tmp_path: Path) -> None:
+    for fresh in seeded(tmp_path):
+        query = {"filter": {"yearFrom": 2024}, "first": 100}
+        before = page_iris(practices(fresh, **query))
+        assert before == []  # the newest seed practice started in 2023
+        new = Practice(
+            iri=f"{ID}practice/test-new",
+            title={"en": "A new practice"},
+            themes=(f"{ID}theme/youth-guarantee",),
+            pes=f"{ID}pes/deu-ba",
+            date="2025",
+        )
+        fresh.services.read_model.upsert_practice(new)
+        assert page_iris(practices(fresh, **query)) == [new.iri]
+        facets = fresh.data(FACETS, {"filter": {"yearFrom": 2024}})["practices"]["facets"]
+        assert facets["years"] == [{"year": 2025, "count": 1}]
+        assert facets["countries"] == [{"country": {"iri": f"{COUNTRY}DEU"}, "count": 1}]
+        fresh.services.read_model.remove_practice(new.iri)
+        assert page_iris(practices(fresh, **query)) == []
