@@ -50,6 +50,7 @@ class Settings:
     burst_per_token: int = 240
     document_cache_size: int = 1_000
     persisted_query_cache_size: int = 10_000
+    result_cache_size: int = 1_000
     sparql_timeout: float = 10.0
     sparql_max_rows: int = 10_000
     sparql_workers: int = 4

@@ -13,6 +13,7 @@ Follows the GraphQL-over-HTTP specification:
   ``Retry-After``; each with a GraphQL ``errors`` body.
 - GraphiQL is served to browsers on ``GET /graphql`` when ``settings.graphiql`` is on.
 - Automatic persisted queries (:mod:`graphsvc.api.persisted`), over ``GET`` too.
+- Successful query results are cached per read-model version (:mod:`graphsvc.api.results`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from graphsvc.api.context import Context
 from graphsvc.api.execution import DocumentCache, Executor, format_errors
 from graphsvc.api.limits import RateLimiter
 from graphsvc.api.persisted import PersistedQueries, PersistedQueryError
+from graphsvc.api.results import ResultCache, result_key
 from graphsvc.settings import Settings
 
 __all__ = ["GRAPHQL_RESPONSE", "JSON", "GraphQLView", "RequestContext"]
@@ -119,6 +121,7 @@ class GraphQLView:
         self.documents = DocumentCache(core, settings)
         self.executor = Executor(core, settings)
         self.persisted = PersistedQueries(settings.persisted_query_cache_size)
+        self.results = ResultCache(settings.result_cache_size)
         self.tokens = TokenRegistry(tokens_path(settings))
         self.by_address = RateLimiter(settings.rate_per_address, settings.burst_per_address)
         self.by_token = RateLimiter(settings.rate_per_token, settings.burst_per_token)
@@ -194,10 +197,22 @@ class GraphQLView:
             return self._result_response(
                 {"errors": format_errors([error])}, request_error_status, media_type
             )
-        context = RequestContext(
-            services=request.app.state.services, principal=principal, request=request
-        )
+        services = request.app.state.services
+        key = None
+        if self.results.enabled and not self.executor.is_mutation(operation):
+            version = services.read_model.version
+            key = result_key(
+                query, operation_name, variables, principal.token.id if principal.token else None
+            )
+            cached = self.results.get(key, version)
+            if cached is not None:
+                return Response(cached, 200, headers={"Vary": _VARY}, media_type=media_type)
+        context = RequestContext(services=services, principal=principal, request=request)
         result = await self.executor.run(prepared, operation, variables, context)
+        if key is not None and result.errors is None:
+            body = orjson.dumps({"data": result.data})
+            self.results.put(key, version, body)
+            return Response(body, 200, headers={"Vary": _VARY}, media_type=media_type)
         return self._execution_response(result, media_type)
 
     def _check_rate(self, request: Request, principal: Principal) -> None:
