@@ -112,7 +112,18 @@ def prepare(workdir: Path, practices: int, seed: int) -> tuple[Path, Path, int]:
     dump = workdir / f"synthetic-{tag}.nq.gz"
     if not dump.is_file():
         log(f"generating {practices} practices (seed {seed})")
-        run([BIN / "graphsvc", "generate", "--practices", practices, "--seed", seed, "-o", dump])
+        run(
+            [
+                BIN / "graphsvc",
+                "generate",
+                "--practices",
+                str(practices),
+                "--seed",
+                str(seed),
+                "-o",
+                dump,
+            ]
+        )
     log("bulk-loading the synthetic dataset, the ontology and the seeds")
     run([BIN / "graphsvc", "--data-dir", ours, "--store", "oxigraph", "load", "--bulk", dump])
     store = OxigraphStore(ours / "store")

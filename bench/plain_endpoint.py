@@ -33,7 +33,7 @@ from graphsvc.model import selection as sel
 from graphsvc.model.readmodel import ReadModel, build_read_model
 from graphsvc.store import OxigraphStore
 
-__all__ = ["create_plain_app", "main", "typical"]
+__all__ = ["create_plain_app", "serve", "typical"]
 
 PAGE = 20
 
@@ -148,7 +148,7 @@ def create_plain_app(data_dir: Path) -> Starlette:
     return Starlette(routes=routes, lifespan=lifespan)
 
 
-def main(argv: list[str] | None = None) -> int:
+def serve(argv: list[str] | None = None) -> int:
     import uvicorn
 
     parser = argparse.ArgumentParser(prog="python -m bench.plain_endpoint", description=__doc__)
@@ -161,4 +161,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(serve())
