@@ -17,13 +17,13 @@ edge kind           from the data model                    weight
 ``event-agent``     event organiser, host or moderator       0.5
 ``pes-country``     PES ``dct:spatial`` country              1.0
 ``country-region``  country ``pes:region`` region            1.0
-``member-of``       PES membership of a network              0.25
+``member-of``       PES member of a network (either form)    0.25
 ``network-region``  network ``org:hasUnit`` region           0.25
 ==================  =====================================  ======
 
 The weights say how much a link tells about relatedness: a shared theme or event says more than a
 shared target group or PES, and a shared country or network least. They were chosen on a
-development seed of the synthetic data (``docs/evaluation.md``), never on the reported seeds.
+development seed of the synthetic data (``docs/recommendations.md``), never on the reported ones.
 
 Only edges between nodes the source knows are projected, so a practice that names an unknown theme
 simply lacks that edge. :func:`practice_edges` and :func:`context_edges` are the single definition
@@ -206,9 +206,14 @@ def context_edges(source: GraphSource) -> Iterator[Edge]:
     for country in source.countries.values():
         if country.region and country.region in source.regions:
             yield Edge(country.iri, country.region, EdgeKind.COUNTRY_REGION)
-    for membership in source.memberships.values():
-        if membership.member in source.pes and membership.organization in source.networks:
-            yield Edge(membership.member, membership.organization, EdgeKind.MEMBER_OF)
+    members: set[tuple[str, str]] = {
+        (m.member, m.organization)
+        for m in source.memberships.values()
+        if m.member in source.pes and m.organization in source.networks
+    }
+    members |= {(p.iri, n) for p in source.pes.values() for n in p.networks if n in source.networks}
+    for pes_iri, network_iri in sorted(members):
+        yield Edge(pes_iri, network_iri, EdgeKind.MEMBER_OF)
     for network in source.networks.values():
         for region in network.regions:
             if region in source.regions:
@@ -299,6 +304,16 @@ def context_edges_of(source: GraphSource, iri: str) -> list[Edge]:
                 and m.organization in source.networks
             ):
                 edges.append(Edge(m.member, m.organization, EdgeKind.MEMBER_OF))
+        if pes is not None:
+            edges += [
+                Edge(iri, n, EdgeKind.MEMBER_OF) for n in pes.networks if n in source.networks
+            ]
+        if iri in source.networks:
+            edges += [
+                Edge(p.iri, iri, EdgeKind.MEMBER_OF)
+                for p in source.pes.values()
+                if iri in p.networks
+            ]
         network = source.networks.get(iri)
         if network is not None:
             edges += [
