@@ -9,11 +9,13 @@ the capped TSV or N-Triples by pyoxigraph's parser and serialiser, still without
 
 A query that spends its whole budget before producing a byte (a large aggregate, say) is
 abandoned: the caller answers 503 on time and the thread ends when pyoxigraph returns. At most
-``slots`` queries, abandoned ones included, run at once; beyond that requests get 503 at once.
+``slots`` queries, abandoned ones included, run at once; a request waits for a free slot up to
+``patience`` seconds (by default its own time budget), then gets 503.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 import threading
@@ -212,35 +214,55 @@ def _malformed(exc: SyntaxError) -> MalformedQueryError:
 
 
 class _Ticket:
-    """One query slot; released once, by the worker when it ends or by the caller if it never ran."""
+    """One query slot, released exactly once: by the worker thread when the work ends (handed to
+    the event loop, which owns the semaphore), or by the caller if the work never started."""
 
-    def __init__(self, semaphore: threading.BoundedSemaphore) -> None:
-        self._semaphore = semaphore
+    def __init__(self, slots: anyio.Semaphore, loop: asyncio.AbstractEventLoop) -> None:
+        self._slots = slots
+        self._loop = loop
         self._lock = threading.Lock()
         self._released = False
         self.started = False
 
-    def release(self) -> None:
+    def _take(self) -> bool:
         with self._lock:
-            if not self._released:
-                self._released = True
-                self._semaphore.release()
+            first, self._released = not self._released, True
+            return first
+
+    def release_from_thread(self) -> None:
+        if self._take():
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nothing waits
+                self._loop.call_soon_threadsafe(self._slots.release)
+
+    def release_here(self) -> None:
+        if self._take():
+            self._slots.release()
 
 
 class QueryRunner:
-    """Runs blocking query work in worker threads: bounded in number and in time."""
+    """Runs blocking query work in worker threads: bounded in number and in time.
 
-    def __init__(self, slots: int) -> None:
+    A request waits for a free slot in arrival order, up to ``patience`` seconds (by default the
+    query's own time budget), then gets :class:`BusyError`.
+    """
+
+    def __init__(self, slots: int, patience: float | None = None) -> None:
         self.slots = max(1, slots)
-        self._semaphore = threading.BoundedSemaphore(self.slots)
+        self.patience = patience
+        self._semaphore: anyio.Semaphore | None = None
         self._limiter: anyio.CapacityLimiter | None = None
 
     async def run(self, work: Callable[[Budget], T], seconds: float) -> T:
-        if not self._semaphore.acquire(blocking=False):
-            raise BusyError(self.slots)
-        if self._limiter is None:
+        if self._semaphore is None or self._limiter is None:
+            self._semaphore = anyio.Semaphore(self.slots)
             self._limiter = anyio.CapacityLimiter(self.slots)
-        ticket = _Ticket(self._semaphore)
+        slots, limiter = self._semaphore, self._limiter
+        try:
+            with anyio.fail_after(self.patience if self.patience is not None else seconds):
+                await slots.acquire()
+        except TimeoutError:
+            raise BusyError(self.slots) from None
+        ticket = _Ticket(slots, asyncio.get_running_loop())
         budget = Budget(seconds)
 
         def in_thread() -> T:
@@ -249,22 +271,22 @@ class QueryRunner:
                 budget.check()
                 return work(budget)
             finally:
-                ticket.release()
+                ticket.release_from_thread()
 
         try:
             with anyio.fail_after(seconds):
                 return await anyio.to_thread.run_sync(
-                    in_thread, abandon_on_cancel=True, limiter=self._limiter
+                    in_thread, abandon_on_cancel=True, limiter=limiter
                 )
         except TimeoutError:
             budget.cancel()
             if not ticket.started:
-                ticket.release()
+                ticket.release_here()
             raise QueryTimeoutError(seconds) from None
         except BaseException:
             budget.cancel()
             if not ticket.started:
-                ticket.release()
+                ticket.release_here()
             raise
 
 
