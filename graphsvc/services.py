@@ -10,11 +10,15 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from graphsvc.model.readmodel import ReadModel, build_read_model
 from graphsvc.settings import Settings
 from graphsvc.store import GraphStore, open_store
 from graphsvc.store.loading import LoadReport, load_ontology_and_seeds
+
+if TYPE_CHECKING:
+    from graphsvc.recommend.index import RecommendationIndex
 
 __all__ = ["ChangeListener", "Services", "open_services"]
 
@@ -32,6 +36,7 @@ class Services:
     listeners: list[ChangeListener] = field(default_factory=list)
     seeded: LoadReport | None = None
     read_model: ReadModel = field(default_factory=ReadModel)
+    recommendations: RecommendationIndex | None = None
 
     def on_change(self, listener: ChangeListener) -> None:
         self.listeners.append(listener)
@@ -63,4 +68,7 @@ def _start(settings: Settings, store: GraphStore) -> Services:
     log.info("built the read model in %.2f s", services.read_model.build_seconds)
     # first listener: every other derived structure reads the refreshed read model
     services.on_change(lambda subjects: services.read_model.apply_change(store, subjects))
+    from graphsvc.recommend.live import attach_recommendations
+
+    attach_recommendations(services)  # its listener runs after the read model's
     return services
