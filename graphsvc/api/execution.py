@@ -139,11 +139,11 @@ class DocumentCache:
 
 
 class _DeadlineExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """Checks the deadline once per object, so long synchronous executions stop early too."""
+    """Checks the deadline between objects, so long synchronous executions stop early too."""
 
     def execute_fields(self, *args: Any, **kwargs: Any) -> Any:
         signal = self.abort_signal
-        if signal is not None and signal.aborted:
+        if isinstance(signal, Deadline) and signal.checkpoint():
             raise self.abort_error()
         return super().execute_fields(*args, **kwargs)
 

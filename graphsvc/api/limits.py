@@ -272,12 +272,24 @@ class Deadline:
     asynchronous resolver, so both slow synchronous work and hanging awaits are cut off.
     """
 
-    __slots__ = ("expires", "fired", "seconds")
+    __slots__ = ("countdown", "expires", "fired", "seconds")
+
+    CHECK_EVERY = 16
+    """:meth:`checkpoint` reads the clock on its first call and then every this many calls."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.expires = time.monotonic() + seconds
         self.fired = False
+        self.countdown = 1
+
+    def checkpoint(self) -> bool:
+        """``aborted``, reading the clock only every :attr:`CHECK_EVERY` calls (one per object)."""
+        self.countdown -= 1
+        if self.countdown > 0:
+            return self.fired
+        self.countdown = self.CHECK_EVERY
+        return self.aborted
 
     @property
     def aborted(self) -> bool:

@@ -94,3 +94,13 @@ def test_a_deadline_reads_as_aborted_once_its_wait_returns() -> None:
     assert deadline.aborted
     assert reason.code == "TIMEOUT"
     assert "0.01 s" in str(reason)
+
+
+def test_a_checkpoint_reads_the_clock_at_once_and_then_every_few_objects() -> None:
+    expired = Deadline(1e-9)
+    assert expired.checkpoint()  # the first call reads the clock
+    running = Deadline(3600)
+    assert not any(running.checkpoint() for _ in range(10 * Deadline.CHECK_EVERY))
+    running.expires = 0.0  # as if the hour had passed
+    seen = [running.checkpoint() for _ in range(Deadline.CHECK_EVERY)]
+    assert seen[-1]  # noticed within one round of checkpoints, and then for good
