@@ -283,7 +283,14 @@ def main(argv: list[str] | None = None) -> int:
         "GRAPHSVC_LOAD_SEEDS": "false",
         "GRAPHSVC_SPARQL_TIMEOUT": "60",
     }
-    ours_cmd = [str(BIN / "graphsvc"), "serve", "--port", str(ours_port), "--no-seed"]
+    ours_cmd = [
+        str(BIN / "graphsvc"),
+        "serve",
+        "--port",
+        str(ours_port),
+        "--no-seed",
+        "--no-access-log",
+    ]
     theirs_cmd = [
         str(BIN / "oxigraph"),
         "serve-read-only",

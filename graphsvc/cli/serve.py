@@ -19,6 +19,9 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument(
         "--no-seed", action="store_true", help="do not load seeds into an empty store"
     )
+    parser.add_argument(
+        "--no-access-log", action="store_true", help="do not log a line per request"
+    )
     parser.set_defaults(func=serve)
 
 
@@ -32,7 +35,13 @@ def serve(args: argparse.Namespace) -> int:
         settings = settings.with_overrides(load_seeds=False)
     preflight(settings.validate())
     app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=not getattr(args, "no_access_log", False),
+    )
     return 0
 
 

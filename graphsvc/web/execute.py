@@ -258,10 +258,13 @@ class QueryRunner:
             self._limiter = anyio.CapacityLimiter(self.slots)
         slots, limiter = self._semaphore, self._limiter
         try:
-            with anyio.fail_after(self.patience if self.patience is not None else seconds):
-                await slots.acquire()
-        except TimeoutError:
-            raise BusyError(self.slots) from None
+            slots.acquire_nowait()
+        except anyio.WouldBlock:
+            try:
+                with anyio.fail_after(self.patience if self.patience is not None else seconds):
+                    await slots.acquire()
+            except TimeoutError:
+                raise BusyError(self.slots) from None
         ticket = _Ticket(slots, asyncio.get_running_loop())
         budget = Budget(seconds)
 
