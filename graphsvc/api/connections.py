@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
@@ -56,6 +57,7 @@ def lazy(type_name: str) -> Any:
     return Annotated[type_name, strawberry.lazy(TYPES_MODULE)]
 
 
+@functools.lru_cache(maxsize=4096)
 def encode_cursor(position: int) -> str:
     return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{position}".encode()).decode("ascii")
 

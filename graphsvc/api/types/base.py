@@ -16,6 +16,7 @@ read model, cursor arithmetic) or :func:`page_of_list` (a short list already in 
 
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -56,6 +57,7 @@ __all__ = [
 ]
 
 DEFAULT_LANG = "en"
+_global_id = functools.lru_cache(maxsize=1 << 16)(global_id)  # ids are asked for again and again
 LANG_DESCRIPTION = "BCP 47 language tag; falls back to English, then to any language."
 
 _WRAPPERS: dict[str, type[Node]] = {}
@@ -119,7 +121,7 @@ class Node:
 
     @strawberry.field(description="Global ID, stable and one-to-one with the IRI.")
     def id(self) -> strawberry.ID:
-        return strawberry.ID(global_id(self.TYPE_NAME, self._r.iri))
+        return strawberry.ID(_global_id(self.TYPE_NAME, self._r.iri))
 
     @strawberry.field(
         description="The IRI of the resource in the knowledge graph (dereferenceable)."
@@ -265,15 +267,17 @@ def page_of(
     args: PageArgs,
     scores: Mapping[str, float] | None = None,
     connection: Callable[..., Connection[Any]] = Connection,
+    indexed: bool = False,
     **extra: Any,
 ) -> Connection[Any]:
     """A page of ``rm.<collection>`` restricted to ``selection`` (``None``: all), in ``order``.
 
-    IRIs of ``selection`` that are not in the collection are ignored.
+    IRIs of ``selection`` that are not in the collection are ignored, unless ``indexed`` says
+    that the selection comes from the collection's own indexes (which saves a subset check).
     """
     rm: ReadModel = ctx.read_model
     records: Mapping[str, Any] = getattr(rm, collection)
-    if selection is not None and not records.keys() >= selection:
+    if selection is not None and not indexed and not records.keys() >= selection:
         selection = frozenset(records.keys() & selection)
     ordered = rm.ordered(order)
     total = len(records) if selection is None else len(selection)

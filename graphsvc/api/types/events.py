@@ -202,6 +202,7 @@ def event_connection(
         args,
         scores=scores if order is EventOrder.RELEVANCE else None,
         connection=EventConnection,
+        indexed=True,
         _selection=selection,
         _ctx=ctx,
     )

@@ -109,6 +109,7 @@ def pes_connection(
         selection,
         args,
         scores=scores if relevance else None,
+        indexed=True,
     )
     return result
 

@@ -293,6 +293,7 @@ def practice_connection(
         args,
         scores=scores if order is PracticeOrder.RELEVANCE else None,
         connection=PracticeConnection,
+        indexed=True,
         _selection=selection,
         _ctx=ctx,
     )
@@ -404,8 +405,9 @@ class Practice(Node):
     ) -> EventConnectionT:
         from graphsvc.api.types.events import event_connection
 
+        known = self._ctx.read_model.events.keys() & set(self._r.events)
         return event_connection(
-            self._ctx, frozenset(self._r.events), None, None, PageArgs(first, after, last, before)
+            self._ctx, frozenset(known), None, None, PageArgs(first, after, last, before)
         )
 
     @strawberry.field(description="Public web pages and documents it is described in.")
