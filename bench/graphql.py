@@ -1,7 +1,8 @@
 """Throughput of ``/graphql`` for a typical front-end query against a plain Starlette endpoint.
 
     .venv/bin/python -m bench.graphql [--practices 10000] [--seed 1] [--duration 10]
-                                      [--connections 4] [--pairs 200] [--cache-size 2000]
+                                      [--rounds 3] [--connections 4] [--pairs 200]
+                                      [--cache-size 2000]
                                       [--workdir /tmp/graphsvc-bench-graphql]
 
 The query (:data:`QUERY`) fetches a practice with its themes, PES, country and region, plus the
@@ -10,13 +11,16 @@ a practice page of a front end shows. Steps:
 
 1. generate the synthetic dataset (``graphsvc generate``) and bulk-load it, with the ontology and
    seeds, into an embedded store; copy the store for the plain endpoint (a store has one owner);
-2. start, one after the other and each in its own process with one uvicorn worker, the plain
-   endpoint (:mod:`bench.plain_endpoint`), ``graphsvc serve`` without its result cache, and
-   ``graphsvc serve`` with it; rate limits are off, every other setting is the default;
+2. start, each in its own process with one uvicorn worker and its own copy of the store, the
+   plain endpoint (:mod:`bench.plain_endpoint`), ``graphsvc serve`` without its result cache
+   and ``graphsvc serve`` with it; rate limits are off, every other setting is the default;
 3. check that ``/graphql`` and the plain endpoint answer the same JSON for every request sent;
-4. load each with ``wrk`` for ``--duration`` seconds: POST ``/graphql`` (``application/json``
-   body, variables) or GET ``/typical``, cycling through ``--pairs`` (practice, theme) pairs;
-5. print requests per second, the ratio to the plain endpoint and the latency percentiles.
+4. load each with ``wrk`` for ``--duration`` seconds, the servers in turn, ``--rounds`` times
+   (the machine may be busy with other work; rounds spread that over all three): POST
+   ``/graphql`` (``application/json`` body, variables) or GET ``/typical``, cycling through
+   ``--pairs`` (practice, theme) pairs;
+5. print the medians of the rounds: requests per second, the ratio to the plain endpoint and
+   the latency percentiles, and the throughput of each round.
 
 With the result cache the pairs repeat every ``--pairs`` requests, so after the first round every
 answer is a cache hit: that figure is the cost of the HTTP and GraphQL layers around a cached
@@ -100,15 +104,19 @@ def run(command: list[str | Path]) -> None:
     subprocess.run([str(c) for c in command], check=True, stdout=subprocess.DEVNULL)
 
 
-def prepare(workdir: Path, practices: int, seed: int) -> tuple[Path, Path, int]:
-    """(graphsvc's data dir, the plain endpoint's data dir, quads); built once per parameters."""
+SERVERS = ("plain", "graphql", "graphql-cached")
+"""The three servers; each has its own copy of the store (an embedded store has one owner)."""
+
+
+def prepare(workdir: Path, practices: int, seed: int) -> tuple[dict[str, Path], int]:
+    """(data dir of each server, quads); built once per parameters."""
     tag = f"p{practices}-s{seed}"
-    ours, plain = workdir / f"graphql-{tag}", workdir / f"plain-{tag}"
+    dirs = {name: workdir / f"{name}-{tag}" for name in SERVERS}
     done = workdir / f"{tag}.json"
-    if done.is_file() and (ours / "store").is_dir() and (plain / "store").is_dir():
-        return ours, plain, int(json.loads(done.read_text())["quads"])
-    shutil.rmtree(ours, ignore_errors=True)
-    shutil.rmtree(plain, ignore_errors=True)
+    if done.is_file() and all((d / "store").is_dir() for d in dirs.values()):
+        return dirs, int(json.loads(done.read_text())["quads"])
+    for d in dirs.values():
+        shutil.rmtree(d, ignore_errors=True)
     dump = workdir / f"synthetic-{tag}.nq.gz"
     if not dump.is_file():
         log(f"generating {practices} practices (seed {seed})")
@@ -125,15 +133,17 @@ def prepare(workdir: Path, practices: int, seed: int) -> tuple[Path, Path, int]:
             ]
         )
     log("bulk-loading the synthetic dataset, the ontology and the seeds")
-    run([BIN / "graphsvc", "--data-dir", ours, "--store", "oxigraph", "load", "--bulk", dump])
-    store = OxigraphStore(ours / "store")
+    first = dirs[SERVERS[0]]
+    run([BIN / "graphsvc", "--data-dir", first, "--store", "oxigraph", "load", "--bulk", dump])
+    store = OxigraphStore(first / "store")
     settings = Settings()
     load_ontology_and_seeds(store, settings.ontology_dir, settings.seeds_dir)
     quads = len(store)
     store.close()
-    shutil.copytree(ours / "store", plain / "store")
+    for name in SERVERS[1:]:
+        shutil.copytree(first / "store", dirs[name] / "store")
     done.write_text(json.dumps({"quads": quads}))
-    return ours, plain, quads
+    return dirs, quads
 
 
 def wait_for(url: str, process: subprocess.Popen[bytes], what: str, timeout: float = 600) -> None:
@@ -149,15 +159,12 @@ def wait_for(url: str, process: subprocess.Popen[bytes], what: str, timeout: flo
 
 
 @contextlib.contextmanager
-def server(command: list[str], env: dict[str, str], probe: str, what: str) -> Iterator[None]:
+def server(command: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(
         command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        started = time.perf_counter()
-        wait_for(probe, process, what)
-        log(f"{what} ready in {time.perf_counter() - started:.1f} s")
-        yield
+        yield process
     finally:
         process.terminate()
         try:
@@ -236,11 +243,18 @@ def check_same_answers(graphql_url: str, plain_url: str, pairs: list[tuple[str, 
                 raise SystemExit(f"an empty answer for {practice}, {theme}: {ours}")
 
 
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.graphql", description=__doc__)
     parser.add_argument("--practices", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per server")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of load, servers in turn")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--pairs", type=int, default=200, help="distinct requests to cycle")
     parser.add_argument("--cache-size", type=int, default=2_000, help="result cache entries")
@@ -249,85 +263,120 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed (apt-get install -y wrk)")
     args.workdir.mkdir(parents=True, exist_ok=True)
-    ours_dir, plain_dir, quads = prepare(args.workdir, args.practices, args.seed)
+    dirs, quads = prepare(args.workdir, args.practices, args.seed)
 
-    plain_port = free_port()
-    plain_url = f"http://127.0.0.1:{plain_port}"
-    plain_cmd = [
-        str(BIN / "python"),
-        "-m",
-        "bench.plain_endpoint",
-        "--data-dir",
-        str(plain_dir),
-        "--port",
-        str(plain_port),
-    ]
-    figures: list[Figure] = []
-    with server(plain_cmd, dict(os.environ), f"{plain_url}/healthz", "plain endpoint"):
+    ports = {name: free_port() for name in SERVERS}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    commands = {
+        "plain": [
+            str(BIN / "python"),
+            "-m",
+            "bench.plain_endpoint",
+            "--data-dir",
+            str(dirs["plain"]),
+            "--port",
+            str(ports["plain"]),
+        ],
+        **{
+            name: [str(BIN / "graphsvc"), "serve", "--port", str(ports[name]), "--no-seed"]
+            for name in SERVERS[1:]
+        },
+    }
+    labels = {
+        "plain": "plain Starlette",
+        "graphql": "GraphQL, no result cache",
+        "graphql-cached": "GraphQL, result cache",
+    }
+    environments = {"plain": dict(os.environ)}
+    for name, cache_size in (("graphql", 0), ("graphql-cached", args.cache_size)):
+        environments[name] = {
+            **os.environ,
+            "GRAPHSVC_DATA_DIR": str(dirs[name]),
+            "GRAPHSVC_STORE": "oxigraph",
+            "GRAPHSVC_LOAD_SEEDS": "false",
+            "GRAPHSVC_RATE_PER_ADDRESS": "0",
+            "GRAPHSVC_RATE_PER_TOKEN": "0",
+            "GRAPHSVC_RESULT_CACHE_SIZE": str(cache_size),
+        }
+    rounds: dict[str, list[Figure]] = {name: [] for name in SERVERS}
+    with contextlib.ExitStack() as stack:
+        started = time.perf_counter()
+        processes = {
+            name: stack.enter_context(server(commands[name], environments[name]))
+            for name in SERVERS
+        }
+        for name in SERVERS:
+            wait_for(f"{urls[name]}/healthz", processes[name], labels[name])
+        log(f"three servers ready in {time.perf_counter() - started:.1f} s")
         pairs = [
             (str(p), str(t))
             for p, t in httpx.get(
-                f"{plain_url}/sample", params={"n": args.pairs, "seed": args.seed}, timeout=60
+                f"{urls['plain']}/sample", params={"n": args.pairs, "seed": args.seed}, timeout=60
             ).json()
         ]
-        plain_script = lua_script(
-            args.workdir / "plain.lua", "GET", [(plain_target(p, t), "") for p, t in pairs]
-        )
-        graphql_script = lua_script(
-            args.workdir / "graphql.lua",
-            "POST",
-            [("/graphql", graphql_body(p, t)) for p, t in pairs],
-        )
-        log(f"plain endpoint: loading for {args.duration} s")
-        figures.append(
-            wrk("plain Starlette", plain_url, plain_script, args.duration, args.connections)
-        )
-
-        for name, cache_size in (
-            ("GraphQL, no result cache", 0),
-            ("GraphQL, result cache", args.cache_size),
-        ):
-            port = free_port()
-            url = f"http://127.0.0.1:{port}"
-            env = {
-                **os.environ,
-                "GRAPHSVC_DATA_DIR": str(ours_dir),
-                "GRAPHSVC_STORE": "oxigraph",
-                "GRAPHSVC_LOAD_SEEDS": "false",
-                "GRAPHSVC_RATE_PER_ADDRESS": "0",
-                "GRAPHSVC_RATE_PER_TOKEN": "0",
-                "GRAPHSVC_RESULT_CACHE_SIZE": str(cache_size),
-            }
-            command = [str(BIN / "graphsvc"), "serve", "--port", str(port), "--no-seed"]
-            with server(command, env, f"{url}/healthz", f"graphsvc ({name})"):
-                check_same_answers(url, plain_url, pairs)
-                log(f"{name}: same JSON as the plain endpoint for {len(pairs)} requests; loading")
-                figures.append(
-                    wrk(name, f"{url}/graphql", graphql_script, args.duration, args.connections)
+        for name in SERVERS[1:]:
+            check_same_answers(urls[name], urls["plain"], pairs)
+        log(f"/graphql and the plain endpoint give the same JSON for all {len(pairs)} requests")
+        scripts = {
+            "plain": lua_script(
+                args.workdir / "plain.lua", "GET", [(plain_target(p, t), "") for p, t in pairs]
+            ),
+            "graphql": lua_script(
+                args.workdir / "graphql.lua",
+                "POST",
+                [("/graphql", graphql_body(p, t)) for p, t in pairs],
+            ),
+        }
+        for number in range(1, args.rounds + 1):
+            for name in SERVERS:
+                log(f"round {number}: {labels[name]}, {args.duration} s")
+                script = scripts["plain" if name == "plain" else "graphql"]
+                target = urls[name] + ("" if name == "plain" else "/graphql")
+                rounds[name].append(
+                    wrk(labels[name], target, script, args.duration, args.connections)
                 )
 
-    plain = figures[0]
+    summary = {
+        name: Figure(
+            labels[name],
+            median([f.rps for f in figures]),
+            median([f.p50_ms for f in figures]),
+            median([f.p75_ms for f in figures]),
+            median([f.p90_ms for f in figures]),
+            median([f.p99_ms for f in figures]),
+            sum(f.errors for f in figures),
+        )
+        for name, figures in rounds.items()
+    }
+    plain = summary["plain"]
     print(
         f"dataset: {args.practices} practices ({quads} quads); {len(pairs)} distinct requests "
-        f"cycled; wrk -t1 -c{args.connections} -d{args.duration}s per server; one uvicorn "
-        f"worker each; {os.cpu_count()} CPUs shared with wrk"
+        f"cycled; wrk -t1 -c{args.connections} -d{args.duration}s per server and round, "
+        f"{args.rounds} rounds; one uvicorn worker each; {os.cpu_count()} CPUs shared with wrk"
     )
-    print(
-        f"{'server':<28}{'req/s':>9}{'ratio':>7}{'p50 ms':>8}{'p75 ms':>8}{'p90 ms':>8}{'p99 ms':>8}"
-    )
-    for f in figures:
+    header = f"{'server':<28}{'req/s':>9}{'ratio':>7}{'p50 ms':>8}{'p75 ms':>8}{'p90 ms':>8}"
+    print(f"{header}{'p99 ms':>8}   (medians of the rounds)")
+    for f in summary.values():
         flag = "" if f.errors == 0 else f"  ({f.errors} errors!)"
         print(
             f"{f.name:<28}{f.rps:>9.1f}{f.rps / plain.rps:>6.0%} {f.p50_ms:>7.2f} {f.p75_ms:>7.2f}"
             f" {f.p90_ms:>7.2f} {f.p99_ms:>7.2f}{flag}"
         )
+    print(
+        "rounds (req/s): "
+        + "; ".join(
+            f"{labels[name]}: {', '.join(f'{f.rps:.0f}' for f in figures)}"
+            for name, figures in rounds.items()
+        )
+    )
     report = {
         "practices": args.practices,
         "quads": quads,
         "connections": args.connections,
         "duration": args.duration,
         "pairs": len(pairs),
-        "figures": [asdict(f) | {"ratio": f.rps / plain.rps} for f in figures],
+        "median": {n: asdict(f) | {"ratio": f.rps / plain.rps} for n, f in summary.items()},
+        "rounds": {n: [asdict(f) for f in figures] for n, figures in rounds.items()},
     }
     (args.workdir / "results.json").write_text(json.dumps(report, indent=2))
     return 0
