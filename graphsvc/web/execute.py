@@ -20,7 +20,7 @@ import contextlib
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import IO, TypeVar, cast
 
@@ -291,16 +291,3 @@ class QueryRunner:
             if not ticket.started:
                 ticket.release_here()
             raise
-
-
-def dataset_from(
-    default_graphs: Sequence[str], named_graphs: Sequence[str], from_clause: bool
-) -> QueryDataset:
-    """The dataset for protocol graph IRIs; the union default graph unless one is named."""
-    if default_graphs or named_graphs:
-        return QueryDataset(
-            tuple(NamedNode(g) for g in default_graphs),
-            tuple(NamedNode(g) for g in named_graphs),
-            union_default_graph=False,
-        )
-    return QueryDataset(union_default_graph=not from_clause)

@@ -100,9 +100,7 @@ async def _parse_request(request: Request) -> tuple[str | None, _Params]:
     )
 
 
-def _check_graphs(
-    request: Request, inspection: QueryInspection, params: _Params
-) -> tuple[list[str], list[str]]:
+def _check_graphs(params: _Params) -> tuple[list[str], list[str]]:
     default_graphs = params.all("default-graph-uri")
     named_graphs = params.all("named-graph-uri")
     for value in (*default_graphs, *named_graphs):
@@ -186,7 +184,7 @@ async def sparql_endpoint(request: Request) -> Response:
         if not text.strip():
             raise MalformedQueryError("the query is empty")
         inspection = _inspect(text)
-        default_graphs, named_graphs = _check_graphs(request, inspection, params)
+        default_graphs, named_graphs = _check_graphs(params)
         await _refuse_foreign_graphs(
             request,
             [

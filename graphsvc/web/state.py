@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 import anyio
 import anyio.to_thread
-from pyoxigraph import Literal, NamedNode, QuerySolutions
+from pyoxigraph import Literal, QuerySolutions
 from starlette.requests import Request
 
 from graphsvc.services import Services
@@ -174,8 +174,3 @@ def web_state(request: Request) -> WebState:
             services.on_change(current.on_change)
             app_state.graphsvc_web = current
         return current
-
-
-def graph_node(iri: str) -> NamedNode:
-    """A :class:`NamedNode` for a user-given IRI; ``ValueError`` if it is not an absolute IRI."""
-    return NamedNode(iri)
