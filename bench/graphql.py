@@ -13,7 +13,8 @@ a practice page of a front end shows. Steps:
    seeds, into an embedded store; copy the store for the plain endpoint (a store has one owner);
 2. start, each in its own process with one uvicorn worker and its own copy of the store, the
    plain endpoint (:mod:`bench.plain_endpoint`), ``graphsvc serve`` without its result cache
-   and ``graphsvc serve`` with it; rate limits are off, every other setting is the default;
+   and ``graphsvc serve`` with it; no access logs, no rate limits, every other setting is the
+   default;
 3. check that ``/graphql`` and the plain endpoint answer the same JSON for every request sent;
 4. load each with ``wrk`` for ``--duration`` seconds, the servers in turn, ``--rounds`` times
    (the machine may be busy with other work; rounds spread that over all three): POST
@@ -278,7 +279,14 @@ def main(argv: list[str] | None = None) -> int:
             str(ports["plain"]),
         ],
         **{
-            name: [str(BIN / "graphsvc"), "serve", "--port", str(ports[name]), "--no-seed"]
+            name: [
+                str(BIN / "graphsvc"),
+                "serve",
+                "--port",
+                str(ports[name]),
+                "--no-seed",
+                "--no-access-log",
+            ]
             for name in SERVERS[1:]
         },
     }

@@ -155,8 +155,14 @@ def serve(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--port", type=int, default=8001)
     args = parser.parse_args(argv)
-    # the same uvicorn settings as `graphsvc serve`
-    uvicorn.run(create_plain_app(args.data_dir), host="127.0.0.1", port=args.port, log_level="info")
+    # the uvicorn settings of `graphsvc serve --no-access-log`
+    uvicorn.run(
+        create_plain_app(args.data_dir),
+        host="127.0.0.1",
+        port=args.port,
+        log_level="info",
+        access_log=False,
+    )
     return 0
 
 
