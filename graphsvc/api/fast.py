@@ -34,7 +34,7 @@ from strawberry.types.base import (
 from strawberry.types.enum import StrawberryEnumDefinition
 from strawberry.types.field import StrawberryField
 
-from graphsvc.api.plan import DIRECT, DIRECT_WITH_INFO
+from graphsvc.api.plan import DIRECT, DIRECT_WITH_INFO, METHOD
 
 __all__ = ["install_direct_resolvers"]
 
@@ -141,12 +141,14 @@ def _direct(
         def call_plain(source: Any, _info: Any) -> Any:
             return func(source)
 
+        setattr(call_plain, METHOD, func)
         return _mark(call_plain, DIRECT)
     if info is None and simple:
 
         def call(source: Any, _info: Any, **arguments: Any) -> Any:
             return func(source, **arguments)
 
+        setattr(call, METHOD, func)
         return _mark(call, DIRECT)
 
     def convert_all(arguments: dict[str, Any]) -> dict[str, Any]:

@@ -62,12 +62,15 @@ from graphql.language import Visitor, visit
 from graphql.pyutils import Path
 from graphql.type import GraphQLIncludeDirective, GraphQLSkipDirective
 
-__all__ = ["DIRECT", "DIRECT_WITH_INFO", "Plan", "compile_plan"]
+__all__ = ["DIRECT", "DIRECT_WITH_INFO", "METHOD", "Plan", "compile_plan"]
 
 DIRECT = "_graphsvc_direct"
 """Attribute that marks a resolver which ignores its resolve info (see :mod:`graphsvc.api.fast`)."""
 DIRECT_WITH_INFO = "_graphsvc_direct_info"
 """Attribute that marks a direct resolver which reads ``context`` from its resolve info."""
+METHOD = "_graphsvc_method"
+"""Attribute of a direct resolver that holds the method it calls as ``method(source, **args)``
+(arguments unchanged); a plan calls the method itself."""
 
 
 class _GiveUp(Exception):
@@ -108,6 +111,35 @@ class _Field:
     complete: Callable[[_Run, Any], Any]
 
 
+_Row = tuple[
+    str,  # response key
+    Callable[..., Any] | None,  # resolver; None for __typename
+    int,  # how to call it: _METHOD, _METHOD_STATIC, _PLAIN, _STATIC, _DYNAMIC or _INFO
+    dict[str, Any] | None,  # static arguments
+    bool,  # non-null
+    Callable[["_Run", Any], Any],  # completion
+    _Field,
+]
+_METHOD, _METHOD_STATIC, _PLAIN, _STATIC, _DYNAMIC, _INFO = range(6)
+
+
+def _row(f: _Field) -> _Row:
+    resolve = f.resolve
+    method = getattr(resolve, METHOD, None)
+    if f.needs_info:
+        how = _INFO
+    elif f.static_args is None:
+        how = _DYNAMIC
+    elif method is not None:
+        how = _METHOD_STATIC if f.static_args else _METHOD
+        resolve = method
+    elif f.static_args:
+        how = _STATIC
+    else:
+        how = _PLAIN
+    return (f.key, resolve, how, f.static_args, f.non_null, f.complete, f)
+
+
 @dataclass(slots=True)
 class _Run:
     """The state of one execution."""
@@ -118,13 +150,11 @@ class _Run:
     signal: Any
     args: dict[int, dict[str, Any]] = field(default_factory=dict)
     path: list[str | int] = field(default_factory=list)
+    poll: Callable[[], bool] | None = None  # limits.Deadline.checkpoint reads the clock less
 
     def check(self) -> None:
         signal = self.signal
-        if signal is None:
-            return
-        checkpoint = getattr(signal, "checkpoint", None)  # limits.Deadline reads the clock less
-        if checkpoint() if checkpoint is not None else signal.aborted:
+        if signal is not None and (self.poll() if self.poll is not None else signal.aborted):
             raise _GiveUp
 
     def arguments(self, f: _Field) -> dict[str, Any]:
@@ -196,8 +226,8 @@ class Plan:
         self.root = root
         # conditions on variables make the collected fields depend on them
         self._conditional = self._has_variable_conditions(operation.selection_set, set())
-        self._variants: dict[tuple[Any, ...], tuple[_Field, ...]] = {}
-        self._objects: dict[tuple[str, tuple[int, ...], tuple[Any, ...]], tuple[_Field, ...]] = {}
+        self._variants: dict[tuple[Any, ...], tuple[_Row, ...]] = {}
+        self._objects: dict[tuple[str, tuple[int, ...], tuple[Any, ...]], tuple[_Row, ...]] = {}
 
     # -- compiling ---------------------------------------------------------------------------
 
@@ -281,7 +311,7 @@ class Plan:
         selection_sets: list[SelectionSetNode],
         variables: VariableValues,
         variant: tuple[Any, ...],
-    ) -> tuple[_Field, ...]:
+    ) -> tuple[_Row, ...]:
         key = (parent.name, tuple(id(s) for s in selection_sets), variant)
         found = self._objects.get(key)
         if found is not None:
@@ -323,7 +353,11 @@ class Plan:
                 else get_argument_values(definition, nodes[0], _EMPTY_VARIABLES)
             )
             sub_sets = [n.selection_set for n in nodes if n.selection_set is not None]
-            complete = self._completer(definition.type, sub_sets, variables, variant)
+            # a null for a non-null field is caught by _execute_object; complete the inner type
+            field_type = definition.type
+            if isinstance(field_type, GraphQLNonNull):
+                field_type = field_type.of_type
+            complete = self._completer(field_type, sub_sets, variables, variant)
             out.append(
                 _Field(
                     response_key,
@@ -338,7 +372,7 @@ class Plan:
                     complete,
                 )
             )
-        fields = tuple(out)
+        fields = tuple(_row(f) for f in out)
         self._objects[key] = fields
         return fields
 
@@ -359,14 +393,19 @@ class Plan:
 
             return non_null
         if isinstance(type_, GraphQLList):
-            item = self._completer(type_.of_type, sub_sets, variables, variant)
-            nullable_items = not isinstance(type_.of_type, GraphQLNonNull)
+            item_type = type_.of_type
+            nullable_items = not isinstance(item_type, GraphQLNonNull)
+            if not nullable_items:
+                item_type = item_type.of_type
+            item = self._completer(item_type, sub_sets, variables, variant)
 
             def listed(run: _Run, value: Any) -> Any:
                 out: list[Any] = []
                 path = run.path
                 for i, x in enumerate(value):
-                    if x is None and nullable_items:
+                    if x is None:
+                        if not nullable_items:
+                            raise _GiveUp
                         out.append(None)
                         continue
                     path.append(i)
@@ -377,16 +416,17 @@ class Plan:
             return listed
         if isinstance(type_, GraphQLScalarType | GraphQLEnumType):
             serialize = type_.serialize
-            if type_.name in ("String", "ID"):
+            exact = {"String": str, "ID": str, "Int": int, "Boolean": bool}.get(type_.name)
+            if exact is not None:
 
-                def text(run: _Run, value: Any) -> Any:
-                    return value if type(value) is str else serialize(value)
+                def leaf(run: _Run, value: Any) -> Any:
+                    return value if type(value) is exact else serialize(value)
 
-                return text
+                return leaf
             return lambda run, value: serialize(value)
         if isinstance(type_, GraphQLObjectType):
             object_type = type_
-            cache: list[tuple[_Field, ...]] = []
+            cache: list[tuple[_Row, ...]] = []
 
             is_type_of = object_type.is_type_of
 
@@ -400,7 +440,7 @@ class Plan:
             return obj
         assert is_abstract_type(type_)
         abstract: GraphQLAbstractType = type_
-        by_class: dict[type, tuple[_Field, ...]] = {}
+        by_class: dict[type, tuple[_Row, ...]] = {}
 
         def abstract_value(run: _Run, value: Any) -> Any:
             fields = by_class.get(type(value))
@@ -439,7 +479,7 @@ class Plan:
             if fields is None:
                 fields = self._fields(self.root, [self.operation.selection_set], coerced, variant)
                 self._variants[variant] = fields
-            run = _Run(self, context, coerced, signal)
+            run = _Run(self, context, coerced, signal, poll=getattr(signal, "checkpoint", None))
             data = _execute_object(run, fields, None)
         except _GiveUp:
             return None
@@ -472,31 +512,39 @@ def _attribute(name: str) -> Callable[..., Any]:
     return resolve
 
 
-def _execute_object(run: _Run, fields: tuple[_Field, ...], source: Any) -> dict[str, Any]:
-    run.check()
+def _execute_object(run: _Run, fields: tuple[_Row, ...], source: Any) -> dict[str, Any]:
+    if run.signal is not None:
+        run.check()
     out: dict[str, Any] = {}
     path = run.path
-    for f in fields:
-        resolve = f.resolve
+    for key, resolve, how, static, non_null, complete, f in fields:
         if resolve is None:  # __typename
-            out[f.key] = f.complete(run, None)
+            out[key] = complete(run, None)
             continue
-        args = f.static_args if f.static_args is not None else run.arguments(f)
-        path.append(f.key)
-        if f.needs_info:
+        path.append(key)
+        if how == _METHOD:
+            value = resolve(source)
+        elif how == _METHOD_STATIC:
+            value = resolve(source, **static)  # type: ignore[arg-type]
+        elif how == _PLAIN:
+            value = resolve(source, None)
+        elif how == _STATIC:
+            value = resolve(source, None, **static)  # type: ignore[arg-type]
+        elif how == _DYNAMIC:
+            value = resolve(source, None, **run.arguments(f))
+        else:
+            args = static if static is not None else run.arguments(f)
             value = resolve(source, run.info(f), **args)
             if inspect.isawaitable(value):
                 if inspect.iscoroutine(value):
                     value.close()
                 raise _GiveUp
-        else:
-            value = resolve(source, None, **args)
         if value is None:
-            if f.non_null:
+            if non_null:
                 raise _GiveUp
-            out[f.key] = None
+            out[key] = None
         else:
-            out[f.key] = f.complete(run, value)
+            out[key] = complete(run, value)
         path.pop()
     return out
 
