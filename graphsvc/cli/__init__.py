@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "graphsvc.cli.data",
     "graphsvc.cli.tokens",
     "graphsvc.cli.generate",
+    "graphsvc.cli.evaluate",
 )
 
 

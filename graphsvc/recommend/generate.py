@@ -23,7 +23,8 @@ The shape of the data:
   cluster's core), 0-2 target groups and a year between 2005 and 2025;
 - events (one per ``event_every`` practices, default 20) belong to a cluster and a region and are
   organised by a PES of that region; 35 % of practices are presented at one event of their cluster
-  (in their own region 75 % of the time) and 5 % at a second one.
+  (in their own region 75 % of the time; 80 % of the time one whose topics include one of the
+  practice's themes, when there is one) and 5 % at a second one.
 
 Deterministic: the same ``(practices, seed, pes, clusters)`` gives the same records and the same
 bytes. Complexity: O(practices) time and memory; 100k practices (about 1.3M quads) take a few
@@ -223,6 +224,7 @@ def generate_dataset(
     n_events = max(1, practices // event_every)
     events_at: dict[tuple[int, str], list[str]] = {}
     events_of_cluster: dict[int, list[str]] = {}
+    events_on: dict[tuple[int, str | None, str], list[str]] = {}
     event_types = list(concepts.event_types)
     ew = _width(n_events)
     for k in range(n_events):
@@ -247,6 +249,9 @@ def generate_dataset(
             sources=(source.value,),
         )
         ds.event_cluster[iri] = cluster
+        for theme in topic:
+            events_on.setdefault((cluster, region, theme), []).append(iri)
+            events_on.setdefault((cluster, None, theme), []).append(iri)
         events_at.setdefault((cluster, region), []).append(iri)
         events_of_cluster.setdefault(cluster, []).append(iri)
 
@@ -276,8 +281,12 @@ def generate_dataset(
             if rng.random() >= chance:
                 break
             local = events_at.get((cluster, region))
-            event_pool = local if local and rng.random() < 0.75 else events_of_cluster.get(cluster)
+            where: str | None = region if local and rng.random() < 0.75 else None
+            event_pool = local if where else events_of_cluster.get(cluster)
             if event_pool:
+                topics = [t for t in sorted(chosen) if (cluster, where, t) in events_on]
+                if topics and rng.random() < 0.8:
+                    event_pool = events_on[(cluster, where, rng.choice(topics))]
                 presented.add(rng.choice(event_pool))
         year = min(2025, 2005 + int(rng.triangular(0, 21, 17)))
         home = ds.pes[owner].country

@@ -322,6 +322,19 @@ class RecommendationIndex:
         iri = self._iris[node]
         return NodeRef(iri, node_label(self.source, iri), NodeKind(self._kind[node]).name.lower())
 
+    def iri_of(self, node: int) -> str:
+        return self._iris[node]
+
+    def alive_practices(self) -> BoolArray:
+        """A fresh mask over node ids of the practices the index holds."""
+        self._grow()
+        mask: BoolArray = self._alive[: self.adjacency.size].copy()
+        return mask
+
+    def top(self, score: FloatArray, mask: BoolArray, k: int) -> list[int]:
+        """The ids of the ``k`` best positive scores in ``mask``, ties broken by the IRI hash."""
+        return _top(score, mask, k, self._tie[: self.adjacency.size])
+
     def ref_of(self, iri: str) -> NodeRef:
         return self.ref(self._ids[iri])
 
@@ -336,11 +349,20 @@ class RecommendationIndex:
     # -- queries ----------------------------------------------------------------------------------
 
     def related(
-        self, iri: str, first: int = 10, strategy: Strategy | str = Strategy.HYBRID
+        self,
+        iri: str,
+        first: int = 10,
+        strategy: Strategy | str = Strategy.HYBRID,
+        *,
+        explain: bool = True,
     ) -> list[Recommendation]:
-        """The ``first`` practices most related to practice ``iri``."""
+        """The ``first`` practices most related to practice ``iri``.
+
+        With ``explain=False`` the items carry only IRI, rank and score (for evaluation runs).
+        """
         node = self.node_id(iri, NodeKind.PRACTICE, "practice")
-        return self._rank(self.features.profile(node), {node: 1.0}, [node], strategy, first)
+        profile = self.features.profile(node)
+        return self._rank(profile, {node: 1.0}, [node], strategy, first, explain)
 
     def recommended_practices(
         self, pes: str, first: int = 10, strategy: Strategy | str = Strategy.HYBRID
@@ -413,6 +435,7 @@ class RecommendationIndex:
         exclude: Sequence[int],
         strategy: Strategy | str,
         first: int,
+        explain: bool = True,
     ) -> list[Recommendation]:
         try:
             strategy = Strategy(strategy)
@@ -445,6 +468,11 @@ class RecommendationIndex:
                 ppr_scale = w_ppr / top
                 score += ppr_scale * ppr
         chosen = _top(score, mask, first, self._tie[:size])
+        if not explain:
+            return [
+                Recommendation(self._iris[n], "", "practice", rank, float(score[n]), (), ())
+                for rank, n in enumerate(chosen, start=1)
+            ]
         return [
             self._explain(
                 int(node), rank, float(score[node]), profile, sim, w_sim, ppr, ppr_scale, seeds

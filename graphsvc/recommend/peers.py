@@ -69,6 +69,8 @@ class PeerIndex:
                 portfolio[feature] += sign
                 if portfolio[feature] <= 0:
                     del portfolio[feature]
+        if not portfolio:
+            del self._portfolios[pes]  # as if it never had a practice
         self._vectors = None
 
     def portfolio(self, pes: str) -> Counter[Feature]:

@@ -64,8 +64,9 @@ def personalized_pagerank(
     ``coarse`` marks nodes pushed only when their residual exceeds ``coarse_epsilon * deg`` (the
     practices: mass that reaches a practice walks on only when it is large, e.g. through a small
     event); every other node uses ``epsilon``. The invariant of forward push holds with per-node
-    tolerances, so on return ``0 <= ppr[v] - p[v] <= tolerance(v) * deg(v)`` for every ``v`` if no
-    round limit was hit. Returns a dense array over node ids; seeds without weight give zeros.
+    tolerances, so ``0 <= ppr[v] - p[v] <= tolerance(v) * deg(v)`` for every ``v`` if no round
+    limit was hit. The returned estimate adds ``alpha * r[v]``, what one more push would settle at
+    ``v`` (still a lower bound): practices that were never pushed get their share instead of 0. Returns a dense array over node ids; seeds without weight give zeros.
     """
     size = adjacency.size
     p = np.zeros(size, dtype=np.float64)
@@ -95,6 +96,8 @@ def personalized_pagerank(
         share = (1.0 - alpha) * mass[position] * weight / deg[position]
         r += np.bincount(neighbour, weights=share, minlength=size)
         frontier = np.flatnonzero(r > threshold)
+    # a node below its threshold keeps its mass in r; a push would give it alpha of it at once
+    p += alpha * r
     return p
 
 
