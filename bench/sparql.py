@@ -158,21 +158,43 @@ def run(command: list[str | Path]) -> None:
     subprocess.run([str(c) for c in command], check=True, stdout=subprocess.DEVNULL)
 
 
-def wait_for(url: str, process: subprocess.Popen[bytes], what: str, timeout: float) -> None:
+def listens(pid: int, port: int) -> bool:
+    """Whether process ``pid`` itself holds the socket listening on loopback ``port``.
+
+    A server that starts slowly binds late, and a free port may be taken meanwhile by someone
+    else's server: answering the probe is not enough.
+    """
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table) as lines:
+            for line in list(lines)[1:]:
+                fields = line.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(f"socket:[{fields[9]}]")
+    fds = Path(f"/proc/{pid}/fd")
+    with contextlib.suppress(OSError):
+        return any(os.readlink(fd) in inodes for fd in fds.iterdir())
+    return False
+
+
+def wait_for(
+    url: str, process: subprocess.Popen[bytes], port: int, what: str, timeout: float
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"{what} exited with status {process.returncode}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
+        if listens(process.pid, port):
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(url, timeout=5).status_code == 200:
+                    return
         time.sleep(0.2)
     raise SystemExit(f"{what} did not answer within {timeout:g} s")
 
 
 @contextlib.contextmanager
 def server(
-    command: list[str], env: dict[str, str], probe: str, what: str, timeout: float
+    command: list[str], env: dict[str, str], port: int, probe: str, what: str, timeout: float
 ) -> Iterator[float]:
     """Run ``command`` until the block ends; yields the seconds it took to answer ``probe``."""
     process = subprocess.Popen(
@@ -180,7 +202,7 @@ def server(
     )
     try:
         started = time.perf_counter()
-        wait_for(probe, process, what, timeout)
+        wait_for(probe, process, port, what, timeout)
         ready = time.perf_counter() - started
         log(f"{what} ready in {ready:.1f} s")
         yield ready
@@ -303,8 +325,12 @@ def main(argv: list[str] | None = None) -> int:
     figures: list[Figure] = []
     probe = f"{theirs_url}/query?query=ASK%7B%7D"
     with (
-        server(ours_cmd, env, f"{ours_url}/healthz", "graphsvc", args.startup_timeout) as ours_up,
-        server(theirs_cmd, dict(os.environ), probe, "oxigraph", args.startup_timeout) as theirs_up,
+        server(
+            ours_cmd, env, ours_port, f"{ours_url}/healthz", "graphsvc", args.startup_timeout
+        ) as ours_up,
+        server(
+            theirs_cmd, dict(os.environ), theirs_port, probe, "oxigraph", args.startup_timeout
+        ) as theirs_up,
     ):
         for name, (query, accept) in QUERIES.items():
             text = PREFIXES + query
