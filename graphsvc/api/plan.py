@@ -224,39 +224,42 @@ class Plan:
         root = schema.query_type
         assert root is not None
         self.root = root
-        # conditions on variables make the collected fields depend on them
-        self._conditional = self._has_variable_conditions(operation.selection_set, set())
+        if operation.directives:
+            raise _GiveUp
+        # conditions on variables make the collected fields depend on those variables
+        self._conditions = tuple(
+            sorted(self._condition_variables(operation.selection_set, set(), set()))
+        )
         self._variants: dict[tuple[Any, ...], tuple[_Row, ...]] = {}
         self._objects: dict[tuple[str, tuple[int, ...], tuple[Any, ...]], tuple[_Row, ...]] = {}
 
     # -- compiling ---------------------------------------------------------------------------
 
-    def _has_variable_conditions(
-        self, selection_set: SelectionSetNode | None, seen: set[str]
-    ) -> bool:
+    def _condition_variables(
+        self, selection_set: SelectionSetNode | None, seen: set[str], found: set[str]
+    ) -> set[str]:
+        """Names of the variables ``@skip``/``@include`` read; gives up on other directives."""
         if selection_set is None:
-            return False
+            return found
         for selection in selection_set.selections:
             for directive in selection.directives or ():
-                name = directive.name.value
-                if name not in ("skip", "include"):
+                if directive.name.value not in ("skip", "include"):
                     raise _GiveUp
-                if any(isinstance(a.value, VariableNode) for a in directive.arguments or ()):
-                    return True
+                for argument in directive.arguments or ():
+                    if isinstance(argument.value, VariableNode):
+                        found.add(argument.value.name.value)
             if isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 if name in seen:
                     continue
+                seen.add(name)
                 fragment = self.fragments.get(name)
-                if fragment is None or fragment.variable_definitions:
+                if fragment is None or fragment.variable_definitions or fragment.directives:
                     raise _GiveUp
-                if self._has_variable_conditions(fragment.selection_set, seen | {name}):
-                    return True
-            elif isinstance(
-                selection, FieldNode | InlineFragmentNode
-            ) and self._has_variable_conditions(selection.selection_set, seen):
-                return True
-        return False
+                self._condition_variables(fragment.selection_set, seen, found)
+            elif isinstance(selection, FieldNode | InlineFragmentNode):
+                self._condition_variables(selection.selection_set, seen, found)
+        return found
 
     def _included(self, node: Any, variables: VariableValues) -> bool:
         skip = get_directive_values(GraphQLSkipDirective, node, variables)
@@ -488,9 +491,10 @@ class Plan:
         return ExecutionResult(data, None)
 
     def _variant(self, variables: VariableValues) -> tuple[Any, ...]:
-        if not self._conditional:
+        if not self._conditions:
             return ()
-        return tuple(sorted((k, repr(v)) for k, v in variables.coerced.items()))
+        coerced = variables.coerced
+        return tuple(coerced.get(name) is True for name in self._conditions)
 
 
 def _constant(value: str) -> Callable[[_Run, Any], Any]:

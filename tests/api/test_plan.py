@@ -152,3 +152,17 @@ def test_an_aborted_execution_gives_up(api: Seeded) -> None:
     assert plan is not None
     assert plan.execute(api.context, {}, Aborted()) is None
     assert plan.execute(api.context, {}) is not None
+
+
+def test_field_plans_depend_only_on_the_variables_of_conditions(api: Seeded) -> None:
+    query = """query($id: ID!, $full: Boolean!) { practice(id: $id) { iri
+        title @include(if: $full) themes @include(if: $full) { totalCount } } }"""
+    document, operation = _operation(query)
+    plan = compile_plan(CORE, document, operation)
+    assert plan is not None
+    for slug in ("ohjaamo", "intreo", "la-bonne-boite"):
+        for full in (True, False):
+            variables = {"id": slug, "full": full}
+            result = plan.execute(api.context, variables)
+            assert result is not None and result.data == api.run(query, variables).data
+    assert len(plan._variants) == 2
