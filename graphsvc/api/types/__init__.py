@@ -17,18 +17,12 @@ from graphsvc.api.types.concepts import (
     WorkProgrammeCluster,
 )
 from graphsvc.api.types.events import (
-    Achievement,
-    Activity,
-    ActivityExtra,
     Event,
     EventConnection,
     EventFacets,
     EventFilter,
     EventOrder,
     EventTypeCount,
-    Project,
-    ProjectPhase,
-    ProjectStep,
 )
 from graphsvc.api.types.organisations import (
     Membership,
@@ -51,6 +45,14 @@ from graphsvc.api.types.practices import (
     TargetGroupCount,
     ThemeCount,
     YearCount,
+)
+from graphsvc.api.types.projects import (
+    Achievement,
+    Activity,
+    ActivityExtra,
+    Project,
+    ProjectPhase,
+    ProjectStep,
 )
 
 __all__ = [

@@ -24,7 +24,7 @@ from graphsvc.model import records as rec
 from graphsvc.model.readmodel import EMPTY, ReadModel
 
 if TYPE_CHECKING:
-    from graphsvc.api.types.events import Activity, Project
+    from graphsvc.api.types.projects import Activity, Project
 
 __all__ = [
     "ActivityFormat",

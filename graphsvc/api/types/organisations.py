@@ -30,8 +30,8 @@ from graphsvc.model.readmodel import EMPTY, ReadModel
 
 if TYPE_CHECKING:
     from graphsvc.api.types.concepts import Role
-    from graphsvc.api.types.events import Project
     from graphsvc.api.types.places import Country, Region
+    from graphsvc.api.types.projects import Project
 
 __all__ = [
     "Membership",
