@@ -2,8 +2,9 @@
 
 A GraphQL object of this API is a small Strawberry object that wraps one immutable record of the
 read model (``_r``) and the request context (``_ctx``); its fields read the record and the
-read model's indexes, never the store. Fields that take only ``self`` and scalar arguments are
-resolved directly (:mod:`graphsvc.api.fast`), so keep new fields in that shape where possible::
+read model's indexes, never the store. The methods of the types in this package are called
+directly (:mod:`graphsvc.api.fast`), with converted arguments; a method that takes ``info`` gets
+graphql-core's resolve info and may read ``info.context`` only. A new field looks like::
 
     @strawberry.field(description="…")
     def something(self, first: int | None = None) -> …:
@@ -11,7 +12,8 @@ resolved directly (:mod:`graphsvc.api.fast`), so keep new fields in that shape w
         …
 
 Lists are Relay connections built by :func:`page_of` (an indexed selection, a named order of the
-read model, cursor arithmetic) or :func:`page_of_list` (a short list already in order).
+read model, cursor arithmetic), :func:`related` (the entities a record links to) or
+:func:`page_of_list` (a short list already in order).
 """
 
 from __future__ import annotations
