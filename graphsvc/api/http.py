@@ -8,9 +8,9 @@ Follows the GraphQL-over-HTTP specification:
   execution result, ``400`` for a request that fails before execution (syntax, validation, a
   limit, unknown operation, bad variables). ``application/json`` (the default, and the answer to
   ``*/*``) keeps ``200`` for every well-formed request.
-- A malformed request (bad JSON, no query) is ``400``, an unsupported body type ``415``, an
-  ``Accept`` header that allows no JSON type ``406``, too many requests ``429`` with
-  ``Retry-After``; each with a GraphQL ``errors`` body.
+- A malformed request (bad JSON, no query) is ``400``, a body over 1 MiB ``413``, an unsupported
+  body type ``415``, an ``Accept`` header that allows no JSON type ``406``, too many requests
+  ``429`` with ``Retry-After``; each with a GraphQL ``errors`` body.
 - GraphiQL is served to browsers on ``GET /graphql`` when ``settings.graphiql`` is on.
 - Automatic persisted queries (:mod:`graphsvc.api.persisted`), over ``GET`` too.
 - Successful query results are cached per read-model version (:mod:`graphsvc.api.results`).
@@ -39,13 +39,15 @@ from graphsvc.api.persisted import PersistedQueries, PersistedQueryError
 from graphsvc.api.results import ResultCache, result_key
 from graphsvc.settings import Settings
 
-__all__ = ["GRAPHQL_RESPONSE", "JSON", "GraphQLView", "RequestContext"]
+__all__ = ["GRAPHQL_RESPONSE", "JSON", "MAX_BODY_BYTES", "GraphQLView", "RequestContext"]
 
 log = logging.getLogger(__name__)
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 _VARY = "Accept, Authorization"
+MAX_BODY_BYTES = 1 << 20
+"""The largest request body read (1 MiB); a bigger one is refused with 413 before parsing."""
 
 
 @dataclass
@@ -101,6 +103,23 @@ def negotiate(accept: str | None) -> str | None:
         if (quality, preference) > best_rank:
             best, best_rank = candidate, (quality, preference)
     return best
+
+
+async def _read_body(request: Request) -> bytes:
+    """The body, refused with 413 as soon as it is known to exceed :data:`MAX_BODY_BYTES`."""
+    too_large = _RequestError(
+        f"The request body is larger than {MAX_BODY_BYTES} bytes.", "PAYLOAD_TOO_LARGE", 413
+    )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _json_param(raw: str | None, name: str) -> Any:
@@ -252,7 +271,7 @@ class GraphQLView:
                     415,
                 )
             try:
-                body = orjson.loads(await request.body())
+                body = orjson.loads(await _read_body(request))
             except orjson.JSONDecodeError:
                 raise _RequestError("The request body is not valid JSON.", "BAD_REQUEST") from None
             if not isinstance(body, dict):

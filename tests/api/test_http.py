@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from graphsvc.api.execution import MASKED_MESSAGE
+from graphsvc.api.http import MAX_BODY_BYTES
 
 from .gql import GRAPHQL_RESPONSE, Api, running_api, sha256
 
@@ -150,6 +151,28 @@ def test_requests_that_cannot_run_are_errors_with_the_spec_status(
         assert answer["errors"][0]["message"]
         if code is not None:
             assert answer["errors"][0]["extensions"]["code"] == code
+
+
+def test_a_body_over_the_limit_is_413(api: Api) -> None:
+    padding = " " * (MAX_BODY_BYTES + 1)
+    for headers in ({}, {"Transfer-Encoding": "chunked"}):
+
+        def chunks() -> Iterator[bytes]:
+            yield b'{"query": "{ viewer { name } }"'
+            yield padding.encode()
+            yield b"}"
+
+        response = api.client.post(
+            "/graphql",
+            content=chunks() if headers else b"".join(chunks()),
+            headers={"Content-Type": JSON, "Accept": GRAPHQL_RESPONSE, **headers},
+        )
+        assert response.status_code == 413, response.text
+        assert body(response)["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+    # just under the limit is fine
+    small = b'{"query": "{ viewer { name } }"' + b" " * (MAX_BODY_BYTES - 100) + b"}"
+    response = api.client.post("/graphql", content=small, headers={"Content-Type": JSON})
+    assert body(response) == {"data": {"viewer": None}}
 
 
 def test_an_accept_header_without_json_is_406(api: Api) -> None:
