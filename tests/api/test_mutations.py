@@ -320,3 +320,32 @@ def test_the_viewer_tells_who_is_asking(api: Api) -> None:
         "pes": BA,
     }
     assert api.data(query, token=api.tokens["admin"])["viewer"]["role"] == "admin"
+
+
+def test_concurrent_mutations_are_serialised(api: Api) -> None:
+    """Eight clients create practices with one title at once: eight distinct ids, eight records."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    def create(_: int) -> str:
+        with httpx.Client(base_url=api.app.base_url, timeout=60) as client:
+            response = client.post(
+                "/graphql",
+                json={"query": CREATE, "variables": {"input": practice_input("Rush hour", BA)}},
+                headers=api.headers(api.tokens["member-ba"]),
+            )
+        result = response.json()["data"]["createPractice"]
+        assert result["__typename"] == "PracticeCreated", result
+        iri: str = result["id"]
+        return iri
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        iris = list(pool.map(create, range(8)))
+    assert len(set(iris)) == 8
+    assert set(iris) == {f"{ID}practice/rush-hour"} | {
+        f"{ID}practice/rush-hour-{n}" for n in range(2, 9)
+    }
+    for iri in iris:
+        assert [r["kind"] for r in api.data(HISTORY, {"id": iri})["practiceHistory"]] == ["CREATE"]
+        assert iri in api.services.read_model.practices
