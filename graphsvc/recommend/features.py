@@ -75,6 +75,7 @@ class FeatureIndex:
         self._features: list[Feature] = []
         self._postings: list[set[int]] = []
         self._arrays: dict[int, IntArray] = {}
+        self._weights: dict[int, float] = {}  # cached weight per feature id
         self._of: dict[int, tuple[int, ...]] = {}  # practice id -> feature ids
 
     # -- writing ----------------------------------------------------------------------------------
@@ -87,9 +88,11 @@ class FeatureIndex:
         for fid in set(old) - set(new):
             self._postings[fid].discard(practice)
             self._arrays.pop(fid, None)
+            self._weights.pop(fid, None)
         for fid in set(new) - set(old):
             self._postings[fid].add(practice)
             self._arrays.pop(fid, None)
+            self._weights.pop(fid, None)
         if new:
             self._of[practice] = new
         else:
@@ -122,8 +125,15 @@ class FeatureIndex:
 
     def weight(self, feature: Feature) -> float:
         """``SIGNAL_WEIGHTS[signal] / log(1 + df)``; 0 for a feature no practice has."""
-        df = self.df(feature)
-        return self.weights[feature[0]] / math.log1p(df) if df else 0.0
+        fid = self._ids.get(feature)
+        if fid is None:
+            return 0.0
+        cached = self._weights.get(fid)
+        if cached is None:
+            df = len(self._postings[fid])
+            cached = self.weights[feature[0]] / math.log1p(df) if df else 0.0
+            self._weights[fid] = cached
+        return cached
 
     def _array(self, fid: int) -> IntArray:
         array = self._arrays.get(fid)

@@ -56,7 +56,12 @@ from graphsvc.recommend.explain import (
 )
 from graphsvc.recommend.features import SIGNAL_WEIGHTS, Feature, FeatureIndex, Signal
 from graphsvc.recommend.peers import PeerIndex
-from graphsvc.recommend.ppr import arriving_mass, personalized_pagerank
+from graphsvc.recommend.ppr import (
+    COARSE_EPSILON,
+    EPSILON,
+    arriving_mass,
+    personalized_pagerank,
+)
 from graphsvc.recommend.projection import (
     EDGE_WEIGHTS,
     EdgeKind,
@@ -101,6 +106,7 @@ _PRACTICE_SIGNAL = {
     _CODE[EdgeKind.COUNTRY]: Signal.COUNTRY.value,
 }
 BoolArray = npt.NDArray[np.bool_]
+_KIND_NAMES = {int(k): k.name.lower() for k in NodeKind}
 _COMPACT_AFTER = 2000  # replaced rows (and at least a tenth of the nodes) before compacting
 
 
@@ -176,6 +182,8 @@ class RecommendationIndex:
         self._tie = np.array([zlib.crc32(i.encode()) for i in iris], dtype=np.int64)
         self._alive = self._kind == NodeKind.PRACTICE
         self._ancestors = theme_ancestors(source)
+        self._refs: dict[int, NodeRef] = {}
+        self._threshold_cache: tuple[int, FloatArray] | None = None
         ids = self._ids
         us: list[int] = []
         vs: list[int] = []
@@ -280,6 +288,8 @@ class RecommendationIndex:
                 if practice.pes and practice.pes in source.pes:
                     self.peers_index.add(practice.pes, features)
                 self._alive[node] = True
+            if node is not None:
+                self._refs.pop(node, None)
             if self.with_graph:
                 replace_practice(self.graph, source, iri)
             if self.adjacency.replaced_rows > max(_COMPACT_AFTER, self.adjacency.size // 10):
@@ -319,8 +329,13 @@ class RecommendationIndex:
         return node
 
     def ref(self, node: int) -> NodeRef:
-        iri = self._iris[node]
-        return NodeRef(iri, node_label(self.source, iri), NodeKind(self._kind[node]).name.lower())
+        """The node with its label (cached; a practice's entry is dropped when it changes)."""
+        found = self._refs.get(node)
+        if found is None:
+            iri = self._iris[node]
+            kind = _KIND_NAMES[int(self._kind[node])]
+            found = self._refs[node] = NodeRef(iri, node_label(self.source, iri), kind)
+        return found
 
     def iri_of(self, node: int) -> str:
         return self._iris[node]
@@ -460,10 +475,11 @@ class RecommendationIndex:
                 sim = self.features.accumulate(profile, size) / total
                 score += w_sim * sim
         if strategy is not Strategy.SIMILARITY:
-            coarse = self._kind[:size] == NodeKind.PRACTICE
-            coarse[list(seeds)] = False
-            ppr = personalized_pagerank(self.adjacency, seeds, coarse=coarse)
-            top = float(ppr[mask].max()) if mask.any() else 0.0
+            threshold = self._thresholds(size).copy()
+            seed_ids = np.array(sorted(seeds), dtype=np.int64)
+            threshold[seed_ids] = EPSILON * self.adjacency.degree[seed_ids]
+            ppr = personalized_pagerank(self.adjacency, seeds, threshold=threshold)
+            top = float(np.max(np.where(mask, ppr, 0.0))) if size else 0.0
             if top > 0:
                 ppr_scale = w_ppr / top
                 score += ppr_scale * ppr
@@ -479,6 +495,16 @@ class RecommendationIndex:
             )
             for rank, node in enumerate(chosen, start=1)
         ]
+
+    def _thresholds(self, size: int) -> FloatArray:
+        """Push thresholds per node (coarse for practices), cached until the next change."""
+        cached = self._threshold_cache
+        if cached is None or cached[0] != self.version or len(cached[1]) != size:
+            degree = self.adjacency.degree[:size]
+            practice = self._kind[:size] == NodeKind.PRACTICE
+            values = np.where(practice, COARSE_EPSILON * degree, EPSILON * degree)
+            cached = self._threshold_cache = (self.version, values)
+        return cached[1]
 
     def _explain(
         self,

@@ -57,6 +57,7 @@ def personalized_pagerank(
     epsilon: float = EPSILON,
     coarse: BoolArray | None = None,
     coarse_epsilon: float = COARSE_EPSILON,
+    threshold: FloatArray | None = None,
     max_rounds: int = MAX_ROUNDS,
 ) -> FloatArray:
     """Approximate PPR of every node for the seed distribution ``seeds`` (normalised here).
@@ -78,9 +79,10 @@ def personalized_pagerank(
         if w > 0:
             r[node] += w / total
     degree = adjacency.degree[:size]
-    threshold = epsilon * degree
-    if coarse is not None:
-        threshold = np.where(coarse[:size], coarse_epsilon * degree, threshold)
+    if threshold is None:
+        threshold = epsilon * degree
+        if coarse is not None:
+            threshold = np.where(coarse[:size], coarse_epsilon * degree, threshold)
     frontier: IntArray = np.array(sorted(n for n in seeds if r[n] > 0), dtype=np.int64)
     for _ in range(max_rounds):
         if not len(frontier):
@@ -94,8 +96,13 @@ def personalized_pagerank(
         if not len(neighbour):
             break
         share = (1.0 - alpha) * mass[position] * weight / deg[position]
-        r += np.bincount(neighbour, weights=share, minlength=size)
-        frontier = np.flatnonzero(r > threshold)
+        if len(neighbour) * 32 < size:  # a small round: touch only the neighbours
+            np.add.at(r, neighbour, share)
+            touched = np.unique(neighbour)
+            frontier = touched[r[touched] > threshold[touched]]
+        else:
+            r += np.bincount(neighbour, weights=share, minlength=size)
+            frontier = np.flatnonzero(r > threshold)
     # a node below its threshold keeps its mass in r; a push would give it alpha of it at once
     p += alpha * r
     return p
