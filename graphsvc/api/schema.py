@@ -11,6 +11,7 @@ from graphsvc.api.fast import install_direct_resolvers
 from graphsvc.api.mutations import EditingQuery, Mutation
 from graphsvc.api.provenance import ProvenanceQuery
 from graphsvc.api.queries import ReadQuery
+from graphsvc.api.recommendations import RecommendationQuery
 from graphsvc.api.types import OBJECT_TYPES
 
 __all__ = ["print_sdl", "schema"]
@@ -44,7 +45,9 @@ class Query:
 
 # Read model: graphsvc.api.queries; editing (mutations, viewer) and revision history:
 # graphsvc.api.mutations / provenance.
-RootQuery = merge_types("Query", (ReadQuery, Query, ProvenanceQuery, EditingQuery))
+RootQuery = merge_types(
+    "Query", (ReadQuery, Query, ProvenanceQuery, EditingQuery, RecommendationQuery)
+)
 schema = strawberry.Schema(query=RootQuery, mutation=Mutation, types=OBJECT_TYPES)
 install_direct_resolvers(
     schema, ("graphsvc.api.types", "graphsvc.api.connections", "graphsvc.api.queries")

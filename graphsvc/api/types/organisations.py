@@ -10,6 +10,12 @@ import strawberry
 
 from graphsvc.api.connections import Connection, PageArgs
 from graphsvc.api.context import Context
+from graphsvc.api.recommendations import (
+    PeerPes,
+    RecommendedPractice,
+    peers_of,
+    practices_for_pes,
+)
 from graphsvc.api.types.base import (
     DEFAULT_LANG,
     LANG_DESCRIPTION,
@@ -179,6 +185,20 @@ class Pes(Agent):
     ) -> Connection[Network]:
         found = self._ctx.read_model.networks_by_member.get(self._r.iri, EMPTY)
         return related(self._ctx, "Network", found, _pages(first, after, last, before))
+
+    @strawberry.field(
+        description="Practices of other PES on the themes this PES works on, which it does not "
+        "have yet, each with its score and reasons."
+    )
+    def recommended_practices(self, first: int = 10) -> list[RecommendedPractice]:
+        return practices_for_pes(self._ctx, self._r.iri, first)
+
+    @strawberry.field(
+        description="PES with similar portfolios of practices (themes, target groups, events), "
+        "region and networks, for benchlearning; each with its score and reasons."
+    )
+    def peers(self, first: int = 10) -> list[PeerPes]:
+        return peers_of(self._ctx, self._r.iri, first)
 
     @strawberry.field(description="Projects it takes part in.")
     def projects(

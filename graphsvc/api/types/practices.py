@@ -17,6 +17,11 @@ import strawberry
 from graphsvc.api.connections import Connection, PageArgs
 from graphsvc.api.context import Context
 from graphsvc.api.provenance import Revision, history
+from graphsvc.api.recommendations import (
+    RecommendationStrategy,
+    RecommendedPractice,
+    related_practices,
+)
 from graphsvc.api.types.base import (
     DEFAULT_LANG,
     LANG_DESCRIPTION,
@@ -327,6 +332,17 @@ def practices_field(scope: Callable[[Any], sel.Selection], description: str) -> 
 class Practice(Node):
     _r: strawberry.Private[rec.Practice]
     TYPE_NAME: ClassVar[str] = "Practice"
+
+    @strawberry.field(
+        description="Practices related to this one, ranked, each with its score, the contribution "
+        "of each signal and the reasons (shared themes, region, events, or a path)."
+    )
+    def related(
+        self,
+        first: int = 10,
+        strategy: RecommendationStrategy = RecommendationStrategy.HYBRID,
+    ) -> list[RecommendedPractice]:
+        return related_practices(self._ctx, self._r.iri, first, strategy)
 
     @strawberry.field(description="The title in the requested language. " + LANG_DESCRIPTION)
     def title(self, lang: str = DEFAULT_LANG) -> str:
