@@ -5,8 +5,9 @@ process, so its peak memory (``ru_maxrss``) is its own. Per size, on data from
 ``graphsvc generate`` (seed 1):
 
 - index build: the sparse arrays, features and portfolios, and the NetworkX projection;
-- ``related`` latency (k=10, with explanations) for the three strategies, p50 and p99 over
-  ``--queries`` random practices after a warm-up;
+- ``related`` latency (k=10, with explanations) for the three strategies, p50 and p99 of wall
+  time over ``--queries`` random practices after a warm-up, and the p50 of the thread's CPU time
+  (less sensitive to other processes on a shared machine);
 - the baseline in the same process: ``networkx.pagerank(G, personalization={p: 1})`` per request
   on the same projection (a handful of samples: it takes seconds at 100k);
 - ``update_practice`` latency (the freshness path) and peak resident memory.
@@ -20,6 +21,7 @@ import argparse
 import dataclasses
 import gc
 import json
+import os
 import random
 import resource
 import statistics
@@ -75,14 +77,16 @@ def measure(practices: int, queries: int, seed: int = 1) -> dict[str, Any]:
     }
     for strategy in ("hybrid", "pagerank", "similarity"):
         sample = [rng.choice(iris) for _ in range(queries + 20)]
-        times = []
+        times, cpu = [], []
         for i, iri in enumerate(sample):
-            t0 = time.perf_counter()
+            c0, t0 = time.thread_time(), time.perf_counter()
             index.related(iri, 10, strategy)
             if i >= 20:  # warm-up
                 times.append(time.perf_counter() - t0)
+                cpu.append(time.thread_time() - c0)
         out[f"{strategy}_p50"] = statistics.median(times)
         out[f"{strategy}_p99"] = _pct(times, 0.99)
+        out[f"{strategy}_cpu_p50"] = statistics.median(cpu)
     baseline = []
     for iri in [rng.choice(iris) for _ in range(BASELINE_SAMPLES.get(practices, 5))]:
         t0 = time.perf_counter()
@@ -118,7 +122,11 @@ def _report(r: dict[str, Any]) -> None:
     )
     for strategy in ("hybrid", "pagerank", "similarity"):
         p50, p99 = r[f"{strategy}_p50"], r[f"{strategy}_p99"]
-        print(f"  related k=10 {strategy:<11} p50 {_ms(p50):>9}   p99 {_ms(p99):>9}")
+        cpu = r[f"{strategy}_cpu_p50"]
+        print(
+            f"  related k=10 {strategy:<11} p50 {_ms(p50):>9}   p99 {_ms(p99):>9}"
+            f"   (CPU time p50 {_ms(cpu)})"
+        )
     base = r["networkx_median"]
     print(
         f"  nx.pagerank per request  median {_ms(base)} ({r['networkx_samples']} samples): "
@@ -142,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(measure(args.one, args.queries)))
         return 0
     print("recommendations: related(k=10) latency vs per-request nx.pagerank, build, memory")
+    print(f"  load average before the run: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
     for size in args.sizes:
         child = subprocess.run(
             [

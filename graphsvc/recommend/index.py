@@ -463,7 +463,7 @@ class RecommendationIndex:
         self._grow()
         mask = self._alive[:size].copy()
         mask[list(exclude)] = False
-        score = np.zeros(size, dtype=np.float64)
+        score: FloatArray | None = None
         sim: FloatArray | None = None
         ppr: FloatArray | None = None
         ppr_scale = 0.0
@@ -472,8 +472,9 @@ class RecommendationIndex:
         if strategy is not Strategy.PAGERANK:
             total = self.features.profile_weight(profile)
             if total > 0:
-                sim = self.features.accumulate(profile, size) / total
-                score += w_sim * sim
+                sim = self.features.accumulate(profile, size)
+                sim *= 1.0 / total
+                score = sim * w_sim
         if strategy is not Strategy.SIMILARITY:
             threshold = self._thresholds(size).copy()
             seed_ids = np.array(sorted(seeds), dtype=np.int64)
@@ -482,7 +483,10 @@ class RecommendationIndex:
             top = float(np.max(np.where(mask, ppr, 0.0))) if size else 0.0
             if top > 0:
                 ppr_scale = w_ppr / top
-                score += ppr_scale * ppr
+                scaled = ppr * ppr_scale
+                score = scaled if score is None else np.add(score, scaled, out=score)
+        if score is None:
+            score = np.zeros(size, dtype=np.float64)
         chosen = _top(score, mask, first, self._tie[:size])
         if not explain:
             return [
