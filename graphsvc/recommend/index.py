@@ -22,6 +22,11 @@ Freshness: :meth:`RecommendationIndex.update_practice` re-reads one practice fro
 replaces its edges, features and portfolio counts, O(degree of its neighbours); a change to any
 other node of the projection rebuilds the index (:meth:`RecommendationIndex.apply_change`).
 
+Concurrency: writers (the change listener) hold ``index.lock``; readers take no lock. Updates
+replace whole rows, arrays and cached entries rather than editing them in place, so a reader sees
+each of them before or after a change, never half-written; a query that runs while a practice is
+being updated may see the new edges of that practice with its old features.
+
 Complexity of a query: PPR push volume (bounded by ``1 / (epsilon * alpha)``) plus the posting
 lengths of the profile's features, plus O(nodes) numpy work for dense vectors and top-k; no Python
 loop over practices. Build: O(nodes + edges). Example::
@@ -59,7 +64,6 @@ from graphsvc.recommend.peers import PeerIndex
 from graphsvc.recommend.ppr import (
     COARSE_EPSILON,
     EPSILON,
-    arriving_mass,
     personalized_pagerank,
 )
 from graphsvc.recommend.projection import (
@@ -493,12 +497,40 @@ class RecommendationIndex:
                 Recommendation(self._iris[n], "", "practice", rank, float(score[n]), (), ())
                 for rank, n in enumerate(chosen, start=1)
             ]
+        walks = self._arrivals(chosen, ppr, ppr_scale) if ppr is not None else {}
         return [
             self._explain(
-                int(node), rank, float(score[node]), profile, sim, w_sim, ppr, ppr_scale, seeds
+                node, rank, float(score[node]), profile, sim, w_sim, walks.get(node), ppr, seeds
             )
             for rank, node in enumerate(chosen, start=1)
         ]
+
+    def _arrivals(
+        self, chosen: Sequence[int], ppr: FloatArray, scale: float
+    ) -> dict[int, dict[str, float]]:
+        """Per chosen node, its scaled PageRank split by the kind of edge the mass arrived
+        through (see :func:`~graphsvc.recommend.ppr.arriving_mass`), for all nodes in one go."""
+        if not chosen or scale <= 0:
+            return {}
+        nodes = np.array(chosen, dtype=np.int64)
+        position, neighbour, weight, kind = self.adjacency.gather(nodes)
+        degree = self.adjacency.degree[neighbour]
+        mass = ppr[neighbour] * weight / np.where(degree > 0, degree, 1.0)
+        kinds = len(EDGE_KINDS)
+        sums = np.bincount(position * kinds + kind, weights=mass, minlength=len(nodes) * kinds)
+        sums = sums.reshape(len(nodes), kinds)
+        totals = sums.sum(axis=1)
+        out: dict[int, dict[str, float]] = {}
+        for i, node in enumerate(chosen):
+            value = scale * float(ppr[node])
+            if totals[i] <= 0 or value <= 0:
+                continue
+            parts: dict[str, float] = {}
+            for code in np.flatnonzero(sums[i] > 0).tolist():
+                name = _PRACTICE_SIGNAL.get(code, EDGE_KINDS[code].value)
+                parts[name] = parts.get(name, 0.0) + value * float(sums[i, code]) / totals[i]
+            out[node] = parts
+        return out
 
     def _thresholds(self, size: int) -> FloatArray:
         """Push thresholds per node (coarse for practices), cached until the next change."""
@@ -518,8 +550,8 @@ class RecommendationIndex:
         profile: Mapping[Feature, float],
         sim: FloatArray | None,
         w_sim: float,
+        walk: Mapping[str, float] | None,
         ppr: FloatArray | None,
-        ppr_scale: float,
         seeds: Mapping[int, float],
     ) -> Recommendation:
         contributions: list[Contribution] = []
@@ -527,17 +559,8 @@ class RecommendationIndex:
         if sim is not None:
             for signal, share in shares.items():
                 contributions.append(Contribution(signal.value, "similarity", w_sim * share))
-        if ppr is not None and ppr_scale > 0 and ppr[node] > 0:
-            _, mass, kinds = arriving_mass(self.adjacency, ppr, node)
-            total = float(mass.sum())
-            by_signal: dict[str, float] = {}
-            for kind, m in zip(kinds.tolist(), mass.tolist(), strict=True):
-                name = _PRACTICE_SIGNAL.get(kind, EDGE_KINDS[kind].value)
-                by_signal[name] = by_signal.get(name, 0.0) + m
-            value = ppr_scale * float(ppr[node])
-            for name, m in sorted(by_signal.items()):
-                if m > 0 and total > 0:
-                    contributions.append(Contribution(name, "pagerank", value * m / total))
+        for name, value in sorted((walk or {}).items()):
+            contributions.append(Contribution(name, "pagerank", value))
         contributions.sort(key=lambda c: (-c.value, c.signal, c.method))
         order = {c.signal: i for i, c in reversed(list(enumerate(contributions)))}
         reasons: list[Reason] = [
@@ -607,11 +630,27 @@ class RecommendationIndex:
 
 
 def _top(score: FloatArray, mask: BoolArray, k: int, tie: IntArray) -> list[int]:
-    """The ids of the ``k`` best positive scores among ``mask``, ties broken by ``tie``."""
-    candidates = np.flatnonzero(mask & (score > 0))
-    if k == 0 or not len(candidates):
+    """The ids of the ``k`` best positive scores among ``mask``, ties broken by ``tie``.
+
+    Finds a score threshold that at least ``k`` candidates reach by halving from the maximum
+    (each try one comparison over the array), then sorts only those: O(nodes x tries + c log c)
+    for ``c`` candidates, instead of a partition of every positive score.
+    """
+    if k == 0:
         return []
-    values = score[candidates]
+    masked = np.where(mask, score, 0.0)
+    best = float(masked.max()) if len(masked) else 0.0
+    if best <= 0:
+        return []
+    threshold = best
+    while True:
+        candidates = np.flatnonzero(masked >= threshold)
+        if len(candidates) >= k or threshold < best * 1e-12:
+            break
+        threshold *= 0.25
+    if len(candidates) < k:
+        candidates = np.flatnonzero(masked > 0)
+    values = masked[candidates]
     if len(candidates) > k:
         kth = np.partition(values, len(values) - k)[len(values) - k]
         keep = values >= kth

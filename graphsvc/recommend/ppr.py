@@ -92,14 +92,15 @@ def personalized_pagerank(
         deg = degree[frontier]
         isolated = deg <= 0
         p[frontier] += np.where(isolated, mass, alpha * mass)
-        position, neighbour, weight, _ = adjacency.gather(frontier)
+        coefficients = (1.0 - alpha) * mass / np.where(isolated, 1.0, deg)
+        coefficients[isolated] = 0.0
+        neighbour, share = adjacency.spread(frontier, coefficients)
         if not len(neighbour):
             break
-        share = (1.0 - alpha) * mass[position] * weight / deg[position]
         if len(neighbour) * 32 < size:  # a small round: touch only the neighbours
             np.add.at(r, neighbour, share)
-            touched = np.unique(neighbour)
-            frontier = touched[r[touched] > threshold[touched]]
+            over = neighbour[r[neighbour] > threshold[neighbour]]
+            frontier = np.unique(over) if len(over) > 1 else over
         else:
             r += np.bincount(neighbour, weights=share, minlength=size)
             frontier = np.flatnonzero(r > threshold)
