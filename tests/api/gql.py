@@ -109,10 +109,14 @@ class Api:
 
 @contextlib.contextmanager
 def running_api(data_dir: Path, **overrides: Any) -> Iterator[Api]:
-    """A seeded in-memory app under uvicorn, with its token file in ``data_dir``."""
-    settings = Settings(data_dir=data_dir, store="memory", load_seeds=True).with_overrides(
-        **overrides
-    )
+    """A seeded in-memory app under uvicorn, with its token file in ``data_dir``.
+
+    Rate limits are off unless ``overrides`` set them: a fast test run from one address would
+    otherwise meet them by chance.
+    """
+    settings = Settings(
+        data_dir=data_dir, store="memory", load_seeds=True, rate_per_address=0, rate_per_token=0
+    ).with_overrides(**overrides)
     registry = TokenRegistry(tokens_path(settings))
     with run_app(settings) as app, app.client() as client:
         yield Api(app, client, registry)

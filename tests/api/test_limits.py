@@ -65,7 +65,7 @@ def test_a_query_deeper_than_the_limit_is_refused(api: Api) -> None:
 
 def test_depth_counts_fragments(tmp_path: Path) -> None:
     """On a schema with recursion: plain fields, inline fragments and named fragments nest."""
-    settings = test_settings(tmp_path, max_query_depth=3)
+    settings = limit_settings(tmp_path, max_query_depth=3)
     with serve_schema(TEST_SCHEMA, settings) as client:
         assert ok(client, "{ items(first: 1) { edges { n } } }")
         for query in (
@@ -79,7 +79,7 @@ def test_depth_counts_fragments(tmp_path: Path) -> None:
 
 
 def test_introspection_is_not_counted_as_depth(tmp_path: Path) -> None:
-    settings = test_settings(tmp_path, max_query_depth=2)
+    settings = limit_settings(tmp_path, max_query_depth=2)
     with serve_schema(TEST_SCHEMA, settings) as client:
         response = post(client, get_introspection_query())
         assert response.status_code == 200, response.text
@@ -135,10 +135,10 @@ def test_the_cost_weighs_page_sizes(
     tmp_path: Path, query: str, variables: dict[str, Any] | None, cost: int
 ) -> None:
     """The refusal names the estimate, so a limit of 1 shows it; a roomy limit runs the query."""
-    with serve_schema(TEST_SCHEMA, test_settings(tmp_path, max_query_cost=1)) as client:
+    with serve_schema(TEST_SCHEMA, limit_settings(tmp_path, max_query_cost=1)) as client:
         message = refused(post(client, query, variables), "MAX_COST_EXCEEDED")
         assert message.startswith(f"The query would resolve about {cost} fields; the limit is 1.")
-    with serve_schema(TEST_SCHEMA, test_settings(tmp_path, max_query_cost=cost)) as client:
+    with serve_schema(TEST_SCHEMA, limit_settings(tmp_path, max_query_cost=cost)) as client:
         assert ok(client, query, variables), "a query at the limit runs"
 
 
@@ -146,7 +146,7 @@ def test_the_cost_of_one_document_follows_its_variables(tmp_path: Path) -> None:
     """The verdict is cached per page size, not per document: a big page after a small one is
     still refused, and the small one still runs."""
     query = "query Page($n: Int) { items(first: $n) { edges { n } } }"
-    with serve_schema(TEST_SCHEMA, test_settings(tmp_path, max_query_cost=100)) as client:
+    with serve_schema(TEST_SCHEMA, limit_settings(tmp_path, max_query_cost=100)) as client:
         for n, allowed in ((10, True), (60, False), (10, True), (49, True), (50, False)):
             response = post(client, query, {"n": n})
             if allowed:
@@ -160,14 +160,14 @@ def test_the_cost_of_one_document_follows_its_variables(tmp_path: Path) -> None:
 
 
 def test_a_hanging_resolver_is_stopped_by_the_timeout(tmp_path: Path) -> None:
-    with serve_schema(TEST_SCHEMA, test_settings(tmp_path, request_timeout=0.2)) as client:
+    with serve_schema(TEST_SCHEMA, limit_settings(tmp_path, request_timeout=0.2)) as client:
         message = refused(post(client, "{ hang }"), "TIMEOUT", status=200)
         assert "longer than 0.2 s" in message
         assert ok(client, "{ items(first: 2) { edges { n } } }"), "the next request runs"
 
 
 def test_long_synchronous_work_is_stopped_by_the_timeout(tmp_path: Path) -> None:
-    settings = test_settings(tmp_path, request_timeout=0.05, max_query_cost=10**9)
+    settings = limit_settings(tmp_path, request_timeout=0.05, max_query_cost=10**9)
     with serve_schema(TEST_SCHEMA, settings) as client:
         refused(post(client, "{ items(first: 300000) { edges { n label } } }"), "TIMEOUT", 200)
 
@@ -181,7 +181,7 @@ def test_the_timeout_applies_to_the_real_schema(tmp_path: Path) -> None:
 
 
 def test_internal_errors_are_masked_and_located(tmp_path: Path) -> None:
-    with serve_schema(TEST_SCHEMA, test_settings(tmp_path)) as client:
+    with serve_schema(TEST_SCHEMA, limit_settings(tmp_path)) as client:
         response = post(client, "{ items(first: 2) { edges { n boom } } }")
         assert response.status_code == 200
         assert "secret" not in response.text
@@ -202,7 +202,7 @@ def test_internal_errors_are_masked_and_located(tmp_path: Path) -> None:
 
 
 def test_errors_the_user_can_fix_keep_their_message(tmp_path: Path) -> None:
-    with serve_schema(TEST_SCHEMA, test_settings(tmp_path)) as client:
+    with serve_schema(TEST_SCHEMA, limit_settings(tmp_path)) as client:
         body = post(client, "{ refuse }").json()
         assert body["errors"][0]["message"] == "first must be at most 100"
         assert body["errors"][0]["path"] == ["refuse"]
@@ -210,7 +210,7 @@ def test_errors_the_user_can_fix_keep_their_message(tmp_path: Path) -> None:
 
 def test_a_failure_outside_execution_is_a_masked_500(tmp_path: Path) -> None:
     """The one 500 left: the view itself fails (here, an unparsable token file)."""
-    settings = test_settings(tmp_path)
+    settings = limit_settings(tmp_path)
     (tmp_path / "tokens.json").write_text("{ not json")
     with serve_schema(TEST_SCHEMA, settings) as client:
         response = client.post(
@@ -227,7 +227,7 @@ def test_a_failure_outside_execution_is_a_masked_500(tmp_path: Path) -> None:
 # -- the test schema ---------------------------------------------------------------------------
 
 
-def test_settings(tmp_path: Path, **changes: Any) -> Settings:
+def limit_settings(tmp_path: Path, **changes: Any) -> Settings:
     base = Settings(
         data_dir=tmp_path,
         store="memory",
@@ -237,9 +237,6 @@ def test_settings(tmp_path: Path, **changes: Any) -> Settings:
         tokens_file=tmp_path / "tokens.json",
     )
     return base.with_overrides(**changes)
-
-
-test_settings.__test__ = False  # type: ignore[attr-defined]
 
 
 def post(
