@@ -349,3 +349,26 @@ def test_concurrent_mutations_are_serialised(api: Api) -> None:
     for iri in iris:
         assert [r["kind"] for r in api.data(HISTORY, {"id": iri})["practiceHistory"]] == ["CREATE"]
         assert iri in api.services.read_model.practices
+
+
+def test_references_may_be_the_global_ids_a_front_end_has(api: Api) -> None:
+    """A form fills its choices from queries, so it sends global IDs; they work like IRIs."""
+    ids = api.data(
+        '{ pes(id: "deu-ba") { id } theme(id: "youth-guarantee") { id } country(id: "DEU") { id } }'
+    )
+    value = practice_input("Chosen from lists", None)
+    value |= {
+        "pes": ids["pes"]["id"],
+        "themes": [ids["theme"]["id"]],
+        "country": ids["country"]["id"],
+    }
+    created = send(api, "member-ba", CREATE, {"input": value})
+    assert created["__typename"] == "PracticeCreated", created
+    record = api.services.read_model.practices[created["id"]]
+    assert record.pes == BA
+    assert record.themes == (f"{ID}theme/youth-guarantee",)
+    # and the practice's own global ID names it in updatePractice
+    found = api.data(f'{{ practice(id: "{created["id"]}") {{ id }} }}')["practice"]["id"]
+    updated = send(api, "member-ba", UPDATE, {"id": found, "input": {"date": "2019"}})
+    assert updated["__typename"] == "PracticeUpdated", updated
+    assert updated["id"] == created["id"]
