@@ -15,7 +15,8 @@ into one contribution per signal.
 :class:`FeatureIndex` keeps the posting list (practice ids) of every feature as a set, with a
 numpy copy made when it is first read after a change; a practice update touches only its own
 features. Complexity: :meth:`FeatureIndex.similar` is O(sum of the posting lengths of ``p``'s
-features) numpy work plus an O(nodes) dense accumulator, no Python loop over practices; an update is
+features) numpy work (one ``bincount`` over the concatenated postings) plus an O(nodes) dense
+result, no Python loop over practices; an update is
 O(features of the practice) plus the array copy of each touched posting on its next read.
 Example::
 
@@ -30,6 +31,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 import numpy as np
 
@@ -149,12 +151,20 @@ class FeatureIndex:
     def accumulate(self, profile: Mapping[Feature, float], size: int) -> FloatArray:
         """Dense scores over ids ``0..size-1``: for each practice, the summed
         ``multiplier * weight`` of the profile's features it has."""
-        scores = np.zeros(max(size, self.capacity), dtype=np.float64)
+        postings: list[IntArray] = []
+        weights: list[float] = []
         for feature in sorted(profile):
             fid = self._ids.get(feature)
             if fid is None or not self._postings[fid]:
                 continue
-            scores[self._array(fid)] += profile[feature] * self.weight(feature)
+            postings.append(self._array(fid))
+            weights.append(profile[feature] * self.weight(feature))
+        length = max(size, self.capacity)
+        if not postings:
+            return np.zeros(size, dtype=np.float64)
+        ids = np.concatenate(postings)
+        values = np.repeat(np.array(weights), [len(a) for a in postings])
+        scores = cast(FloatArray, np.bincount(ids, weights=values, minlength=length))
         return scores[:size]
 
     def profile(self, practice: int) -> dict[Feature, float]:
