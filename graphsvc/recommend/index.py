@@ -473,25 +473,28 @@ class RecommendationIndex:
         ppr_scale = 0.0
         w_sim = self.hybrid_weights["similarity"] if strategy is Strategy.HYBRID else 1.0
         w_ppr = self.hybrid_weights["pagerank"] if strategy is Strategy.HYBRID else 1.0
+        excluded = np.array(sorted(set(exclude)), dtype=np.int64)
         if strategy is not Strategy.PAGERANK:
             total = self.features.profile_weight(profile)
             if total > 0:
                 sim = self.features.accumulate(profile, size)
                 sim *= 1.0 / total
                 score = sim * w_sim
+                score[excluded] = 0.0  # postings hold live practices only: the rest is 0
         if strategy is not Strategy.SIMILARITY:
             threshold = self._thresholds(size).copy()
             seed_ids = np.array(sorted(seeds), dtype=np.int64)
             threshold[seed_ids] = EPSILON * self.adjacency.degree[seed_ids]
             ppr = personalized_pagerank(self.adjacency, seeds, threshold=threshold)
-            top = float(np.max(np.where(mask, ppr, 0.0))) if size else 0.0
+            walk = ppr * mask  # live practices only
+            top = float(walk.max()) if size else 0.0
             if top > 0:
                 ppr_scale = w_ppr / top
-                scaled = ppr * ppr_scale
-                score = scaled if score is None else np.add(score, scaled, out=score)
+                walk *= ppr_scale
+                score = walk if score is None else np.add(score, walk, out=score)
         if score is None:
             score = np.zeros(size, dtype=np.float64)
-        chosen = _top(score, mask, first, self._tie[:size])
+        chosen = _top(score, None, first, self._tie[:size])
         if not explain:
             return [
                 Recommendation(self._iris[n], "", "practice", rank, float(score[n]), (), ())
@@ -629,8 +632,9 @@ class RecommendationIndex:
         return []
 
 
-def _top(score: FloatArray, mask: BoolArray, k: int, tie: IntArray) -> list[int]:
-    """The ids of the ``k`` best positive scores among ``mask``, ties broken by ``tie``.
+def _top(score: FloatArray, mask: BoolArray | None, k: int, tie: IntArray) -> list[int]:
+    """The ids of the ``k`` best positive scores among ``mask`` (``None``: ``score`` is already
+    zero outside the candidates), ties broken by ``tie``.
 
     Finds a score threshold that at least ``k`` candidates reach by halving from the maximum
     (each try one comparison over the array), then sorts only those: O(nodes x tries + c log c)
@@ -638,7 +642,7 @@ def _top(score: FloatArray, mask: BoolArray, k: int, tie: IntArray) -> list[int]
     """
     if k == 0:
         return []
-    masked = np.where(mask, score, 0.0)
+    masked = score if mask is None else np.where(mask, score, 0.0)
     best = float(masked.max()) if len(masked) else 0.0
     if best <= 0:
         return []
