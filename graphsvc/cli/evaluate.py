@@ -35,6 +35,12 @@ def register(subparsers: Subparsers) -> None:
     ev.add_argument("--practices", type=_positive, default=10_000, metavar="N")
     ev.add_argument("--seed", type=int, default=2, metavar="S", help="generator seed (default 2)")
     ev.add_argument("--queries", type=_positive, default=300, metavar="Q")
+    ev.add_argument(
+        "--synthetic-protocol",
+        choices=[p.value for p in Protocol],
+        default=Protocol.EVENT.value,
+        help="hold-out on the generated data (default event; the seeds always use theme)",
+    )
     ev.add_argument("--no-seeds", action="store_true", help="skip the seed data")
     ev.add_argument("--no-synthetic", action="store_true", help="skip the generated data")
     ev.set_defaults(func=evaluate_command)
@@ -76,8 +82,9 @@ def evaluate_command(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if not args.no_synthetic:
         source = synthetic_source(args.practices, args.seed)
-        name = f"generated {args.practices:,} (seed {args.seed}), event hold-out"
-        results[name] = evaluate(source, Protocol.EVENT, queries=args.queries, seed=0)
+        protocol = Protocol(args.synthetic_protocol)
+        name = f"generated {args.practices:,} (seed {args.seed}), {protocol} hold-out"
+        results[name] = evaluate(source, protocol, queries=args.queries, seed=0)
     if not args.no_seeds:
         results["seeds, theme hold-out"] = evaluate(
             seed_source(args), Protocol.THEME, queries=args.queries, seed=0
