@@ -8,6 +8,7 @@ explains the protocol). The seeds are read from the files, not from a store.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -92,6 +93,10 @@ def evaluate_command(args: argparse.Namespace) -> int:
     if not results:
         print("graphsvc evaluate: nothing to do (both data sets skipped)", file=sys.stderr)
         return 2
-    print(markdown_table(results))
+    try:
+        print(markdown_table(results), flush=True)
+    except BrokenPipeError:  # e.g. piped into `head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     print(f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
     return 0
