@@ -290,9 +290,36 @@ def _facet(
     return counts
 
 
+FACET_CACHE_SIZE = 256
+_FACETS: weakref.WeakKeyDictionary[ReadModel, tuple[int, dict[frozenset[str], PracticeFacets]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def practice_facets(rm: ReadModel, selection: Selection) -> PracticeFacets:
     """Counts of the selected practices per theme (a theme counts its narrower themes' practices),
-    country, region, year and target group; largest first, years in calendar order."""
+    country, region, year and target group; largest first, years in calendar order.
+
+    The counts of a selection are kept until the read model changes (at most
+    :data:`FACET_CACHE_SIZE` selections): a filter panel asks for the same ones page after page.
+    """
+    if selection is None:
+        return _practice_facets(rm, None)
+    entry = _FACETS.get(rm)
+    if entry is None or entry[0] != rm.version:
+        entry = (rm.version, {})
+        _FACETS[rm] = entry
+    cache = entry[1]
+    found = cache.get(selection)
+    if found is None:
+        found = _practice_facets(rm, selection)
+        if len(cache) >= FACET_CACHE_SIZE:
+            cache.clear()
+        cache[selection] = found
+    return found
+
+
+def _practice_facets(rm: ReadModel, selection: Selection) -> PracticeFacets:
     return PracticeFacets(
         themes=_facet(rm.practices_by_theme, selection),
         countries=_facet(rm.practices_by_country, selection),

@@ -439,3 +439,21 @@ def test_lists_follow_changes_of_the_read_model(tmp_path: Path) -> None:
         assert facets["countries"] == [{"country": {"iri": f"{COUNTRY}DEU"}, "count": 1}]
         fresh.services.read_model.remove_practice(new.iri)
         assert page_iris(practices(fresh, **query)) == []
+
+
+def _theme_counts(api: Seeded, filter: dict[str, Any]) -> dict[str, int]:
+    facets = api.data(FACETS, {"filter": filter})["practices"]["facets"]
+    return {f["theme"]["iri"]: f["count"] for f in facets["themes"]}
+
+
+def test_facets_follow_changes_of_the_read_model(tmp_path: Path) -> None:
+    for fresh in seeded(tmp_path):
+        rm = fresh.services.read_model
+        iri = f"{ID}practice/ohjaamo"
+        before = _theme_counts(fresh, {"pes": ["fin-keha"]})
+        assert before.get(f"{ID}theme/youth-guarantee") == 1  # Ohjaamo is tagged with it
+        old = rm.practices[iri]
+        rm.upsert_practice(Practice(iri=iri, title=old.title, pes=old.pes, country=old.country))
+        after = _theme_counts(fresh, {"pes": ["fin-keha"]})  # the same practices, fewer themes
+        assert f"{ID}theme/youth-guarantee" not in after
+        assert after != before
