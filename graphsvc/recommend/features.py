@@ -186,14 +186,25 @@ class FeatureIndex:
     ) -> tuple[dict[Signal, float], dict[Signal, list[str]]]:
         """Per signal: the share of the profile weight ``other`` matches, and the shared nodes
         (heaviest first)."""
+        return self.contributions_of(profile, [other])[other]
+
+    def contributions_of(
+        self, profile: Mapping[Feature, float], others: Iterable[int]
+    ) -> dict[int, tuple[dict[Signal, float], dict[Signal, list[str]]]]:
+        """:meth:`contributions` for several practices, reading the profile once."""
         total = self.profile_weight(profile)
-        shares: dict[Signal, float] = {}
-        shared: dict[Signal, list[tuple[float, str]]] = {}
-        for signal, iri in self.features(other):
-            multiplier = profile.get((signal, iri))
-            if not multiplier:
-                continue
-            part = multiplier * self.weight((signal, iri))
-            shares[signal] = shares.get(signal, 0.0) + (part / total if total else 0.0)
-            shared.setdefault(signal, []).append((-part, iri))
-        return shares, {s: [iri for _, iri in sorted(v)] for s, v in shared.items()}
+        by_id = {self._ids[f]: m for f, m in profile.items() if f in self._ids and m}
+        out: dict[int, tuple[dict[Signal, float], dict[Signal, list[str]]]] = {}
+        for other in others:
+            shares: dict[Signal, float] = {}
+            shared: dict[Signal, list[tuple[float, str]]] = {}
+            for fid in self._of.get(other, ()):
+                multiplier = by_id.get(fid)
+                if multiplier is None:
+                    continue
+                signal, iri = self._features[fid]
+                part = multiplier * self.weight((signal, iri))
+                shares[signal] = shares.get(signal, 0.0) + (part / total if total else 0.0)
+                shared.setdefault(signal, []).append((-part, iri))
+            out[other] = (shares, {s: [iri for _, iri in sorted(v)] for s, v in shared.items()})
+        return out

@@ -501,9 +501,18 @@ class RecommendationIndex:
                 for rank, n in enumerate(chosen, start=1)
             ]
         walks = self._arrivals(chosen, ppr, ppr_scale) if ppr is not None else {}
+        matches = self.features.contributions_of(profile, chosen)
         return [
             self._explain(
-                node, rank, float(score[node]), profile, sim, w_sim, walks.get(node), ppr, seeds
+                node,
+                rank,
+                float(score[node]),
+                matches[node],
+                sim,
+                w_sim,
+                walks.get(node),
+                ppr,
+                seeds,
             )
             for rank, node in enumerate(chosen, start=1)
         ]
@@ -550,7 +559,7 @@ class RecommendationIndex:
         node: int,
         rank: int,
         score: float,
-        profile: Mapping[Feature, float],
+        match: tuple[Mapping[Signal, float], Mapping[Signal, list[str]]],
         sim: FloatArray | None,
         w_sim: float,
         walk: Mapping[str, float] | None,
@@ -558,7 +567,7 @@ class RecommendationIndex:
         seeds: Mapping[int, float],
     ) -> Recommendation:
         contributions: list[Contribution] = []
-        shares, shared = self.features.contributions(profile, node)
+        shares, shared = match
         if sim is not None:
             for signal, share in shares.items():
                 contributions.append(Contribution(signal.value, "similarity", w_sim * share))
