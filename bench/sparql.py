@@ -24,12 +24,15 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 from graphsvc.settings import Settings
 from graphsvc.store import OxigraphStore
@@ -279,7 +282,50 @@ def time_export(base: str) -> tuple[float, int]:
     return time.perf_counter() - started, size
 
 
+def serve_web(data_dir: Path, port: int) -> None:
+    """The researcher-facing routes alone, with the application's middleware, on the store in
+    ``data_dir``: the same ``/sparql`` handlers without the GraphQL API, the read model and the
+    recommendation index, whose start-up dominates at 100k practices."""
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+
+    from graphsvc.services import Services
+    from graphsvc.store import open_store
+    from graphsvc.web import PublicCors, web_routes
+
+    settings = Settings.from_env().with_overrides(data_dir=data_dir, store="oxigraph")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        services = Services(settings=settings, store=open_store(settings))
+        app.state.services = services
+        try:
+            yield
+        finally:
+            services.close()
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    app = Starlette(
+        routes=[Route("/healthz", healthz), *web_routes(settings)],
+        middleware=[
+            Middleware(PublicCors),
+            Middleware(CORSMiddleware, allow_origins=[], allow_methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["serve-web"]:
+        serve_web(Path(argv[1]), int(argv[2]))
+        return 0
     parser = argparse.ArgumentParser(prog="python -m bench.sparql", description=__doc__)
     parser.add_argument("--practices", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
@@ -288,6 +334,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/graphsvc-bench"))
     parser.add_argument(
         "--startup-timeout", type=float, default=3600, help="seconds to wait for each server"
+    )
+    parser.add_argument(
+        "--app",
+        choices=("web", "full"),
+        default="web",
+        help="serve the web routes alone (default) or the whole service (`graphsvc serve`)",
     )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -305,14 +357,24 @@ def main(argv: list[str] | None = None) -> int:
         "GRAPHSVC_LOAD_SEEDS": "false",
         "GRAPHSVC_SPARQL_TIMEOUT": "60",
     }
-    ours_cmd = [
-        str(BIN / "graphsvc"),
-        "serve",
-        "--port",
-        str(ours_port),
-        "--no-seed",
-        "--no-access-log",
-    ]
+    if args.app == "full":
+        ours_cmd = [
+            str(BIN / "graphsvc"),
+            "serve",
+            "--port",
+            str(ours_port),
+            "--no-seed",
+            "--no-access-log",
+        ]
+    else:
+        ours_cmd = [
+            sys.executable,
+            "-m",
+            "bench.sparql",
+            "serve-web",
+            str(ours_dir),
+            str(ours_port),
+        ]
     theirs_cmd = [
         str(BIN / "oxigraph"),
         "serve-read-only",
@@ -354,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         export_seconds, export_bytes = time_export(ours_url)
 
+    print(f"our server: {'graphsvc serve' if args.app == 'full' else 'the web routes alone'}")
     print(
         f"dataset: {args.practices} practices, {quads} quads; wrk -t2 -c{args.connections} "
         f"-d{args.duration}s x {ROUNDS} per query and server, alternating; "
