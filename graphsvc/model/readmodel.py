@@ -386,6 +386,31 @@ class ReadModel:
         self.version += 1
 
     def _index_practice(self, p: Practice) -> None:
+        keys = self._practice_index_keys(p)
+        for index_name, key in keys:
+            _grow(getattr(self, index_name), key, p.iri)
+        self._practice_keys[p.iri] = keys
+        self._search_practice(p)
+
+    def _index_practices(self, practices: Iterable[Practice]) -> None:
+        """Index many practices of a model no reader sees yet: sets grow in place, then freeze.
+
+        Linear in the number of practices, where :meth:`_index_practice` per practice copies the
+        immutable index values it grows and would be quadratic for a fresh build.
+        """
+        pending: dict[tuple[str, Hashable], set[str]] = {}
+        for p in practices:
+            self.practices[p.iri] = p
+            keys = self._practice_index_keys(p)
+            for entry in keys:
+                pending.setdefault(entry, set()).add(p.iri)
+            self._practice_keys[p.iri] = keys
+            self._search_practice(p)
+        for (index_name, key), iris in pending.items():
+            index: dict[Any, frozenset[str]] = getattr(self, index_name)
+            index[key] = index.get(key, EMPTY) | iris
+
+    def _practice_index_keys(self, p: Practice) -> tuple[tuple[str, Hashable], ...]:
         keys: list[tuple[str, Hashable]] = []
         for theme in self.theme_closure(p.themes):
             keys.append(("practices_by_theme", theme))
@@ -403,9 +428,9 @@ class ReadModel:
             keys.append(("practices_by_year", p.year))
         keys += [("practices_by_target_group", tg) for tg in p.target_groups]
         keys += [("practices_by_event", e) for e in p.events]
-        for index_name, key in keys:
-            _grow(getattr(self, index_name), key, p.iri)
-        self._practice_keys[p.iri] = tuple(keys)
+        return tuple(keys)
+
+    def _search_practice(self, p: Practice) -> None:
         self.search.add(
             p.iri,
             "practice",
@@ -456,7 +481,7 @@ def _closure(start: str, step: Callable[[str], Iterable[str]]) -> frozenset[str]
 def build_read_model(store: GraphStore) -> ReadModel:
     """Read every entity from ``store`` and build all indexes (a dozen SPARQL queries)."""
     started = time.perf_counter()
-    rm = ReadModel()
+    rm = ReadModel(search=SearchIndex(published=False))
     rm.pes = {r.iri: r for r in load_pes(store)}
     rm.networks = {r.iri: r for r in load_networks(store)}
     rm.memberships = {r.iri: r for r in load_memberships(store)}
@@ -477,9 +502,8 @@ def build_read_model(store: GraphStore) -> ReadModel:
     rm.projects = {r.iri: r for r in load_projects(store)}
     rm.activities = {r.iri: r for r in load_activities(store)}
     _index_structure(rm)
-    for practice in load_practices(store):
-        rm.practices[practice.iri] = practice
-        rm._index_practice(practice)
+    rm._index_practices(load_practices(store))
+    rm.search.publish()  # from here on readers may hold it: copy on write
     rm.build_seconds = time.perf_counter() - started
     return rm
 

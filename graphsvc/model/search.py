@@ -50,13 +50,21 @@ class _Doc:
 class SearchIndex:
     """Documents by IRI; ``search`` ranks them for a query. See the module docstring."""
 
-    __slots__ = ("_docs", "_postings", "_total_length", "_vocabulary")
+    __slots__ = ("_docs", "_postings", "_published", "_total_length", "_vocabulary")
 
-    def __init__(self) -> None:
+    def __init__(self, *, published: bool = True) -> None:
         self._docs: dict[str, _Doc] = {}
         self._postings: dict[str, dict[str, float]] = {}
         self._total_length = 0.0
         self._vocabulary: list[str] | None = None
+        # Until published (a fresh build), no reader holds a posting: adds grow them in place.
+        # Afterwards each change replaces the posting it touches, so a reader iterating one
+        # never sees it change.
+        self._published = published
+
+    def publish(self) -> None:
+        """From now on readers may search concurrently with writers: copy postings on write."""
+        self._published = True
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -88,8 +96,10 @@ class SearchIndex:
             if old is None:
                 postings[word] = {iri: tf}
                 self._vocabulary = None
-            else:
+            elif self._published:
                 postings[word] = {**old, iri: tf}
+            else:
+                old[iri] = tf
         self._docs[iri] = _Doc(
             kind=kind,
             length=length,
