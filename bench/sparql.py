@@ -1,17 +1,23 @@
 """Throughput of ``/sparql`` against ``oxigraph serve-read-only`` on the same data, in one run.
 
     .venv/bin/python -m bench.sparql [--practices 100000] [--seed 1] [--duration 10]
-                                     [--connections 8] [--workdir /tmp/graphsvc-bench]
+                                     [--connections 8] [--app web|full]
+                                     [--workdir /tmp/graphsvc-bench]
 
 Steps: generate the synthetic dataset (``graphsvc generate``), bulk-load it with the ontology and
 seeds into an embedded store, copy that store for Oxigraph's own server, start both servers on
 loopback ports, check that each of the five queries gives the same number of results on both,
-then load each with ``wrk`` (HTTP GET, one query per request, the same ``Accept`` header) and
-print requests per second, ours / Oxigraph's. Finally, time a full streamed N-Triples export.
-The dataset and the stores are kept in ``--workdir`` and reused when the parameters match.
+then load each server with the same requests (HTTP GET, one query per request, the same
+``Accept`` header) and print requests per second, ours / Oxigraph's. Fast queries run under
+``wrk`` for a fixed time; a query whose single request takes over :data:`SLOW` seconds is timed
+over a fixed number of requests instead. Rounds alternate between the servers. Finally, time a
+full streamed N-Triples export. The dataset and the stores are kept in ``--workdir`` and reused.
 
-This prints figures; it asserts nothing. Both servers share the machine with the load generator.
-"""
+``--app web`` (the default) serves the researcher-facing routes alone, with the application's
+middleware and the same handlers; ``--app full`` runs ``graphsvc serve``, whose start-up also
+builds the read model and the recommendation index.
+
+This prints figures; it asserts nothing. Both servers share the machine with the load generator."""
 
 from __future__ import annotations
 
@@ -89,6 +95,7 @@ class Figure:
     oxigraph_latency_ms: float
     ours_errors: int
     oxigraph_errors: int
+    closed_loop: bool = False
 
     @property
     def ratio(self) -> float:
@@ -218,12 +225,40 @@ def server(
             process.wait(timeout=30)
 
 
-def count_results(url: str, query: str, accept: str) -> int:
+def count_results(url: str, query: str, accept: str) -> tuple[int, float]:
+    """(results, seconds) of one request."""
+    started = time.perf_counter()
     response = httpx.get(url, params={"query": query}, headers={"Accept": accept}, timeout=120)
+    elapsed = time.perf_counter() - started
     response.raise_for_status()
     if accept == NTRIPLES:
-        return len(response.text.strip().splitlines())
-    return len(response.json()["results"]["bindings"])
+        return len(response.text.strip().splitlines()), elapsed
+    return len(response.json()["results"]["bindings"]), elapsed
+
+
+SLOW = 0.5
+"""Seconds per request above which a fixed number of requests is timed instead of running wrk
+for a fixed time (a time window counts no request that outlasts it)."""
+SLOW_REQUESTS = 8
+SLOW_CONCURRENCY = 2
+
+
+def closed_loop(url: str, accept: str) -> tuple[float, float, int]:
+    """(requests per second, mean latency in ms, failures) of :data:`SLOW_REQUESTS` requests,
+    :data:`SLOW_CONCURRENCY` at a time."""
+    import concurrent.futures
+
+    def one(_: int) -> tuple[float, bool]:
+        started = time.perf_counter()
+        response = httpx.get(url, headers={"Accept": accept}, timeout=600)
+        return time.perf_counter() - started, response.status_code == 200
+
+    started = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(SLOW_CONCURRENCY) as pool:
+        results = list(pool.map(one, range(SLOW_REQUESTS)))
+    wall = time.perf_counter() - started
+    latency = sum(r[0] for r in results) / len(results) * 1000
+    return SLOW_REQUESTS / wall, latency, sum(1 for r in results if not r[1])
 
 
 _RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
@@ -396,12 +431,18 @@ def main(argv: list[str] | None = None) -> int:
     ):
         for name, (query, accept) in QUERIES.items():
             text = PREFIXES + query
-            ours_n = count_results(f"{ours_url}/sparql", text, accept)
-            theirs_n = count_results(f"{theirs_url}/query", text, accept)
+            ours_n, ours_s = count_results(f"{ours_url}/sparql", text, accept)
+            theirs_n, theirs_s = count_results(f"{theirs_url}/query", text, accept)
+            slow = max(ours_s, theirs_s) > SLOW
             if ours_n != theirs_n:
                 raise SystemExit(f"{name}: {ours_n} results here, {theirs_n} from Oxigraph")
             encoded = quote(text, safe="")
-            log(f"{name}: {ours_n} results; loading each server {ROUNDS} x {args.duration} s")
+            how = (
+                f"{SLOW_REQUESTS} requests, {SLOW_CONCURRENCY} at a time"
+                if slow
+                else f"wrk -c{args.connections} for {args.duration} s"
+            )
+            log(f"{name}: {ours_n} results; each server {ROUNDS} x {how}")
             ours_url_q = f"{ours_url}/sparql?query={encoded}"
             theirs_url_q = f"{theirs_url}/query?query={encoded}"
             ours_runs: list[tuple[float, float, int]] = []
@@ -409,17 +450,23 @@ def main(argv: list[str] | None = None) -> int:
             for round_ in range(ROUNDS):  # alternate, so that a noisy neighbour hits both
                 pair = [(ours_url_q, ours_runs), (theirs_url_q, theirs_runs)]
                 for url, runs in pair if round_ % 2 == 0 else reversed(pair):
-                    runs.append(wrk(url, accept, args.duration, args.connections))
+                    if slow:
+                        runs.append(closed_loop(url, accept))
+                    else:
+                        runs.append(wrk(url, accept, args.duration, args.connections))
             ours, theirs = _combine(ours_runs), _combine(theirs_runs)
             figures.append(
-                Figure(name, ours_n, ours[0], theirs[0], ours[1], theirs[1], ours[2], theirs[2])
+                Figure(
+                    name, ours_n, ours[0], theirs[0], ours[1], theirs[1], ours[2], theirs[2], slow
+                )
             )
         export_seconds, export_bytes = time_export(ours_url)
 
     print(f"our server: {'graphsvc serve' if args.app == 'full' else 'the web routes alone'}")
     print(
         f"dataset: {args.practices} practices, {quads} quads; wrk -t2 -c{args.connections} "
-        f"-d{args.duration}s x {ROUNDS} per query and server, alternating; "
+        f"-d{args.duration}s x {ROUNDS} per query and server, alternating (* queries over "
+        f"{SLOW:g} s: {SLOW_REQUESTS} requests {SLOW_CONCURRENCY} at a time, x {ROUNDS}); "
         f"{os.cpu_count()} CPUs shared by all"
     )
     print(
@@ -433,7 +480,8 @@ def main(argv: list[str] | None = None) -> int:
             else f"  (non-2xx: {f.ours_errors} ours, {f.oxigraph_errors} oxigraph)"
         )
         print(
-            f"{f.query:<24}{f.results:>8}{f.ours_rps:>12.1f}{f.oxigraph_rps:>10.1f}"
+            f"{f.query + ('*' if f.closed_loop else ''):<24}{f.results:>8}"
+            f"{f.ours_rps:>12.2f}{f.oxigraph_rps:>10.2f}"
             f"{f.ratio:>6.0%} {f.ours_latency_ms:>8.2f}{f.oxigraph_latency_ms:>8.2f}{flag}"
         )
     print(
