@@ -13,9 +13,9 @@ then load each server with the same requests (HTTP GET, one query per request, t
 over a fixed number of requests instead. Rounds alternate between the servers. Finally, time a
 full streamed N-Triples export. The dataset and the stores are kept in ``--workdir`` and reused.
 
-``--app web`` (the default) serves the researcher-facing routes alone, with the application's
-middleware and the same handlers; ``--app full`` runs ``graphsvc serve``, whose start-up also
-builds the read model and the recommendation index.
+``--app full`` (the default) runs ``graphsvc serve``; ``--app web`` serves the researcher-facing
+routes alone, with the application's middleware and the same handlers, without the read model and
+the recommendation index that ``graphsvc serve`` builds at start-up.
 
 This prints figures; it asserts nothing. Both servers share the machine with the load generator."""
 
@@ -373,8 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--app",
         choices=("web", "full"),
-        default="web",
-        help="serve the web routes alone (default) or the whole service (`graphsvc serve`)",
+        default="full",
+        help="the whole service (`graphsvc serve`, the default) or the web routes alone",
     )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
