@@ -34,7 +34,7 @@ from graphsvc.recommend.explain import (
 from graphsvc.recommend.features import Feature, Signal
 
 if TYPE_CHECKING:
-    from graphsvc.recommend.index import RecommendationIndex
+    from graphsvc.recommend.state import IndexState
 
 __all__ = ["NETWORK", "PEER_WEIGHTS", "PeerIndex", "rank_peers"]
 
@@ -134,7 +134,7 @@ class PeerIndex:
         return sorted(common, key=lambda x: (-min(x[1], x[2]), -(x[1] + x[2]), x[0]))
 
 
-def rank_peers(index: RecommendationIndex, pes: str, first: int) -> list[Recommendation]:
+def rank_peers(index: IndexState, pes: str, first: int) -> list[Recommendation]:
     """The ``first`` PES most similar to ``pes`` (known to be a PES of ``index``)."""
     source = index.source
     regions: dict[str, str | None] = {}
@@ -177,7 +177,7 @@ def rank_peers(index: RecommendationIndex, pes: str, first: int) -> list[Recomme
 
 
 def _peer_reasons(
-    index: RecommendationIndex,
+    index: IndexState,
     pes: str,
     other: str,
     contributions: Sequence[Contribution],

@@ -99,10 +99,10 @@ def test_push_matches_networkx_pagerank(small: RecordSet) -> None:
         graph, alpha=0.85, personalization={C: 1.0}, weight="weight", tol=1e-12, max_iter=10_000
     )
     approx = personalized_pagerank(
-        index.adjacency, {index._ids[C]: 1.0}, epsilon=1e-10, max_rounds=2000
+        index.adjacency, {index.state.ids[C]: 1.0}, epsilon=1e-10, max_rounds=2000
     )
     for iri, value in exact.items():
-        assert approx[index._ids[iri]] == pytest.approx(value, abs=1e-6)
+        assert approx[index.state.ids[iri]] == pytest.approx(value, abs=1e-6)
 
 
 def test_a_path_explains_a_practice_that_shares_nothing(small: RecordSet) -> None:

@@ -1,0 +1,131 @@
+"""Building an :class:`~graphsvc.recommend.state.IndexState` from a source, in one pass.
+
+:func:`build_state` numbers the nodes of the projection in IRI order, collects the context edges
+and every practice's edges into one CSR matrix, and fills the feature postings and the PES
+portfolios; O(nodes + edges).
+
+A practice's features (:func:`practice_features`) are computed here and by the incremental
+updates alike, so an updated practice looks exactly as it would after a fresh build. Example::
+
+    >>> state = build_state(read_model)                                  # doctest: +SKIP
+    >>> state.adjacency.size                                             # doctest: +SKIP
+    12345
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+
+import networkx as nx
+import numpy as np
+
+from graphsvc.model.records import Practice
+from graphsvc.recommend.adjacency import Adjacency
+from graphsvc.recommend.features import Feature, FeatureIndex, Signal
+from graphsvc.recommend.peers import PeerIndex
+from graphsvc.recommend.projection import (
+    EDGE_WEIGHTS,
+    build_projection,
+    context_edges,
+    node_kinds,
+    practice_country,
+    practice_edges,
+    practice_region,
+)
+from graphsvc.recommend.source import GraphSource
+from graphsvc.recommend.state import EDGE_CODE, EDGE_KINDS, IndexState
+
+__all__ = ["build_state", "practice_features", "theme_ancestors"]
+
+
+def theme_ancestors(source: GraphSource) -> dict[str, frozenset[str]]:
+    """Each theme's strict ancestors through ``skos:broader``. O(themes x depth)."""
+    out: dict[str, frozenset[str]] = {}
+    for theme in source.themes:
+        seen: set[str] = set()
+        todo = list(source.themes[theme].broader)
+        while todo:
+            b = todo.pop()
+            if b in seen or b == theme or b not in source.themes:
+                continue
+            seen.add(b)
+            todo.extend(source.themes[b].broader)
+        out[theme] = frozenset(seen)
+    return out
+
+
+def practice_features(
+    source: GraphSource, practice: Practice, ancestors: Mapping[str, frozenset[str]]
+) -> list[Feature]:
+    """The features of a practice (see :mod:`graphsvc.recommend.features`), to known nodes only."""
+    themes = [t for t in practice.themes if t in source.themes]
+    out: list[Feature] = [(Signal.THEME, t) for t in themes]
+    broader = set().union(*(ancestors.get(t, frozenset()) for t in themes)) - set(themes)
+    out += [(Signal.BROADER_THEME, t) for t in sorted(broader)]
+    out += [(Signal.TARGET_GROUP, g) for g in practice.target_groups if g in source.target_groups]
+    if practice.pes and practice.pes in source.pes:
+        out.append((Signal.PES, practice.pes))
+    country = practice_country(source, practice)
+    if country and country in source.countries:
+        out.append((Signal.COUNTRY, country))
+    region = practice_region(source, practice)
+    if region and region in source.regions:
+        out.append((Signal.REGION, region))
+    out += [(Signal.EVENT, e) for e in practice.events if e in source.events]
+    return out
+
+
+def build_state(
+    source: GraphSource,
+    *,
+    signal_weights: Mapping[Signal, float] | None = None,
+    with_graph: bool = True,
+) -> IndexState:
+    """A new state built from ``source``, which it keeps reading for labels and updates."""
+    started = time.perf_counter()
+    records = source
+    kinds = node_kinds(records)
+    iris = sorted(kinds)
+    ids = {iri: i for i, iri in enumerate(iris)}
+    n = len(iris)
+    ancestors = theme_ancestors(records)
+    us: list[int] = []
+    vs: list[int] = []
+    ks: list[int] = []
+    context: dict[int, set[int]] = {}
+    for edge in context_edges(records):
+        a, b = ids[edge.source], ids[edge.target]
+        us.append(a)
+        vs.append(b)
+        ks.append(EDGE_CODE[edge.kind])
+        context.setdefault(a, set()).add(b)
+        context.setdefault(b, set()).add(a)
+    features = FeatureIndex(n, signal_weights)
+    peers_index = PeerIndex()
+    for practice in records.practices.values():
+        pid = ids[practice.iri]
+        for edge in practice_edges(records, practice):
+            us.append(pid)
+            vs.append(ids[edge.target])
+            ks.append(EDGE_CODE[edge.kind])
+        found = practice_features(records, practice, ancestors)
+        features.set_features(pid, found)
+        if practice.pes and practice.pes in records.pes:
+            peers_index.add(practice.pes, found)
+    weights = np.array([EDGE_WEIGHTS[k] for k in EDGE_KINDS])[np.array(ks, dtype=np.int64)]
+    adjacency = Adjacency.from_edges(n, us, vs, weights, ks)
+    graph = build_projection(records) if with_graph else nx.Graph()
+    return IndexState(
+        source,
+        iris,
+        np.array([int(kinds[i]) for i in iris], dtype=np.int8),
+        ancestors,
+        context,
+        features,
+        peers_index,
+        adjacency,
+        graph,
+        with_graph,
+        time.perf_counter() - started,
+    )
