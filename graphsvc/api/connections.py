@@ -3,7 +3,8 @@
 Cursors are opaque offsets into the filtered, ordered list (base64url of ``"cursor:<n>"``).
 Windows follow the Relay algorithm: ``after``/``before`` narrow the list, then ``first`` keeps the
 head and ``last`` the tail. A page holds at most :data:`MAX_PAGE_SIZE` items; without ``first`` or
-``last`` it holds the configured default page size.
+``last`` it holds the configured default page size. :func:`paged` gives a field the four
+page arguments.
 """
 
 from __future__ import annotations
@@ -11,16 +12,14 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-from collections.abc import Callable, Mapping, Sequence
+import inspect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from graphsvc.api.context import Context
 from graphsvc.errors import InputError
-from graphsvc.model.readmodel import ReadModel
-from graphsvc.model.selection import Selection, page
 
 __all__ = [
     "MAX_PAGE_SIZE",
@@ -30,18 +29,14 @@ __all__ = [
     "PageInfo",
     "PaginationError",
     "bounds",
-    "connection",
     "decode_cursor",
     "encode_cursor",
-    "lazy",
-    "list_connection",
-    "related",
+    "paged",
 ]
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100
 _CURSOR_PREFIX = "cursor:"
-TYPES_MODULE = "graphsvc.api.types"
 
 
 class PaginationError(InputError):
@@ -50,11 +45,6 @@ class PaginationError(InputError):
     def __init__(self, argument: str, message: str) -> None:
         super().__init__(f"{argument}: {message}")
         self.argument = argument
-
-
-def lazy(type_name: str) -> Any:
-    """A reference to a GraphQL type of :mod:`graphsvc.api.types`, resolved at schema build."""
-    return Annotated[type_name, strawberry.lazy(TYPES_MODULE)]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -151,72 +141,52 @@ class Connection(Generic[T]):
         )
 
 
-def default_page_size(info: strawberry.Info[Context, None]) -> int:
-    return info.context.services.settings.default_page_size
+_PAGE_PARAMETERS = [
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
+    for name, annotation in (
+        ("first", int | None),
+        ("after", str | None),
+        ("last", int | None),
+        ("before", str | None),
+    )
+]
 
 
-def list_connection(
-    items: Sequence[Any], args: PageArgs, info: strawberry.Info[Context, None]
-) -> Connection[Any]:
-    """A page of an already ordered list."""
-    start, end = bounds(len(items), args, default_page_size(info))
-    return Connection(total_count=len(items), items=items[start:end], start=start)
+def paged(description: str, returns: Any = None) -> Callable[[Callable[..., Any]], Any]:
+    """A connection field from ``body(self, [info,] page: PageArgs, ...)``.
 
-
-def connection(
-    rm: ReadModel,
-    collection: str,
-    order: str,
-    selection: Selection,
-    args: PageArgs,
-    info: strawberry.Info[Context, None],
-    scores: Mapping[str, float] | None = None,
-    cls: type[Connection[Any]] = Connection,
-    **extra: Any,
-) -> Connection[Any]:
-    """A page of ``rm.<collection>`` restricted to ``selection``, in the named ``order``.
-
-    Every IRI in ``selection`` must be a key of ``rm.<collection>``.
+    The field takes the body's other arguments, in order, then ``first``, ``after``, ``last``
+    and ``before``, and calls the body with them as ``page``. ``returns`` replaces the body's
+    return type (for fields a factory makes). Strawberry reads the arguments from the
+    ``__signature__`` given here; it, :mod:`graphsvc.api.fast` and plans pass every argument
+    but ``self`` by name.
     """
-    records: Mapping[str, Any] = getattr(rm, collection)
-    ordered = rm.ordered(order)
-    rank = rm.rank(order)
-    total = len(ordered) if selection is None else len(selection)
-    start, end = bounds(total, args, default_page_size(info))
-    iris = page(ordered, rank, selection, start, end, scores)
-    items = [records[i] for i in iris if i in records]
-    return cls(total_count=total, items=items, start=start, **extra)
 
+    def decorate(body: Callable[..., Any]) -> Any:
+        signature = inspect.signature(body)
+        own = [p for p in signature.parameters.values() if p.name != "page"]
+        if len(own) == len(signature.parameters):
+            raise TypeError(f"{body.__qualname__} takes no page argument")
 
-Scope = Callable[[Any, ReadModel], frozenset[str] | Sequence[str]]
-"""The IRIs a relationship of ``root`` names."""
+        def resolve(
+            self: Any,
+            /,
+            *,
+            first: int | None = None,
+            after: str | None = None,
+            last: int | None = None,
+            before: str | None = None,
+            **arguments: Any,
+        ) -> Any:
+            return body(self, page=PageArgs(first, after, last, before), **arguments)
 
-
-def related(type_name: str, collection: str, order: str, scope: Scope, description: str) -> Any:
-    """A connection field listing ``rm.<collection>`` members that ``scope(root, rm)`` names."""
-
-    def resolve(
-        root: Any,
-        info: strawberry.Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Any:
-        rm = info.context.read_model
-        # links may name entities the collection lacks (e.g. an agent that is no PES)
-        selection = frozenset(getattr(rm, collection).keys() & scope(root, rm))
-        return connection(
-            rm, collection, order, selection, PageArgs(first, after, last, before), info
+        resolve.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=own + _PAGE_PARAMETERS,
+            return_annotation=signature.return_annotation if returns is None else returns,
         )
+        # string annotations of the body resolve in the body's module
+        for name in ("__module__", "__name__", "__qualname__", "__doc__"):
+            setattr(resolve, name, getattr(body, name))
+        return strawberry.field(resolver=resolve, description=description)
 
-    resolve.__annotations__ = {
-        "root": Any,
-        "info": strawberry.Info[Context, None],
-        "first": int | None,
-        "after": str | None,
-        "last": int | None,
-        "before": str | None,
-        "return": Connection[lazy(type_name)],  # type: ignore[misc]
-    }
-    return strawberry.field(resolver=resolve, description=description)
+    return decorate

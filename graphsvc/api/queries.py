@@ -12,7 +12,7 @@ from typing import Any
 
 import strawberry
 
-from graphsvc.api.connections import MAX_PAGE_SIZE, Connection, PageArgs
+from graphsvc.api.connections import MAX_PAGE_SIZE, Connection, PageArgs, paged
 from graphsvc.api.context import Context
 from graphsvc.api.ids import COLLECTIONS, parse_global_id
 from graphsvc.api.types import (
@@ -76,13 +76,20 @@ def _lookup(info: Info, value: str, type_name: str) -> Any:
     return wrap(type_name, ctx, getattr(ctx.read_model, COLLECTIONS[type_name]).get(iri))
 
 
-def _all(info: Info, type_name: str, args: PageArgs) -> Any:
-    return related(info.context, type_name, _everything(info, type_name), args)
-
-
 def _everything(info: Info, type_name: str) -> frozenset[str]:
     records: dict[str, Any] = getattr(info.context.read_model, COLLECTIONS[type_name])
     return frozenset(records)
+
+
+def _all(cls: type[Node], description: str) -> Any:
+    """A root field listing every entity of ``cls``, in the type's order."""
+    type_name = cls.TYPE_NAME
+
+    def every(self: None, info: Info, page: PageArgs) -> Connection[Any]:
+        return related(info.context, type_name, _everything(info, type_name), page)
+
+    # the return type is made at run time, for the type the field lists
+    return paged(description, returns=Connection[cls])(every)  # type: ignore[valid-type]
 
 
 ID_DESCRIPTION = "A global ID, an IRI or a slug of the type (e.g. youth-guarantee)."
@@ -168,235 +175,71 @@ class ReadQuery:
 
     # -- lists ---------------------------------------------------------------------------------
 
-    @strawberry.field(
-        description="Good practices that pass the filter, with facet counts. Without orderBy: "
+    @paged(
+        "Good practices that pass the filter, with facet counts. Without orderBy: "
         "by relevance when filter.search is given, else by title."
     )
     def practices(
         self,
         info: Info,
+        page: PageArgs,
         filter: PracticeFilter | None = None,
         order_by: PracticeOrder | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
     ) -> PracticeConnection:
-        return practice_connection(
-            info.context, None, filter, order_by, PageArgs(first, after, last, before)
-        )
+        return practice_connection(info.context, None, filter, order_by, page)
 
-    @strawberry.field(
-        description="PES that pass the filter; by name, or by relevance with filter.search."
-    )
+    @paged("PES that pass the filter; by name, or by relevance with filter.search.")
     def public_employment_services(
         self,
         info: Info,
+        page: PageArgs,
         filter: PesFilter | None = None,
         order_by: PesOrder | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
     ) -> Connection[Pes]:
-        return pes_connection(
-            info.context, None, filter, order_by, PageArgs(first, after, last, before)
-        )
+        return pes_connection(info.context, None, filter, order_by, page)
 
-    @strawberry.field(
-        description="Events that pass the filter, with facet counts; by date (oldest first), "
+    @paged(
+        "Events that pass the filter, with facet counts; by date (oldest first), "
         "or by relevance with filter.search."
     )
     def events(
         self,
         info: Info,
+        page: PageArgs,
         filter: EventFilter | None = None,
         order_by: EventOrder | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
     ) -> EventConnection:
-        return event_connection(
-            info.context, None, filter, order_by, PageArgs(first, after, last, before)
-        )
+        return event_connection(info.context, None, filter, order_by, page)
 
-    @strawberry.field(
-        description="Themes by notation; topLevel: true keeps the top of the hierarchy only."
-    )
-    def themes(
-        self,
-        info: Info,
-        top_level: bool = False,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Theme]:
-        rm = info.context.read_model
-        scope = frozenset(t.iri for t in rm.themes.values() if not t.broader) if top_level else None
-        args = PageArgs(first, after, last, before)
-        if scope is None:
-            found: Connection[Theme] = _all(info, "Theme", args)
-            return found
-        result: Connection[Theme] = related(info.context, "Theme", scope, args)
-        return result
+    @paged("Themes by notation; topLevel: true keeps the top of the hierarchy only.")
+    def themes(self, info: Info, page: PageArgs, top_level: bool = False) -> Connection[Theme]:
+        if top_level:
+            themes = info.context.read_model.themes.values()
+            scope = frozenset(t.iri for t in themes if not t.broader)
+        else:
+            scope = _everything(info, "Theme")
+        return related(info.context, "Theme", scope, page)
 
-    @strawberry.field(description="Networks by name.")
-    def networks(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Network]:
-        found: Connection[Network] = _all(info, "Network", PageArgs(first, after, last, before))
-        return found
-
-    @strawberry.field(description="Memberships of networks and projects.")
-    def memberships(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Membership]:
-        found: Connection[Membership] = _all(
-            info, "Membership", PageArgs(first, after, last, before)
-        )
-        return found
-
-    @strawberry.field(description="WAPES regions by name.")
-    def regions(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Region]:
-        found: Connection[Region] = _all(info, "Region", PageArgs(first, after, last, before))
-        return found
-
-    @strawberry.field(description="Countries by name.")
-    def countries(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Country]:
-        found: Connection[Country] = _all(info, "Country", PageArgs(first, after, last, before))
-        return found
-
-    @strawberry.field(description="Target groups by notation.")
-    def target_groups(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[TargetGroup]:
-        found: Connection[TargetGroup] = _all(
-            info, "TargetGroup", PageArgs(first, after, last, before)
-        )
-        return found
-
-    @strawberry.field(description="Event types by notation.")
-    def event_types(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[EventType]:
-        found: Connection[EventType] = _all(info, "EventType", PageArgs(first, after, last, before))
-        return found
-
-    @strawberry.field(description="Projects by name.")
-    def projects(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Project]:
-        found: Connection[Project] = _all(info, "Project", PageArgs(first, after, last, before))
-        return found
-
-    @strawberry.field(description="Work-programme activities by title.")
-    def activities(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Activity]:
-        found: Connection[Activity] = _all(info, "Activity", PageArgs(first, after, last, before))
-        return found
-
-    @strawberry.field(description="Roles in memberships and participations.")
-    def roles(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Role]:
-        found: Connection[Role] = _all(info, "Role", PageArgs(first, after, last, before))
-        return found
-
-    @strawberry.field(description="Formats of work-programme activities.")
-    def activity_formats(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[ActivityFormat]:
-        found: Connection[ActivityFormat] = _all(
-            info, "ActivityFormat", PageArgs(first, after, last, before)
-        )
-        return found
-
-    @strawberry.field(description="Clusters of work programmes.")
-    def work_programme_clusters(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[WorkProgrammeCluster]:
-        found: Connection[WorkProgrammeCluster] = _all(
-            info, "WorkProgrammeCluster", PageArgs(first, after, last, before)
-        )
-        return found
+    networks = _all(Network, "Networks by name.")
+    memberships = _all(Membership, "Memberships of networks and projects.")
+    regions = _all(Region, "WAPES regions by name.")
+    countries = _all(Country, "Countries by name.")
+    target_groups = _all(TargetGroup, "Target groups by notation.")
+    event_types = _all(EventType, "Event types by notation.")
+    projects = _all(Project, "Projects by name.")
+    activities = _all(Activity, "Work-programme activities by title.")
+    roles = _all(Role, "Roles in memberships and participations.")
+    activity_formats = _all(ActivityFormat, "Formats of work-programme activities.")
+    work_programme_clusters = _all(WorkProgrammeCluster, "Clusters of work programmes.")
 
     # -- search --------------------------------------------------------------------------------
 
-    @strawberry.field(
-        description="Full-text search over practices, PES, events and themes, best match first. "
+    @paged(
+        "Full-text search over practices, PES, events and themes, best match first. "
         "Accents and case are ignored; the last word also matches as a prefix (search as you "
         "type); an exact title or label ranks first."
     )
     def search(
-        self,
-        info: Info,
-        query: str,
-        kinds: list[SearchKind] | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        self, info: Info, page: PageArgs, query: str, kinds: list[SearchKind] | None = None
     ) -> SearchConnection:
-        return search_connection(info.context, query, kinds, PageArgs(first, after, last, before))
+        return search_connection(info.context, query, kinds, page)

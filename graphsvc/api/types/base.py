@@ -12,12 +12,18 @@ graphql-core's resolve info and may read ``info.context`` only. A new field look
         …
 
 Lists are Relay connections built by :func:`page_of` (an indexed selection, a named order of the
-read model, cursor arithmetic), :func:`related` (the entities a record links to) or
-:func:`page_of_list` (a short list already in order).
+read model, cursor arithmetic), :func:`filtered_page` (what a filter selects, ordered or ranked),
+:func:`related` (the entities a record links to) or :func:`page_of_list` (a short list already
+in order); :func:`~graphsvc.api.connections.paged` gives such a field its page arguments::
+
+    @paged("Its themes.")
+    def themes(self, page: PageArgs) -> Connection[ThemeT]:
+        return related(self._ctx, "Theme", self._r.themes, page)
 """
 
 from __future__ import annotations
 
+import enum
 import functools
 import re
 import weakref
@@ -39,6 +45,7 @@ __all__ = [
     "DEFAULT_LANG",
     "LANG_DESCRIPTION",
     "ORDERS",
+    "RELEVANCE",
     "Agent",
     "LocalizedText",
     "Node",
@@ -46,6 +53,7 @@ __all__ = [
     "agents",
     "collection_of",
     "derived",
+    "filtered_page",
     "group",
     "label_in",
     "localized",
@@ -289,6 +297,49 @@ def page_of(
     iris = page(ordered, rm.rank(order), selection, start, end, scores)
     items = [cls(_r=records[i], _ctx=ctx) for i in iris]
     return connection(total_count=total, items=items, start=start, **extra)
+
+
+RELEVANCE = "relevance"
+"""The value of the relevance member of the order enums."""
+
+
+def filtered_page(
+    ctx: Context,
+    cls: type[Node],
+    found: tuple[Selection, Mapping[str, float] | None],
+    scope: Selection,
+    order: enum.Enum | None,
+    by: enum.Enum,
+    args: PageArgs,
+    facets: type[Connection[Any]] | None = None,
+) -> Connection[Any]:
+    """A page of what a filter ``found`` (an index selection, search scores or ``None``) within
+    ``scope`` (``None``: all), in ``order``.
+
+    Without an order, or with the relevance order, the list is by relevance when there are
+    scores, else in the order ``by``. A ``facets`` connection is given the selection and the
+    context, for its facet counts.
+    """
+    selection, scores = found
+    if scope is not None:
+        selection = scope if selection is None else selection & scope
+    if order is None or order.value == RELEVANCE:
+        named, ranked = by.value, scores
+    else:
+        named, ranked = order.value, None
+    extra = {} if facets is None else {"_selection": selection, "_ctx": ctx}
+    return page_of(
+        ctx,
+        cls,
+        collection_of(cls.TYPE_NAME),
+        named,
+        selection,
+        args,
+        scores=ranked,
+        connection=facets or Connection,
+        indexed=True,
+        **extra,
+    )
 
 
 def page_of_list(

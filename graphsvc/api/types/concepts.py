@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
-from graphsvc.api.connections import Connection, PageArgs
+from graphsvc.api.connections import Connection, PageArgs, paged
 from graphsvc.api.types.base import (
     DEFAULT_LANG,
     LANG_DESCRIPTION,
@@ -75,46 +75,24 @@ class Concept(Node):
         return self._r.scheme
 
 
-def _pages(first: int | None, after: str | None, last: int | None, before: str | None) -> PageArgs:
-    return PageArgs(first, after, last, before)
-
-
 @strawberry.type(description="A theme of the theme scheme, e.g. Youth Guarantee, green transition.")
 class Theme(Concept):
     _r: strawberry.Private[rec.Theme]
     TYPE_NAME: ClassVar[str] = "Theme"
 
-    @strawberry.field(description="Direct broader themes.")
-    def broader(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[ThemeT]:
-        return related(self._ctx, "Theme", self._r.broader, _pages(first, after, last, before))
+    @paged("Direct broader themes.")
+    def broader(self, page: PageArgs) -> Connection[ThemeT]:
+        return related(self._ctx, "Theme", self._r.broader, page)
 
-    @strawberry.field(description="Direct narrower themes.")
-    def narrower(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[ThemeT]:
+    @paged("Direct narrower themes.")
+    def narrower(self, page: PageArgs) -> Connection[ThemeT]:
         narrower = self._ctx.read_model.theme_narrower.get(self._r.iri, EMPTY)
-        return related(self._ctx, "Theme", narrower, _pages(first, after, last, before))
+        return related(self._ctx, "Theme", narrower, page)
 
-    @strawberry.field(description="Every broader theme up to the top of the scheme.")
-    def ancestors(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[ThemeT]:
+    @paged("Every broader theme up to the top of the scheme.")
+    def ancestors(self, page: PageArgs) -> Connection[ThemeT]:
         found = self._ctx.read_model.theme_ancestors.get(self._r.iri, EMPTY) - {self._r.iri}
-        return related(self._ctx, "Theme", found, _pages(first, after, last, before))
+        return related(self._ctx, "Theme", found, page)
 
     practices = practices_field(
         lambda self: self._ctx.read_model.practices_by_theme.get(self._r.iri, EMPTY),
@@ -125,27 +103,15 @@ class Theme(Concept):
         "Events about this theme or a narrower one.",
     )
 
-    @strawberry.field(description="Projects about this theme or a narrower one.")
-    def projects(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[ProjectT]:
+    @paged("Projects about this theme or a narrower one.")
+    def projects(self, page: PageArgs) -> Connection[ProjectT]:
         found = self._ctx.read_model.projects_by_theme.get(self._r.iri, EMPTY)
-        return related(self._ctx, "Project", found, _pages(first, after, last, before))
+        return related(self._ctx, "Project", found, page)
 
-    @strawberry.field(description="Work-programme activities about this theme or a narrower one.")
-    def activities(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[ActivityT]:
+    @paged("Work-programme activities about this theme or a narrower one.")
+    def activities(self, page: PageArgs) -> Connection[ActivityT]:
         found = self._ctx.read_model.activities_by_theme.get(self._r.iri, EMPTY)
-        return related(self._ctx, "Activity", found, _pages(first, after, last, before))
+        return related(self._ctx, "Activity", found, page)
 
 
 def _target_groups_narrower(rm: ReadModel) -> dict[str, frozenset[str]]:
@@ -157,29 +123,15 @@ class TargetGroup(Concept):
     _r: strawberry.Private[rec.TargetGroup]
     TYPE_NAME: ClassVar[str] = "TargetGroup"
 
-    @strawberry.field(description="Direct broader target groups.")
-    def broader(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[TargetGroupT]:
-        return related(
-            self._ctx, "TargetGroup", self._r.broader, _pages(first, after, last, before)
-        )
+    @paged("Direct broader target groups.")
+    def broader(self, page: PageArgs) -> Connection[TargetGroupT]:
+        return related(self._ctx, "TargetGroup", self._r.broader, page)
 
-    @strawberry.field(description="Direct narrower target groups.")
-    def narrower(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[TargetGroupT]:
+    @paged("Direct narrower target groups.")
+    def narrower(self, page: PageArgs) -> Connection[TargetGroupT]:
         index = derived(self._ctx.read_model, "target_groups_narrower", _target_groups_narrower)
         found = index.get(self._r.iri, EMPTY)
-        return related(self._ctx, "TargetGroup", found, _pages(first, after, last, before))
+        return related(self._ctx, "TargetGroup", found, page)
 
     practices = practices_field(
         lambda self: self._ctx.read_model.practices_by_target_group.get(self._r.iri, EMPTY),
@@ -219,17 +171,11 @@ class ActivityFormat(Concept):
     _r: strawberry.Private[rec.Concept]
     TYPE_NAME: ClassVar[str] = "ActivityFormat"
 
-    @strawberry.field(description="Activities of this format.")
-    def activities(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[ActivityT]:
+    @paged("Activities of this format.")
+    def activities(self, page: PageArgs) -> Connection[ActivityT]:
         index = derived(self._ctx.read_model, "activities_by_format", _activities_by_format)
         found = index.get(self._r.iri, EMPTY)
-        return related(self._ctx, "Activity", found, _pages(first, after, last, before))
+        return related(self._ctx, "Activity", found, page)
 
 
 @strawberry.type(description="A cluster of a work programme, grouping its activities.")
@@ -237,14 +183,8 @@ class WorkProgrammeCluster(Concept):
     _r: strawberry.Private[rec.Concept]
     TYPE_NAME: ClassVar[str] = "WorkProgrammeCluster"
 
-    @strawberry.field(description="Activities of this cluster.")
-    def activities(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[ActivityT]:
+    @paged("Activities of this cluster.")
+    def activities(self, page: PageArgs) -> Connection[ActivityT]:
         index = derived(self._ctx.read_model, "activities_by_cluster", _activities_by_cluster)
         found = index.get(self._r.iri, EMPTY)
-        return related(self._ctx, "Activity", found, _pages(first, after, last, before))
+        return related(self._ctx, "Activity", found, page)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
-from graphsvc.api.connections import Connection, PageArgs
+from graphsvc.api.connections import Connection, PageArgs, paged
 from graphsvc.api.context import Context
 from graphsvc.api.types.base import (
     DEFAULT_LANG,
@@ -18,9 +18,9 @@ from graphsvc.api.types.base import (
     LocalizedText,
     Node,
     agents,
+    filtered_page,
     label_in,
     localized,
-    page_of,
     page_of_list,
     references,
     related,
@@ -35,7 +35,7 @@ from graphsvc.api.types.practices import (
 from graphsvc.errors import InputError
 from graphsvc.model import records as rec
 from graphsvc.model import selection as sel
-from graphsvc.model.readmodel import EMPTY, ReadModel
+from graphsvc.model.readmodel import EMPTY
 
 if TYPE_CHECKING:
     from graphsvc.api.types.concepts import EventType, Theme
@@ -57,10 +57,6 @@ TYPES = "graphsvc.api.types"
 ThemeT = Annotated["Theme", strawberry.lazy(TYPES)]
 EventTypeT = Annotated["EventType", strawberry.lazy(TYPES)]
 ProjectT = Annotated["Project", strawberry.lazy(TYPES)]
-
-
-def _pages(first: int | None, after: str | None, last: int | None, before: str | None) -> PageArgs:
-    return PageArgs(first, after, last, before)
 
 
 @strawberry.enum(description="Orders of a list of events.")
@@ -176,28 +172,8 @@ def event_connection(
 ) -> EventConnection:
     """A page of the events in ``scope`` (``None``: all) that pass ``f``; by date by default,
     by relevance when ``f.search`` is given."""
-    rm: ReadModel = ctx.read_model
-    selection, scores = sel.select_events(rm, event_filter(f))
-    if scope is not None:
-        selection = scope if selection is None else selection & scope
-    if order is None:
-        order = EventOrder.RELEVANCE
-    if order is EventOrder.RELEVANCE and scores is None:
-        order = EventOrder.DATE
-    named = EventOrder.DATE.value if order is EventOrder.RELEVANCE else order.value
-    result = page_of(
-        ctx,
-        Event,
-        "events",
-        named,
-        selection,
-        args,
-        scores=scores if order is EventOrder.RELEVANCE else None,
-        connection=EventConnection,
-        indexed=True,
-        _selection=selection,
-        _ctx=ctx,
-    )
+    found = sel.select_events(ctx.read_model, event_filter(f))
+    result = filtered_page(ctx, Event, found, scope, order, EventOrder.DATE, args, EventConnection)
     assert isinstance(result, EventConnection)
     return result
 
@@ -205,23 +181,19 @@ def event_connection(
 def events_field(scope: Callable[[Any], sel.Selection], description: str) -> Any:
     """An ``events(filter, orderBy, first, after, last, before)`` field over ``scope(self)``."""
 
-    def resolve(
+    @paged(description)
+    def events(
         self: Any,
+        page: PageArgs,
         filter: EventFilter | None = None,
         order_by: EventOrder | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
     ) -> EventConnection:
-        return event_connection(
-            self._ctx, scope(self), filter, order_by, PageArgs(first, after, last, before)
-        )
+        return event_connection(self._ctx, scope(self), filter, order_by, page)
 
-    return strawberry.field(resolver=resolve, description=description)
+    return events
 
 
-def _agents_page(ctx: Context, iris: tuple[str, ...], args: PageArgs) -> Any:
+def _agents_page(ctx: Context, iris: tuple[str, ...], args: PageArgs) -> Connection[Any]:
     return page_of_list(ctx, agents(ctx, iris), args, lambda a: a)
 
 
@@ -270,67 +242,25 @@ class Event(Node):
     def working_languages(self) -> list[str]:
         return list(self._r.working_languages)
 
-    @strawberry.field(description="Who organised it (schema:organizer).")
-    def organizers(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Agent]:
-        found: Connection[Agent] = _agents_page(
-            self._ctx, self._r.organizers, _pages(first, after, last, before)
-        )
-        return found
+    @paged("Who organised it (schema:organizer).")
+    def organizers(self, page: PageArgs) -> Connection[Agent]:
+        return _agents_page(self._ctx, self._r.organizers, page)
 
-    @strawberry.field(description="Who hosted it.")
-    def hosts(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Agent]:
-        found: Connection[Agent] = _agents_page(
-            self._ctx, self._r.hosts, _pages(first, after, last, before)
-        )
-        return found
+    @paged("Who hosted it.")
+    def hosts(self, page: PageArgs) -> Connection[Agent]:
+        return _agents_page(self._ctx, self._r.hosts, page)
 
-    @strawberry.field(description="Who moderated it.")
-    def moderators(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Agent]:
-        found: Connection[Agent] = _agents_page(
-            self._ctx, self._r.moderators, _pages(first, after, last, before)
-        )
-        return found
+    @paged("Who moderated it.")
+    def moderators(self, page: PageArgs) -> Connection[Agent]:
+        return _agents_page(self._ctx, self._r.moderators, page)
 
-    @strawberry.field(description="Who took part in another role (speakers, participants).")
-    def participants(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Agent]:
-        found: Connection[Agent] = _agents_page(
-            self._ctx, self._r.participants, _pages(first, after, last, before)
-        )
-        return found
+    @paged("Who took part in another role (speakers, participants).")
+    def participants(self, page: PageArgs) -> Connection[Agent]:
+        return _agents_page(self._ctx, self._r.participants, page)
 
-    @strawberry.field(description="Its themes.")
-    def themes(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[ThemeT]:
-        return related(self._ctx, "Theme", self._r.themes, _pages(first, after, last, before))
+    @paged("Its themes.")
+    def themes(self, page: PageArgs) -> Connection[ThemeT]:
+        return related(self._ctx, "Theme", self._r.themes, page)
 
     @strawberry.field(description="The project it belongs to.")
     def project(self) -> ProjectT | None:

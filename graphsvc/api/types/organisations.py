@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
-from graphsvc.api.connections import Connection, PageArgs
+from graphsvc.api.connections import Connection, PageArgs, paged
 from graphsvc.api.context import Context
 from graphsvc.api.recommendations import (
     PeerPes,
@@ -22,8 +22,8 @@ from graphsvc.api.types.base import (
     Agent,
     Node,
     agent,
+    filtered_page,
     label_in,
-    page_of,
     references,
     related,
     wrap,
@@ -32,7 +32,7 @@ from graphsvc.api.types.events import events_field
 from graphsvc.api.types.practices import practices_field
 from graphsvc.model import records as rec
 from graphsvc.model import selection as sel
-from graphsvc.model.readmodel import EMPTY, ReadModel
+from graphsvc.model.readmodel import EMPTY
 
 if TYPE_CHECKING:
     from graphsvc.api.types.concepts import Role
@@ -56,10 +56,6 @@ RegionT = Annotated["Region", strawberry.lazy(TYPES)]
 RoleT = Annotated["Role", strawberry.lazy(TYPES)]
 ProjectT = Annotated["Project", strawberry.lazy(TYPES)]
 PesT = Annotated["Pes", strawberry.lazy(TYPES)]
-
-
-def _pages(first: int | None, after: str | None, last: int | None, before: str | None) -> PageArgs:
-    return PageArgs(first, after, last, before)
 
 
 @strawberry.enum(description="Orders of a list of PES.")
@@ -94,7 +90,6 @@ def pes_connection(
 ) -> Connection[PesT]:
     """A page of the PES in ``scope`` (``None``: all) that pass ``f``; by name, or by
     relevance when ``f.search`` is given."""
-    rm: ReadModel = ctx.read_model
     model_filter = sel.PesFilter()
     if f is not None:
         model_filter = sel.PesFilter(
@@ -103,47 +98,28 @@ def pes_connection(
             networks=references(f.networks, "Network"),
             search=f.search,
         )
-    selection, scores = sel.select_pes(rm, model_filter)
-    if scope is not None:
-        selection = scope if selection is None else selection & scope
-    relevance = order in (None, PesOrder.RELEVANCE) and scores is not None
-    result: Connection[PesT] = page_of(
-        ctx,
-        Pes,
-        "pes",
-        PesOrder.NAME.value,
-        selection,
-        args,
-        scores=scores if relevance else None,
-        indexed=True,
-    )
-    return result
+    found = sel.select_pes(ctx.read_model, model_filter)
+    return filtered_page(ctx, Pes, found, scope, order, PesOrder.NAME, args)
 
 
 def pes_field(scope: Callable[[Any], sel.Selection], description: str) -> Any:
     """A ``(filter, orderBy, first, after, last, before)`` field listing the PES of ``scope``."""
 
-    def resolve(
+    @paged(description)
+    def pes(
         self: Any,
+        page: PageArgs,
         filter: PesFilter | None = None,
         order_by: PesOrder | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
     ) -> Connection[PesT]:
-        return pes_connection(
-            self._ctx, scope(self), filter, order_by, PageArgs(first, after, last, before)
-        )
+        return pes_connection(self._ctx, scope(self), filter, order_by, page)
 
-    return strawberry.field(resolver=resolve, description=description)
+    return pes
 
 
-def _memberships(
-    self: Any, first: int | None, after: str | None, last: int | None, before: str | None
-) -> Any:
+def _memberships(self: Any, page: PageArgs) -> Connection[Any]:
     found = self._ctx.read_model.memberships_by_member.get(self._r.iri, EMPTY)
-    return related(self._ctx, "Membership", found, _pages(first, after, last, before))
+    return related(self._ctx, "Membership", found, page)
 
 
 @strawberry.type(description="A public employment service (cv:PublicOrganisation).")
@@ -175,16 +151,10 @@ class Pes(Agent):
         )
         return found
 
-    @strawberry.field(description="Networks it is a member of (WAPES, the European PES Network).")
-    def networks(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Network]:
+    @paged("Networks it is a member of (WAPES, the European PES Network).")
+    def networks(self, page: PageArgs) -> Connection[Network]:
         found = self._ctx.read_model.networks_by_member.get(self._r.iri, EMPTY)
-        return related(self._ctx, "Network", found, _pages(first, after, last, before))
+        return related(self._ctx, "Network", found, page)
 
     @strawberry.field(
         description="Practices of other PES on the themes this PES works on, which it does not "
@@ -200,27 +170,14 @@ class Pes(Agent):
     def peers(self, first: int = 10) -> list[PeerPes]:
         return peers_of(self._ctx, self._r.iri, first)
 
-    @strawberry.field(description="Projects it takes part in.")
-    def projects(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[ProjectT]:
+    @paged("Projects it takes part in.")
+    def projects(self, page: PageArgs) -> Connection[ProjectT]:
         found = self._ctx.read_model.networks_by_member.get(self._r.iri, EMPTY)
-        return related(self._ctx, "Project", found, _pages(first, after, last, before))
+        return related(self._ctx, "Project", found, page)
 
-    @strawberry.field(description="Its memberships of networks and projects, with roles and dates.")
-    def memberships(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Membership]:
-        result: Connection[Membership] = _memberships(self, first, after, last, before)
-        return result
+    @paged("Its memberships of networks and projects, with roles and dates.")
+    def memberships(self, page: PageArgs) -> Connection[Membership]:
+        return _memberships(self, page)
 
     practices = practices_field(
         lambda self: self._ctx.read_model.practices_by_pes.get(self._r.iri, EMPTY),
@@ -265,42 +222,24 @@ class Network(Agent):
     def homepage(self) -> str | None:
         return self._r.homepage
 
-    @strawberry.field(description="Its regions (WAPES).")
-    def regions(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[RegionT]:
+    @paged("Its regions (WAPES).")
+    def regions(self, page: PageArgs) -> Connection[RegionT]:
         found = self._ctx.read_model.regions_by_network.get(self._r.iri, EMPTY)
-        return related(self._ctx, "Region", found, _pages(first, after, last, before))
+        return related(self._ctx, "Region", found, page)
 
-    @strawberry.field(description="Its bodies, e.g. the Board, the General Assembly.")
-    def units(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[OtherAgent]:
-        return related(self._ctx, "OtherAgent", self._r.regions, _pages(first, after, last, before))
+    @paged("Its bodies, e.g. the Board, the General Assembly.")
+    def units(self, page: PageArgs) -> Connection[OtherAgent]:
+        return related(self._ctx, "OtherAgent", self._r.regions, page)
 
     members = pes_field(
         lambda self: self._ctx.read_model.pes_by_network.get(self._r.iri, EMPTY),
         "Its member PES.",
     )
 
-    @strawberry.field(description="Every membership of it (PES and others), with roles and dates.")
-    def memberships(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Membership]:
+    @paged("Every membership of it (PES and others), with roles and dates.")
+    def memberships(self, page: PageArgs) -> Connection[Membership]:
         found = self._ctx.read_model.memberships_by_organisation.get(self._r.iri, EMPTY)
-        return related(self._ctx, "Membership", found, _pages(first, after, last, before))
+        return related(self._ctx, "Membership", found, page)
 
     practices = practices_field(
         lambda self: self._ctx.read_model.practices_by_network.get(self._r.iri, EMPTY),
@@ -356,16 +295,9 @@ class OtherAgent(Agent):
     _r: strawberry.Private[rec.Agent]
     TYPE_NAME: ClassVar[str] = "OtherAgent"
 
-    @strawberry.field(description="Its memberships of networks and projects.")
-    def memberships(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Membership]:
-        result: Connection[Membership] = _memberships(self, first, after, last, before)
-        return result
+    @paged("Its memberships of networks and projects.")
+    def memberships(self, page: PageArgs) -> Connection[Membership]:
+        return _memberships(self, page)
 
     events = events_field(
         lambda self: self._ctx.read_model.events_by_pes.get(self._r.iri, EMPTY),

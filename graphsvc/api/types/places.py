@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
-from graphsvc.api.connections import Connection, PageArgs
+from graphsvc.api.connections import Connection, PageArgs, paged
 from graphsvc.api.types.base import (
     DEFAULT_LANG,
     LANG_DESCRIPTION,
@@ -65,16 +65,10 @@ class Region(Place):
         found: NetworkT | None = wrap("Network", self._ctx, rm.networks.get(self._r.network or ""))
         return found
 
-    @strawberry.field(description="Its countries, by name.")
-    def countries(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Country]:
+    @paged("Its countries, by name.")
+    def countries(self, page: PageArgs) -> Connection[Country]:
         found = self._ctx.read_model.countries_by_region.get(self._r.iri, EMPTY)
-        return related(self._ctx, "Country", found, PageArgs(first, after, last, before))
+        return related(self._ctx, "Country", found, page)
 
     pes = pes_field(
         lambda self: self._ctx.read_model.pes_by_region.get(self._r.iri, EMPTY),

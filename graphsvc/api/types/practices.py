@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
-from graphsvc.api.connections import Connection, PageArgs
+from graphsvc.api.connections import Connection, PageArgs, paged
 from graphsvc.api.context import Context
 from graphsvc.api.provenance import Revision, history
 from graphsvc.api.recommendations import (
@@ -27,9 +27,9 @@ from graphsvc.api.types.base import (
     LANG_DESCRIPTION,
     LocalizedText,
     Node,
+    filtered_page,
     label_in,
     localized,
-    page_of,
     references,
     related,
     wrap,
@@ -37,7 +37,6 @@ from graphsvc.api.types.base import (
 from graphsvc.errors import InputError
 from graphsvc.model import records as rec
 from graphsvc.model import selection as sel
-from graphsvc.model.readmodel import ReadModel
 
 if TYPE_CHECKING:
     from graphsvc.api.types.concepts import TargetGroup, Theme
@@ -280,27 +279,9 @@ def practice_connection(
 
     Without an order the list is by relevance when ``f.search`` is given, else by title.
     """
-    rm: ReadModel = ctx.read_model
-    selection, scores = sel.select_practices(rm, practice_filter(f))
-    if scope is not None:
-        selection = scope if selection is None else selection & scope
-    if order is None:
-        order = PracticeOrder.RELEVANCE
-    if order is PracticeOrder.RELEVANCE and scores is None:
-        order = PracticeOrder.TITLE
-    named = PracticeOrder.TITLE.value if order is PracticeOrder.RELEVANCE else order.value
-    result = page_of(
-        ctx,
-        Practice,
-        "practices",
-        named,
-        selection,
-        args,
-        scores=scores if order is PracticeOrder.RELEVANCE else None,
-        connection=PracticeConnection,
-        indexed=True,
-        _selection=selection,
-        _ctx=ctx,
+    found = sel.select_practices(ctx.read_model, practice_filter(f))
+    result = filtered_page(
+        ctx, Practice, found, scope, order, PracticeOrder.TITLE, args, PracticeConnection
     )
     assert isinstance(result, PracticeConnection)
     return result
@@ -309,20 +290,16 @@ def practice_connection(
 def practices_field(scope: Callable[[Any], sel.Selection], description: str) -> Any:
     """A ``practices(filter, orderBy, first, after, last, before)`` field over ``scope(self)``."""
 
-    def resolve(
+    @paged(description)
+    def practices(
         self: Any,
+        page: PageArgs,
         filter: PracticeFilter | None = None,
         order_by: PracticeOrder | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
     ) -> PracticeConnection:
-        return practice_connection(
-            self._ctx, scope(self), filter, order_by, PageArgs(first, after, last, before)
-        )
+        return practice_connection(self._ctx, scope(self), filter, order_by, page)
 
-    return strawberry.field(resolver=resolve, description=description)
+    return practices
 
 
 # -- the practice ------------------------------------------------------------------------------
@@ -368,27 +345,13 @@ class Practice(Node):
     def year(self) -> int | None:
         return self._r.year
 
-    @strawberry.field(description="Its themes (dct:subject), by notation.")
-    def themes(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[ThemeT]:
-        return related(self._ctx, "Theme", self._r.themes, PageArgs(first, after, last, before))
+    @paged("Its themes (dct:subject), by notation.")
+    def themes(self, page: PageArgs) -> Connection[ThemeT]:
+        return related(self._ctx, "Theme", self._r.themes, page)
 
-    @strawberry.field(description="The groups of people it addresses (dct:audience).")
-    def target_groups(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[TargetGroupT]:
-        return related(
-            self._ctx, "TargetGroup", self._r.target_groups, PageArgs(first, after, last, before)
-        )
+    @paged("The groups of people it addresses (dct:audience).")
+    def target_groups(self, page: PageArgs) -> Connection[TargetGroupT]:
+        return related(self._ctx, "TargetGroup", self._r.target_groups, page)
 
     @strawberry.field(description="Its country: its own dct:spatial, else its PES's country.")
     def country(self) -> CountryT | None:
@@ -411,20 +374,12 @@ class Practice(Node):
         found: PesT | None = wrap("Pes", self._ctx, self._ctx.read_model.pes.get(self._r.pes or ""))
         return found
 
-    @strawberry.field(description="Events at which it was presented, oldest first.")
-    def events(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> EventConnectionT:
+    @paged("Events at which it was presented, oldest first.")
+    def events(self, page: PageArgs) -> EventConnectionT:
         from graphsvc.api.types.events import event_connection
 
         known = self._ctx.read_model.events.keys() & set(self._r.events)
-        return event_connection(
-            self._ctx, frozenset(known), None, None, PageArgs(first, after, last, before)
-        )
+        return event_connection(self._ctx, frozenset(known), None, None, page)
 
     @strawberry.field(description="Public web pages and documents it is described in.")
     def sources(self) -> list[str]:

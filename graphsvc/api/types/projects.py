@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
-from graphsvc.api.connections import Connection, PageArgs
+from graphsvc.api.connections import Connection, PageArgs, paged
 from graphsvc.api.context import Context
 from graphsvc.api.types.base import (
     DEFAULT_LANG,
@@ -40,10 +40,6 @@ ThemeT = Annotated["Theme", strawberry.lazy(TYPES)]
 MembershipT = Annotated["Membership", strawberry.lazy(TYPES)]
 FormatT = Annotated["ActivityFormat", strawberry.lazy(TYPES)]
 ClusterT = Annotated["WorkProgrammeCluster", strawberry.lazy(TYPES)]
-
-
-def _pages(first: int | None, after: str | None, last: int | None, before: str | None) -> PageArgs:
-    return PageArgs(first, after, last, before)
 
 
 # -- projects ----------------------------------------------------------------------------------
@@ -91,18 +87,12 @@ class ProjectPhase:
     def end_date(self) -> str | None:
         return self._r.end
 
-    @strawberry.field(description="What the phase achieved, in order.")
-    def achievements(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Achievement]:
+    @paged("What the phase achieved, in order.")
+    def achievements(self, page: PageArgs) -> Connection[Achievement]:
         return page_of_list(
             self._ctx,
             self._r.achievements,
-            _pages(first, after, last, before),
+            page,
             lambda a: Achievement(_r=a),
         )
 
@@ -145,56 +135,32 @@ class Project(Agent):
     def start_date(self) -> str | None:
         return self._r.start
 
-    @strawberry.field(description="Its themes.")
-    def themes(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[ThemeT]:
-        return related(self._ctx, "Theme", self._r.themes, _pages(first, after, last, before))
+    @paged("Its themes.")
+    def themes(self, page: PageArgs) -> Connection[ThemeT]:
+        return related(self._ctx, "Theme", self._r.themes, page)
 
-    @strawberry.field(description="Its phases, in order.")
-    def phases(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[ProjectPhase]:
+    @paged("Its phases, in order.")
+    def phases(self, page: PageArgs) -> Connection[ProjectPhase]:
         return page_of_list(
             self._ctx,
             _by_position(self._r.phases),
-            _pages(first, after, last, before),
+            page,
             lambda p: ProjectPhase(_r=p, _ctx=self._ctx),
         )
 
-    @strawberry.field(description="The steps of its method, in order.")
-    def steps(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[ProjectStep]:
+    @paged("The steps of its method, in order.")
+    def steps(self, page: PageArgs) -> Connection[ProjectStep]:
         return page_of_list(
             self._ctx,
             _by_position(self._r.steps),
-            _pages(first, after, last, before),
+            page,
             lambda s: ProjectStep(_r=s),
         )
 
-    @strawberry.field(description="Its partners (coordinators, beneficiaries, …) with their roles.")
-    def partners(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[MembershipT]:
+    @paged("Its partners (coordinators, beneficiaries, …) with their roles.")
+    def partners(self, page: PageArgs) -> Connection[MembershipT]:
         found = self._ctx.read_model.memberships_by_organisation.get(self._r.iri, EMPTY)
-        return related(self._ctx, "Membership", found, _pages(first, after, last, before))
+        return related(self._ctx, "Membership", found, page)
 
     events = events_field(
         lambda self: self._ctx.read_model.events_by_project.get(self._r.iri, EMPTY),
@@ -234,27 +200,13 @@ class Activity(Node):
         found: ClusterT | None = wrap("WorkProgrammeCluster", self._ctx, record)
         return found
 
-    @strawberry.field(description="Its formats (workshop, peer review, …).")
-    def formats(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[FormatT]:
-        return related(
-            self._ctx, "ActivityFormat", self._r.formats, _pages(first, after, last, before)
-        )
+    @paged("Its formats (workshop, peer review, …).")
+    def formats(self, page: PageArgs) -> Connection[FormatT]:
+        return related(self._ctx, "ActivityFormat", self._r.formats, page)
 
-    @strawberry.field(description="Its themes.")
-    def themes(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[ThemeT]:
-        return related(self._ctx, "Theme", self._r.themes, _pages(first, after, last, before))
+    @paged("Its themes.")
+    def themes(self, page: PageArgs) -> Connection[ThemeT]:
+        return related(self._ctx, "Theme", self._r.themes, page)
 
     @strawberry.field(description="IRI of the work programme.")
     def work_programme(self) -> str | None:
