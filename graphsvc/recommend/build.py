@@ -2,7 +2,8 @@
 
 :func:`build_state` numbers the nodes of the projection in IRI order, collects the context edges
 and every practice's edges into one CSR matrix, and fills the feature postings and the PES
-portfolios; O(nodes + edges).
+portfolios; O(nodes + edges). It reads a copy of the source's collections taken at the start
+(:func:`consistent_copy`), so it can run in a background thread while writers change the source.
 
 A practice's features (:func:`practice_features`) are computed here and by the incremental
 updates alike, so an updated practice looks exactly as it would after a fresh build. Example::
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 
 import networkx as nx
 import numpy as np
@@ -33,10 +35,10 @@ from graphsvc.recommend.projection import (
     practice_edges,
     practice_region,
 )
-from graphsvc.recommend.source import GraphSource
+from graphsvc.recommend.source import GraphSource, RecordSet
 from graphsvc.recommend.state import EDGE_CODE, EDGE_KINDS, IndexState
 
-__all__ = ["build_state", "practice_features", "theme_ancestors"]
+__all__ = ["build_state", "consistent_copy", "practice_features", "theme_ancestors"]
 
 
 def theme_ancestors(source: GraphSource) -> dict[str, frozenset[str]]:
@@ -76,15 +78,27 @@ def practice_features(
     return out
 
 
+def consistent_copy(source: GraphSource) -> RecordSet:
+    """The source's collections as they are now, copied under the source's ``lock`` if it has one.
+
+    The read model changes its practices in place under its lock, so a copy taken under it is one
+    moment of the source. Shallow: O(records), a few milliseconds at 100k practices.
+    """
+    lock: AbstractContextManager[object] = getattr(source, "lock", None) or nullcontext()
+    with lock:
+        return RecordSet.of(source)
+
+
 def build_state(
     source: GraphSource,
     *,
     signal_weights: Mapping[Signal, float] | None = None,
     with_graph: bool = True,
 ) -> IndexState:
-    """A new state built from ``source``, which it keeps reading for labels and updates."""
+    """A new state built from a :func:`consistent_copy` of ``source``; the state reads ``source``
+    itself afterwards (labels, incremental updates)."""
     started = time.perf_counter()
-    records = source
+    records = consistent_copy(source)
     kinds = node_kinds(records)
     iris = sorted(kinds)
     ids = {iri: i for i, iri in enumerate(iris)}

@@ -19,14 +19,21 @@ Deterministic: the same data gives the same rankings; ties are broken by a fixed
 (CRC-32), so the order never depends on load or update order.
 
 Freshness: :meth:`RecommendationIndex.update_practice` re-reads one practice from the source and
-replaces its edges, features and portfolio counts, O(degree of its neighbours); a change to any
-other node of the projection rebuilds the index (:meth:`RecommendationIndex.apply_change`).
+replaces its edges, features and portfolio counts, O(degree of its neighbours). A change to any
+other node of the projection (a PES, a theme, an event) needs a rebuild, which takes seconds at
+100k practices; :meth:`RecommendationIndex.apply_change` starts it in a background thread and
+returns, and the previous state is served until the new one replaces it. Practices that change
+while a rebuild runs are updated in the served state at once and applied again to the new state
+before it is swapped in, since the build may have read the source before they changed; a change
+to another node during a rebuild starts one more. Once no rebuild is pending
+(:meth:`RecommendationIndex.wait_until_current`), the index equals a fresh build of the source.
 
-Concurrency: writers (the change listener) hold ``index.lock``; readers take no lock. A query
-reads the state once, and a rebuild replaces the state as a whole, so no query mixes two builds.
-Updates replace whole rows, arrays and cached entries rather than editing them in place, so a
-reader sees each of them before or after a change, never half-written; a query that runs while a
-practice is being updated may see the new edges of that practice with its old features.
+Concurrency: writers (the change listener, the rebuild thread when it swaps) hold ``index.lock``;
+readers take no lock. A query reads the state once, and a rebuild replaces the state as a whole,
+so no query mixes two builds. Updates replace whole rows, arrays and cached entries rather than
+editing them in place, so a reader sees each of them before or after a change, never
+half-written; a query that runs while a practice is being updated may see the new edges of that
+practice with its old features.
 
 Build: O(nodes + edges); a query: see :mod:`~graphsvc.recommend.queries`. Example::
 
@@ -36,11 +43,13 @@ Build: O(nodes + edges); a query: see :mod:`~graphsvc.recommend.queries`. Exampl
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 
 import networkx as nx
 
+from graphsvc.errors import GraphsvcError
 from graphsvc.recommend import incremental, queries
 from graphsvc.recommend.adjacency import Adjacency, FloatArray
 from graphsvc.recommend.build import build_state, practice_features, theme_ancestors
@@ -60,6 +69,8 @@ __all__ = [
     "theme_ancestors",
 ]
 
+log = logging.getLogger(__name__)
+
 
 class RecommendationIndex:
     """Everything recommendations read; see the module docstring."""
@@ -77,6 +88,11 @@ class RecommendationIndex:
         self.signal_weights = dict(signal_weights or SIGNAL_WEIGHTS)
         self.with_graph = with_graph
         self.lock = threading.RLock()
+        self._rebuilt = threading.Condition(self.lock)
+        self._worker: threading.Thread | None = None  # the rebuild thread, while one runs
+        self._requested = False  # a rebuild was asked for that the worker has not started yet
+        self._replay: dict[str, None] = {}  # practices changed while the worker runs, in order
+        self._failure: Exception | None = None
         self.version = 0
         self._state = self._build()
         self.version += 1
@@ -120,17 +136,78 @@ class RecommendationIndex:
         )
 
     def rebuild(self) -> None:
-        """Build everything again from the source (after a change to a non-practice node)."""
+        """Build everything again from the source, in this thread (writers wait meanwhile)."""
         with self.lock:
             self._state = self._build()  # one assignment: readers see the old or the new state
             self.version += 1
 
+    @property
+    def rebuilding(self) -> bool:
+        """Whether a background rebuild is pending: the served state may lag the source."""
+        with self.lock:
+            return self._worker is not None
+
+    def rebuild_in_background(self) -> None:
+        """Start a rebuild in a background thread (or, if one runs, one more after it) and return.
+
+        The previous state is served until the new one is swapped in.
+        """
+        with self.lock:
+            self._requested = True
+            self._failure = None
+            if self._worker is None:
+                self._worker = threading.Thread(
+                    target=self._rebuild_until_current,
+                    name="recommendation-index-rebuild",
+                    daemon=True,  # it only reads memory: no reason to delay the process's exit
+                )
+                self._worker.start()
+
+    def wait_until_current(self, timeout: float | None = None) -> bool:
+        """Return once no rebuild is pending: then the index equals a fresh build of the source
+        as of the last change it was told about. ``False`` if ``timeout`` seconds passed first;
+        a :class:`~graphsvc.errors.GraphsvcError` if the last rebuild failed."""
+        with self._rebuilt:
+            done = self._rebuilt.wait_for(lambda: self._worker is None, timeout)
+            if self._failure is not None:
+                raise GraphsvcError("rebuilding the recommendation index failed") from self._failure
+            return done
+
+    def _rebuild_until_current(self) -> None:
+        """The rebuild thread: build, re-apply the practices that changed meanwhile, swap; again
+        while rebuilds were asked for during the build."""
+        while True:
+            with self.lock:
+                if not self._requested:
+                    # in the same critical section as the check, so a request made after it
+                    # starts a new worker
+                    self._worker = None
+                    self._replay.clear()
+                    self._rebuilt.notify_all()
+                    return
+                self._requested = False
+            try:
+                state = self._build()  # without the lock: practice updates go on meanwhile
+                with self.lock:
+                    for iri in self._replay:
+                        incremental.update_practice(state, iri)
+                    self._replay.clear()
+                    self._state = state
+                    self.version += 1
+            except Exception as exc:
+                log.exception("rebuilding the recommendation index failed; serving the previous")
+                with self.lock:
+                    self._failure = exc
+                    self._requested = False  # the next change asks again
+
     def apply_change(self, subjects: Iterable[str]) -> None:
-        """After a write that touched ``subjects``: update practices one by one; rebuild if a
-        known non-practice node changed; ignore subjects the projection does not hold."""
+        """After a write that touched ``subjects``: update practices one by one; rebuild in the
+        background if a known non-practice node changed; ignore subjects the projection does
+        not hold."""
         with self.lock:
             state = self._state
             practices: list[str] = []
+            other = False
             for subject in dict.fromkeys(subjects):
                 known = state.ids.get(subject)
                 is_practice = subject in self.source.practices or (
@@ -139,8 +216,9 @@ class RecommendationIndex:
                 if is_practice:
                     practices.append(subject)
                 elif known is not None or kind_of(self.source, subject) is not None:
-                    self.rebuild()
-                    return
+                    other = True
+            if other:
+                self.rebuild_in_background()
             for iri in practices:
                 self.update_practice(iri)
 
@@ -148,6 +226,8 @@ class RecommendationIndex:
         """Bring one practice up to date with the source, or remove it if the source lost it."""
         with self.lock:
             incremental.update_practice(self._state, iri)
+            if self._worker is not None:
+                self._replay[iri] = None  # the state being built may predate this change
             self.version += 1
 
     # -- lookups ----------------------------------------------------------------------------------

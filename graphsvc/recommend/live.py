@@ -5,6 +5,9 @@
 after the read model's own listener, so that it reads the refreshed records: after a practice is
 created, updated or deleted, its recommendations reflect it as soon as the write is acknowledged
 (one practice costs O(degree of its neighbours), far under a millisecond at 100k practices).
+A change to a PES, a theme, an event or another non-practice node does not wait for the rebuild
+it needs (seconds at 100k practices): the index rebuilds in a background thread and serves the
+previous state until then (see :mod:`graphsvc.recommend.index`).
 """
 
 from __future__ import annotations

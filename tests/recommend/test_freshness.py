@@ -86,6 +86,7 @@ def test_a_change_to_another_node_rebuilds(generated: Callable[[int, int], Recor
     source.pes[pes] = dataclasses.replace(source.pes[pes], country=sorted(source.countries)[0])
     before = index.version
     index.apply_change([pes, "https://w3id.org/graphsvc/id/change/unrelated"])
+    assert index.wait_until_current(60)  # the rebuild runs in the background
     assert index.version > before
     same_answers(index, RecommendationIndex(source), sorted(source.practices)[:5])
 
@@ -137,6 +138,17 @@ def test_mutations_show_in_recommendations_at_once(api: Api) -> None:
     assert new not in [r.iri for r in index.related(OHJAAMO, 50)]
     with pytest.raises(NotFoundError):
         index.related(new)
+
+
+def test_a_change_to_a_pes_rebuilds_from_the_refreshed_read_model(api: Api) -> None:
+    services = api.services
+    index = services.recommendations
+    assert index is not None
+    before = index.version
+    services.notify(frozenset({KEHA}))  # what a write to the PES reports
+    assert index.wait_until_current(60)
+    assert index.version > before and not index.rebuilding
+    same_answers(index, RecommendationIndex(services.read_model), [OHJAAMO])
 
 
 def test_services_register_the_index_after_the_read_model(tmp_path: Path) -> None:
