@@ -328,7 +328,7 @@ def serve_web(data_dir: Path, port: int) -> None:
 
     from graphsvc.services import Services
     from graphsvc.store import open_store
-    from graphsvc.web import PublicCors, web_routes
+    from graphsvc.web import PublicCors, ServiceApp, direct_routes, web_routes
 
     settings = Settings.from_env().with_overrides(data_dir=data_dir, store="oxigraph")
 
@@ -344,13 +344,14 @@ def serve_web(data_dir: Path, port: int) -> None:
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    app = Starlette(
+    app = ServiceApp(
         routes=[Route("/healthz", healthz), *web_routes(settings)],
         middleware=[
             Middleware(PublicCors),
             Middleware(CORSMiddleware, allow_origins=[], allow_methods=["GET", "POST"]),
         ],
         lifespan=lifespan,
+        direct=direct_routes(),
     )
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 

@@ -16,7 +16,7 @@ from graphsvc import __version__
 from graphsvc.api import graphql_routes
 from graphsvc.services import Services, open_services
 from graphsvc.settings import Settings
-from graphsvc.web import PublicCors, web_routes
+from graphsvc.web import PublicCors, ServiceApp, direct_routes, web_routes
 
 __all__ = ["create_app"]
 
@@ -56,4 +56,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             expose_headers=["ETag", "Last-Modified"],
         ),
     ]
-    return Starlette(debug=settings.debug, routes=routes, middleware=middleware, lifespan=lifespan)
+    return ServiceApp(
+        debug=settings.debug,
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        direct=direct_routes(),
+    )

@@ -54,6 +54,7 @@ class Settings:
     sparql_timeout: float = 10.0
     sparql_max_rows: int = 10_000
     sparql_workers: int = 4
+    sparql_cache_bytes: int = 64 * 1024 * 1024
     public_url: str = ""
     dataset_license: str = "https://creativecommons.org/licenses/by/4.0/"
     extra: Mapping[str, str] = field(default_factory=dict)

@@ -95,6 +95,7 @@ def _bulk_load_command(args: argparse.Namespace) -> int:
                 raise InputError(f"{path}: {exc}") from None
             except OSError as exc:
                 raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        store.mark_changed()
         store.raw.flush()
         print(f"loaded {len(store) - before} new quads from {len(args.files)} file(s) in bulk")
         for graph in sorted(g.value for g in store.named_graphs()):

@@ -52,6 +52,15 @@ class GraphStore(abc.ABC):
 
     kind: str = "abstract"
 
+    @property
+    def generation(self) -> int | None:
+        """A number that changes with every write made through this object, or ``None`` when
+        the data may also change behind its back (a remote store shared with other writers).
+
+        Caches of query results key on it; ``None`` means nothing may be cached.
+        """
+        return None
+
     @abc.abstractmethod
     def query(
         self,

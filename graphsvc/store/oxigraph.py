@@ -29,7 +29,13 @@ class OxigraphStore(GraphStore):
 
     Each write is one Oxigraph transaction whose RocksDB write-ahead log entry is written before
     the call returns, so an acknowledged write survives a crash of the process.
+
+    RocksDB locks the directory, so this object is the only writer of an on-disk store while it
+    is open: every change goes through :meth:`apply`, :meth:`replace_graph` or :attr:`raw`'s
+    bulk loader, and :attr:`generation` counts them.
     """
+
+    _generation = 0
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
@@ -45,8 +51,17 @@ class OxigraphStore(GraphStore):
 
     @property
     def raw(self) -> Store:
-        """The pyoxigraph store, for callers that need its native fast paths."""
+        """The pyoxigraph store, for callers that need its native fast paths (a caller that
+        writes through it calls :meth:`mark_changed`)."""
         return self._store
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    def mark_changed(self) -> None:
+        """Record a write made through :attr:`raw`."""
+        self._generation += 1
 
     def query(
         self,
@@ -78,15 +93,21 @@ class OxigraphStore(GraphStore):
     def apply(self, changes: Changeset) -> None:
         if not changes:
             return
-        if not changes.remove:
-            self._store.extend(changes.add)  # one transaction
-            return
-        self._store.update(changeset_update(changes))  # one transaction
+        try:
+            if not changes.remove:
+                self._store.extend(changes.add)  # one transaction
+            else:
+                self._store.update(changeset_update(changes))  # one transaction
+        finally:  # counted even when it failed: a stale cache entry must never survive
+            self._generation += 1
 
     def replace_graph(self, graph: NamedNode, quads: Iterable[Quad]) -> None:
         new = [Quad(q.subject, q.predicate, q.object, graph) for q in quads]
         update = f"DROP SILENT GRAPH {graph} ;\n" + changeset_update(Changeset(add=new))
-        self._store.update(update)
+        try:
+            self._store.update(update)
+        finally:
+            self._generation += 1
 
     def quads(
         self,

@@ -16,9 +16,11 @@
 from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp
 
 from graphsvc.settings import Settings
 from graphsvc.web.exports import export_endpoint
+from graphsvc.web.front import ServiceApp
 from graphsvc.web.http import PublicCors
 from graphsvc.web.resources import (
     context_endpoint,
@@ -27,15 +29,22 @@ from graphsvc.web.resources import (
     graph_endpoint,
     ontology_endpoint,
 )
-from graphsvc.web.sparql import sparql_endpoint
+from graphsvc.web.sparql import SparqlApp
 
-__all__ = ["PublicCors", "web_routes"]
+__all__ = ["PublicCors", "ServiceApp", "direct_routes", "web_routes"]
+
+_SPARQL = SparqlApp()
+
+
+def direct_routes() -> dict[str, ASGIApp]:
+    """Routes that bypass the middleware chain (see :mod:`graphsvc.web.front`)."""
+    return {"/sparql": _SPARQL}
 
 
 def web_routes(settings: Settings) -> list[BaseRoute]:
     """The routes of the researcher-facing interface (settings are read per request)."""
     return [
-        Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
+        Route("/sparql", _SPARQL),  # also reached directly, through ServiceApp's front door
         Route("/export/{format}", export_endpoint, methods=["GET"]),
         Route("/id/{path:path}", entity_endpoint, methods=["GET"]),
         Route("/ontology", ontology_endpoint, methods=["GET"]),

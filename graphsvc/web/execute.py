@@ -1,11 +1,16 @@
 """Run one SPARQL query within a time budget and a row cap, serialised natively by pyoxigraph.
 
 The query runs in a worker thread (pyoxigraph releases the GIL while it evaluates). Results are
-written by pyoxigraph's own serialiser into a :class:`_LineWriter` that counts rows as lines:
-SELECT results as TSV (one line per row), graphs as N-Triples (one line per triple). The writer
-stops the evaluation as soon as the cap is passed or the time budget is spent, so a capped or
-timed-out query stops working instead of running to the end. Other formats are produced from
-the capped TSV or N-Triples by pyoxigraph's parser and serialiser, still without Python per row.
+written by pyoxigraph's own serialiser into a sink that the time budget and the row cap watch,
+so a capped or timed-out query stops working instead of running to the end.
+
+SELECT results are first written straight in the requested format into a
+:class:`_ByteBoundWriter`: every row takes at least a few bytes (``{}`` in JSON), so an answer
+shorter than ``cap × that`` cannot hold more rows than the cap, and it is the answer, in one
+pass. A longer one gives up at that size and the query runs again into a :class:`_LineWriter`
+that counts rows as lines: TSV (one line per row), or N-Triples for graphs (one line per
+triple); other formats are produced from the capped TSV or N-Triples by pyoxigraph's parser and
+serialiser, still without Python per row.
 
 A query that spends its whole budget before producing a byte (a large aggregate, say) is
 abandoned: the caller answers 503 on time and the thread ends when pyoxigraph returns. At most
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import queue
 import re
 import threading
 import time
@@ -25,7 +31,6 @@ from dataclasses import dataclass
 from typing import IO, TypeVar, cast
 
 import anyio
-import anyio.to_thread
 import pyoxigraph
 from pyoxigraph import (
     NamedNode,
@@ -67,7 +72,7 @@ class Answer:
     body: bytes
     media_type: str
     kind: str  # "solutions", "boolean" or "graph"
-    count: int | None  # rows or triples in the body; None for ASK
+    count: int | None  # rows or triples in the body; None when not counted (ASK, short answers)
     truncated: bool
 
 
@@ -89,6 +94,40 @@ class Budget:
 
 class _RowLimitReached(Exception):
     """Raised inside the serialiser to stop the evaluation once the cap is passed."""
+
+
+class _MayExceedCap(Exception):
+    """Raised inside the serialiser once an answer is too long to be sure it is under the cap."""
+
+
+# the fewest bytes one row takes in each format: ``{},`` in JSON, ``<result></result>`` in XML
+# and an empty line in CSV (pyoxigraph's serialisers)
+_MIN_ROW_BYTES = {QueryResultsFormat.JSON: 2, QueryResultsFormat.XML: 17, QueryResultsFormat.CSV: 2}
+
+
+class _ByteBoundWriter:
+    """A binary sink for pyoxigraph that gives up past ``limit`` bytes."""
+
+    def __init__(self, budget: Budget, limit: int) -> None:
+        self._budget = budget
+        self._limit = limit
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    def write(self, data: bytes) -> int:
+        self._budget.check()
+        chunk = bytes(data)
+        self._size += len(chunk)
+        if self._size > self._limit:
+            raise _MayExceedCap
+        self._chunks.append(chunk)
+        return len(chunk)
+
+    def flush(self) -> None:
+        return None
+
+    def value(self) -> bytes:
+        return b"".join(self._chunks)
 
 
 class _LineWriter:
@@ -142,6 +181,21 @@ def run_query(
     budget: Budget,
 ) -> Answer:
     """Evaluate ``text`` and serialise it as ``offer`` (a name from ``formats``). Blocking."""
+    answer = _evaluate(store, text, dataset, lambda r: _serialise(r, offer, max_rows, budget, True))
+    if answer is None:  # a long answer: run again, counting rows
+        answer = _evaluate(
+            store, text, dataset, lambda r: _serialise(r, offer, max_rows, budget, False)
+        )
+    assert answer is not None
+    return answer
+
+
+def _evaluate(
+    store: GraphStore,
+    text: str,
+    dataset: QueryDataset,
+    serialise: Callable[[object], Answer | None],
+) -> Answer | None:
     try:
         result = store.query(
             text,
@@ -158,8 +212,9 @@ def run_query(
             raise MalformedQueryError(str(exc)) from None
         raise
     failure: BaseException | None = None
+    answer: Answer | None = None
     try:
-        answer = _serialise(result, offer, max_rows, budget)
+        answer = serialise(result)
     except BaseException as exc:
         # the traceback holds the result, which pyoxigraph allows to be dropped only in this
         # thread: cut it, and drop the result here, before the error crosses to the event loop
@@ -170,7 +225,10 @@ def run_query(
     return answer
 
 
-def _serialise(result: object, offer: str, max_rows: int, budget: Budget) -> Answer:
+def _serialise(
+    result: object, offer: str, max_rows: int, budget: Budget, direct: bool
+) -> Answer | None:
+    """The answer, or ``None`` when ``direct`` and it may hold more than ``max_rows`` rows."""
     budget.check()
     if isinstance(result, QueryBoolean):
         fmt = RESULTS_FORMATS.get(offer, QueryResultsFormat.JSON)
@@ -178,12 +236,19 @@ def _serialise(result: object, offer: str, max_rows: int, budget: Budget) -> Ans
         return Answer(body, fmt.media_type, "boolean", None, False)
 
     if isinstance(result, QuerySolutions):
+        fmt = RESULTS_FORMATS.get(offer, QueryResultsFormat.JSON)
+        if direct and fmt in _MIN_ROW_BYTES:
+            short = _ByteBoundWriter(budget, _MIN_ROW_BYTES[fmt] * max_rows)
+            try:
+                result.serialize(cast(IO[bytes], short), fmt)
+            except _MayExceedCap:
+                return None
+            return Answer(short.value(), fmt.media_type, "solutions", None, False)
         tsv = _LineWriter(budget, max_rows, header=1)
         with contextlib.suppress(_RowLimitReached):
             result.serialize(cast(IO[bytes], tsv), QueryResultsFormat.TSV)
         body = tsv.value()
         count = max(_lines(body) - 1, 0)
-        fmt = RESULTS_FORMATS.get(offer, QueryResultsFormat.JSON)
         if fmt != QueryResultsFormat.TSV:
             parsed = pyoxigraph.parse_query_results(body, QueryResultsFormat.TSV)
             assert isinstance(parsed, QuerySolutions)
@@ -213,50 +278,71 @@ def _malformed(exc: SyntaxError) -> MalformedQueryError:
     return MalformedQueryError(message)
 
 
-class _Ticket:
-    """One query slot, released exactly once: by the worker thread when the work ends (handed to
-    the event loop, which owns the semaphore), or by the caller if the work never started."""
+class _Workers:
+    """Daemon threads that run blocking calls for the event loop.
 
-    def __init__(self, slots: anyio.Semaphore, loop: asyncio.AbstractEventLoop) -> None:
-        self._slots = slots
-        self._loop = loop
-        self._lock = threading.Lock()
-        self._released = False
-        self.started = False
+    Cheaper per call than ``anyio.to_thread`` (no cancel scope, no capacity limiter: the
+    runner's slots bound the work, one thread per slot), and daemon threads, so that a query
+    abandoned after its time budget never holds up the process when it stops.
+    """
 
-    def _take(self) -> bool:
-        with self._lock:
-            first, self._released = not self._released, True
-            return first
+    def __init__(self, count: int) -> None:
+        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        for number in range(count):
+            threading.Thread(target=self._serve, name=f"sparql-{number}", daemon=True).start()
 
-    def release_from_thread(self) -> None:
-        if self._take():
-            with contextlib.suppress(RuntimeError):  # the loop has closed: nothing waits
-                self._loop.call_soon_threadsafe(self._slots.release)
+    def _serve(self) -> None:
+        while True:
+            self._jobs.get()()
 
-    def release_here(self) -> None:
-        if self._take():
-            self._slots.release()
+    def submit(self, work: Callable[[], T], finished: Callable[[], None]) -> asyncio.Future[T]:
+        """Run ``work`` in a thread; ``finished`` then runs on the loop, whether or not anyone
+        still awaits the future (a caller that gave up cancels it or settles it first)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+
+        def settle(value: T | None, error: BaseException | None) -> None:
+            finished()
+            if future.done():
+                return
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(value)  # type: ignore[arg-type]
+
+        def job() -> None:
+            value: T | None = None
+            error: BaseException | None = None
+            try:
+                value = work()
+            except BaseException as exc:  # handed to the awaiting coroutine
+                error = exc
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits
+                loop.call_soon_threadsafe(settle, value, error)
+
+        self._jobs.put(job)
+        return future
 
 
 class QueryRunner:
     """Runs blocking query work in worker threads: bounded in number and in time.
 
     A request waits for a free slot in arrival order, up to ``patience`` seconds (by default the
-    query's own time budget), then gets :class:`BusyError`.
+    query's own time budget), then gets :class:`BusyError`. A slot is given back when its work
+    ends, so abandoned queries still count until pyoxigraph returns.
     """
 
     def __init__(self, slots: int, patience: float | None = None) -> None:
         self.slots = max(1, slots)
         self.patience = patience
         self._semaphore: anyio.Semaphore | None = None
-        self._limiter: anyio.CapacityLimiter | None = None
+        self._workers: _Workers | None = None
 
     async def run(self, work: Callable[[Budget], T], seconds: float) -> T:
-        if self._semaphore is None or self._limiter is None:
+        if self._semaphore is None or self._workers is None:
             self._semaphore = anyio.Semaphore(self.slots)
-            self._limiter = anyio.CapacityLimiter(self.slots)
-        slots, limiter = self._semaphore, self._limiter
+            self._workers = _Workers(self.slots)
+        slots = self._semaphore
         try:
             slots.acquire_nowait()
         except anyio.WouldBlock:
@@ -265,29 +351,24 @@ class QueryRunner:
                     await slots.acquire()
             except TimeoutError:
                 raise BusyError(self.slots) from None
-        ticket = _Ticket(slots, asyncio.get_running_loop())
         budget = Budget(seconds)
 
         def in_thread() -> T:
-            ticket.started = True
-            try:
-                budget.check()
-                return work(budget)
-            finally:
-                ticket.release_from_thread()
+            budget.check()
+            return work(budget)
 
+        future = self._workers.submit(in_thread, slots.release)
+
+        def expire() -> None:
+            budget.cancel()
+            if not future.done():
+                future.set_exception(QueryTimeoutError(seconds))
+
+        timer = asyncio.get_running_loop().call_later(seconds, expire)
         try:
-            with anyio.fail_after(seconds):
-                return await anyio.to_thread.run_sync(
-                    in_thread, abandon_on_cancel=True, limiter=limiter
-                )
-        except TimeoutError:
-            budget.cancel()
-            if not ticket.started:
-                ticket.release_here()
-            raise QueryTimeoutError(seconds) from None
+            return await future
         except BaseException:
-            budget.cancel()
-            if not ticket.started:
-                ticket.release_here()
+            budget.cancel()  # stop the work at its next write: nobody will read it
             raise
+        finally:
+            timer.cancel()

@@ -16,6 +16,7 @@ The inspection is pure and cached: repeated queries (applications, benchmarks) c
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Iterator, Mapping
@@ -68,6 +69,8 @@ _UPDATE_WORDS: frozenset[str] = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
 _REFUSED_WORDS: frozenset[str] = frozenset({"SERVICE"})
+# functions whose value differs from one evaluation to the next: such answers are never reused
+_VOLATILE_WORDS: frozenset[str] = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,9 @@ class QueryInspection:
     ``form`` is ``None`` when no query form was found (the parser will say why). ``forbidden``
     names refused keywords; ``update`` the first update keyword; ``from_graphs`` and
     ``from_named_graphs`` the IRIs of ``FROM`` and ``FROM NAMED`` (prefixed names resolved).
-    ``lex_error`` is ``(line, column, reason)`` for text no SPARQL lexer accepts.
+    ``lex_error`` is ``(line, column, reason)`` for text no SPARQL lexer accepts. ``volatile``
+    says the query calls a function whose value changes with each evaluation (``RAND``,
+    ``NOW``, ``UUID``, ``STRUUID``, ``BNODE``), so its answer must not be reused.
     """
 
     form: QueryForm | None
@@ -96,6 +101,7 @@ class QueryInspection:
     from_graphs: tuple[str, ...] = ()
     from_named_graphs: tuple[str, ...] = ()
     lex_error: tuple[int, int, str] | None = None
+    volatile: bool = False
 
     @property
     def has_dataset_clause(self) -> bool:
@@ -131,29 +137,14 @@ def inspect_query(text: str) -> QueryInspection:
     if decoded == text:
         return first
     second = _inspect(decoded)
+    changes: dict[str, object] = {}
     if second.forbidden and not first.forbidden:
-        return QueryInspection(
-            first.form,
-            second.forbidden,
-            second.forbidden_at,
-            first.update or second.update,
-            first.update_at or second.update_at,
-            first.from_graphs,
-            first.from_named_graphs,
-            first.lex_error,
-        )
+        changes.update(forbidden=second.forbidden, forbidden_at=second.forbidden_at)
     if second.update and not first.update:
-        return QueryInspection(
-            first.form,
-            first.forbidden,
-            first.forbidden_at,
-            second.update,
-            second.update_at,
-            first.from_graphs,
-            first.from_named_graphs,
-            first.lex_error,
-        )
-    return first
+        changes.update(update=second.update, update_at=second.update_at)
+    if second.volatile:
+        changes.update(volatile=True)
+    return dataclasses.replace(first, **changes) if changes else first  # type: ignore[arg-type]
 
 
 def _inspect(text: str) -> QueryInspection:
@@ -163,6 +154,7 @@ def _inspect(text: str) -> QueryInspection:
     forbidden_at: tuple[int, int] | None = None
     update: str | None = None
     update_at: tuple[int, int] | None = None
+    volatile = False
     for token in significant:
         if token.kind == "other" and token.text in ("'", '"') and lex_error is None:
             lex_error = (token.line, token.column, "unterminated string literal")
@@ -174,6 +166,8 @@ def _inspect(text: str) -> QueryInspection:
             forbidden_at = forbidden_at or (token.line, token.column)
         elif word in _UPDATE_WORDS and update is None:
             update, update_at = word, (token.line, token.column)
+        elif word in _VOLATILE_WORDS:
+            volatile = True
 
     prefixes: dict[str, str] = dict(PREFIXES)
     form: QueryForm | None = None
@@ -215,6 +209,7 @@ def _inspect(text: str) -> QueryInspection:
         tuple(from_graphs),
         tuple(from_named),
         lex_error,
+        volatile,
     )
 
 

@@ -15,12 +15,15 @@ from graphsvc.web.errors import BusyError, WebRequestError
 
 __all__ = [
     "EXPOSED_HEADERS",
+    "PUBLIC_CORS_HEADERS",
     "PUBLIC_PATHS",
     "PublicCors",
     "base_url",
     "error_response",
     "http_date",
     "not_modified",
+    "public_preflight",
+    "with_public_cors",
 ]
 
 EXPOSED_HEADERS = (
@@ -87,8 +90,47 @@ PUBLIC_PATHS = (
 """Read-only, public routes that any web page may read (no credentials are involved)."""
 
 
+PUBLIC_CORS_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-expose-headers", ", ".join(EXPOSED_HEADERS).encode()),
+)
+
+
 def _public(path: str) -> bool:
     return any(path == p or (p.endswith("/") and path.startswith(p)) for p in PUBLIC_PATHS)
+
+
+def public_preflight(scope: Scope) -> Response | None:
+    """The answer to a CORS preflight request from any origin, or ``None`` if it is not one."""
+    if scope["method"] != "OPTIONS":
+        return None
+    headers = {name.lower(): value for name, value in scope["headers"]}
+    if b"origin" not in headers or b"access-control-request-method" not in headers:
+        return None
+    allowed = headers.get(b"access-control-request-headers", b"Accept, Content-Type")
+    return Response(
+        status_code=204,
+        headers={
+            "Access-Control-Allow-Origin": "*",
+            "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+            "Access-Control-Allow-Headers": allowed.decode("latin-1"),
+            "Access-Control-Max-Age": "86400",
+        },
+    )
+
+
+def with_public_cors(send: Send) -> Send:
+    """``send``, adding the public CORS headers to a response that has no CORS headers of its own."""
+
+    async def send_with_cors(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            if not any(name.lower() == b"access-control-allow-origin" for name, _ in headers):
+                headers.extend(PUBLIC_CORS_HEADERS)
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return send_with_cors
 
 
 class PublicCors:
@@ -106,35 +148,8 @@ class PublicCors:
         if scope["type"] != "http" or not _public(scope["path"]):
             await self.app(scope, receive, send)
             return
-        headers = {name.lower(): value for name, value in scope["headers"]}
-        if (
-            scope["method"] == "OPTIONS"
-            and b"origin" in headers
-            and b"access-control-request-method" in headers
-        ):
-            allowed = headers.get(b"access-control-request-headers", b"Accept, Content-Type")
-            preflight = Response(
-                status_code=204,
-                headers={
-                    "Access-Control-Allow-Origin": "*",
-                    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
-                    "Access-Control-Allow-Headers": allowed.decode("latin-1"),
-                    "Access-Control-Max-Age": "86400",
-                },
-            )
+        preflight = public_preflight(scope)
+        if preflight is not None:
             await preflight(scope, receive, send)
             return
-
-        async def send_with_cors(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {name.lower() for name, _ in headers}
-                if b"access-control-allow-origin" not in names:
-                    headers.append((b"access-control-allow-origin", b"*"))
-                    headers.append(
-                        (b"access-control-expose-headers", ", ".join(EXPOSED_HEADERS).encode())
-                    )
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, send_with_cors)
+        await self.app(scope, receive, with_public_cors(send))

@@ -14,6 +14,7 @@ offered) a ``format=`` parameter decides, then the best ``Accept`` match, then t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -96,6 +97,15 @@ def negotiate(
     offers: Sequence[Offer], accept: str | None, formats: Iterable[str] | None = None
 ) -> Offer:
     """The offer to answer with; the first offer is the default. Raises 406 if none fits."""
+    key = (tuple(offers), accept, tuple(formats or ()))
+    if accept is not None and len(accept) > 1024:  # not worth keeping
+        return _negotiate.__wrapped__(*key)
+    return _negotiate(*key)
+
+
+@functools.lru_cache(maxsize=1024)
+def _negotiate(offers: tuple[Offer, ...], accept: str | None, formats: tuple[str, ...]) -> Offer:
+    # pure, and clients send few distinct Accept headers: parsed once per header, not per request
     ranges = parse_accept(accept)
     requested = [value for value in formats or () if value]
     by_format = next(

@@ -7,28 +7,39 @@ service description. Refusals are 4xx with a plain-text reason; see ``docs/sparq
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from urllib.parse import parse_qsl
 
 import anyio.to_thread
 import pyoxigraph
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from graphsvc.errors import GraphsvcError
 from graphsvc.settings import Settings
+from graphsvc.web.cache import Rendered, ResultCache
 from graphsvc.web.descriptions import service_description
 from graphsvc.web.errors import ForbiddenQueryError, MalformedQueryError, WebRequestError
 from graphsvc.web.execute import Answer, QueryDataset, run_query
 from graphsvc.web.formats import GRAPH_OFFERS, HTML, RESULTS_OFFERS
 from graphsvc.web.guard import QueryInspection, inspect_query
 from graphsvc.web.html import service_page
-from graphsvc.web.http import base_url, error_response
+from graphsvc.web.http import (
+    PUBLIC_CORS_HEADERS,
+    base_url,
+    error_response,
+    public_preflight,
+    with_public_cors,
+)
 from graphsvc.web.negotiation import negotiate
 from graphsvc.web.resources import render_triples
-from graphsvc.web.state import web_state
+from graphsvc.web.state import WebState, web_state
 
-__all__ = ["MAX_QUERY_BYTES", "sparql_endpoint"]
+__all__ = ["MAX_QUERY_BYTES", "SparqlApp", "sparql_endpoint"]
+
+_log = logging.getLogger(__name__)
 
 MAX_QUERY_BYTES = 1 << 20
 _FORM = "application/x-www-form-urlencoded"
@@ -205,17 +216,98 @@ async def sparql_endpoint(request: Request) -> Response:
         graph_form = inspection.form in ("CONSTRUCT", "DESCRIBE")
         offer = negotiate(GRAPH_OFFERS if graph_form else RESULTS_OFFERS, accept, formats)
         store = state.services.store
+        cache = state.results
+        # read before the query runs, so an answer is never filed under a later generation
+        generation = store.generation if cache.enabled and not inspection.volatile else None
+        key = (text, tuple(default_graphs), tuple(named_graphs), offer.name)
+        if generation is not None and (cached := cache.get(generation, key)) is not None:
+            _file_request(request, cache, generation, cached)
+            return _cached_response(cached)
         answer = await state.runner.run(
             lambda budget: run_query(
                 store, text, dataset, offer.name, settings.sparql_max_rows, budget
             ),
             settings.sparql_timeout,
         )
-        return _answer_response(answer, settings)
+        response = _answer_response(answer, settings)
+        if generation is not None:
+            rendered = Rendered([*response.raw_headers, *PUBLIC_CORS_HEADERS], bytes(response.body))
+            cache.put(generation, key, rendered)
+            _file_request(request, cache, generation, rendered)
+        return response
     except WebRequestError as error:
         return error_response(error, {"Vary": "Accept"})
     except GraphsvcError as error:
         return error_response(WebRequestError(f"the store failed: {error}", 500))
+
+
+def _request_key(scope: Scope) -> tuple[object, ...]:
+    """All a GET's answer depends on besides the data: its query string and ``Accept``."""
+    accept = tuple(value for name, value in scope["headers"] if name == b"accept")
+    return ("GET", scope["query_string"], accept)
+
+
+def _file_request(request: Request, cache: ResultCache, generation: int, answer: Rendered) -> None:
+    """File ``answer`` under the raw request too, so a repeated GET is answered unparsed."""
+    if request.method in ("GET", "HEAD"):
+        cache.put(generation, _request_key(request.scope), answer)
+
+
+def _cached_response(answer: Rendered) -> Response:
+    response = Response(answer.body)
+    response.raw_headers = list(answer.headers)
+    return response
+
+
+def _cached_answer(scope: Scope) -> Rendered | None:
+    """The stored answer to this very GET, if the data has not changed since."""
+    app_state = scope["app"].state
+    state: WebState | None = getattr(app_state, "graphsvc_web", None)
+    if state is None or state.services is not getattr(app_state, "services", None):
+        return None  # first request of this service: web_state() sets it up
+    generation = state.services.store.generation
+    if generation is None or not state.results.enabled:
+        return None
+    return state.results.get(generation, _request_key(scope))
+
+
+class SparqlApp:
+    """``/sparql`` as an ASGI application that stands on its own.
+
+    The application's front door (:mod:`graphsvc.web.front`) sends requests here without the
+    middleware chain, so this answers for what the chain does: methods (405 with ``Allow``),
+    CORS preflights and headers (any origin, like the other public routes), and a plain 500
+    instead of an exception escaping to the server.
+    """
+
+    methods = ("GET", "HEAD", "POST", "OPTIONS")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method = scope["method"]
+        if method in ("GET", "HEAD") and (cached := _cached_answer(scope)) is not None:
+            await send({"type": "http.response.start", "status": 200, "headers": cached.headers})
+            await send({"type": "http.response.body", "body": cached.body})
+            return
+        response: Response | None
+        if method == "OPTIONS":
+            response = public_preflight(scope) or Response(
+                status_code=204, headers={"Allow": ", ".join(self.methods)}
+            )
+        elif method not in self.methods:
+            response = PlainTextResponse(
+                f"method {method} is not allowed on /sparql; use GET or POST\n",
+                status_code=405,
+                headers={"Allow": ", ".join(self.methods)},
+            )
+        else:
+            try:
+                response = await sparql_endpoint(Request(scope, receive))
+            except Exception:
+                _log.exception("/sparql failed")
+                response = PlainTextResponse(
+                    "internal error: the query could not be answered\n", status_code=500
+                )
+        await response(scope, receive, with_public_cors(send))
 
 
 async def _describe_service(

@@ -1,4 +1,5 @@
-"""Per-service state of the web interface: query slots, the dataset's version and its statistics.
+"""Per-service state of the web interface: query slots, recent answers, the dataset's version
+and its statistics.
 
 The version behind ``ETag`` and ``Last-Modified`` combines three things, so that a validator is
 never reused for changed data: a token of this process (a restart, which may follow an offline
@@ -23,6 +24,7 @@ from starlette.requests import Request
 from graphsvc.services import Services
 from graphsvc.store.base import GraphStore
 from graphsvc.vocab import ID, PES
+from graphsvc.web.cache import ResultCache
 from graphsvc.web.execute import QueryRunner
 
 __all__ = ["DatasetStats", "WebState", "compute_stats", "web_state"]
@@ -108,6 +110,7 @@ def compute_stats(store: GraphStore) -> DatasetStats:
 class WebState:
     services: Services
     runner: QueryRunner
+    results: ResultCache
     boot: str = field(default_factory=lambda: uuid.uuid4().hex)
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
     version: int = 0
@@ -170,7 +173,12 @@ def web_state(request: Request) -> WebState:
     with _STATE_LOCK:
         current: WebState | None = getattr(app_state, "graphsvc_web", None)
         if current is None or current.services is not services:
-            current = WebState(services, QueryRunner(services.settings.sparql_workers))
+            settings = services.settings
+            current = WebState(
+                services,
+                QueryRunner(settings.sparql_workers),
+                ResultCache(settings.sparql_cache_bytes),
+            )
             services.on_change(current.on_change)
             app_state.graphsvc_web = current
         return current
