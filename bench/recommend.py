@@ -28,7 +28,10 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from graphsvc.model.records import Practice
 
 __all__ = ["main", "measure"]
 
@@ -95,13 +98,14 @@ def measure(practices: int, queries: int, seed: int = 1) -> dict[str, Any]:
     out["networkx_median"] = statistics.median(baseline)
     out["networkx_samples"] = len(baseline)
     updates = []
+    records = cast("dict[str, Practice]", source.practices)  # a RecordSet's dict, edited here
     for iri in [rng.choice(iris) for _ in range(200)]:
-        old = source.practices[iri]
-        source.practices[iri] = dataclasses.replace(old, themes=old.themes[::-1][:1])
+        old = records[iri]
+        records[iri] = dataclasses.replace(old, themes=old.themes[::-1][:1])
         t0 = time.perf_counter()
         index.update_practice(iri)
         updates.append(time.perf_counter() - t0)
-        source.practices[iri] = old
+        records[iri] = old
         index.update_practice(iri)
     out["update_p50"] = statistics.median(updates)
     out["update_p99"] = _pct(updates, 0.99)

@@ -69,7 +69,7 @@ class ResultCache:
 
         Several keys may share one response; each counts its size (an upper bound)."""
         size = len(response.body)
-        if size > self.max_entry_bytes:
+        if not self.enabled or size > self.max_entry_bytes:
             return
         if self._generation is not None and generation < self._generation:
             return  # computed before a write that a lookup has already seen

@@ -129,9 +129,43 @@ def _decode_codepoints(text: str) -> str:
     return _CODEPOINT.sub(replace, text)
 
 
+# A text without these words, quotes and backslashes holds no refused, update or volatile
+# keyword, no FROM, no string and no escape, whatever its tokens: all there is to find is its form.
+_SUSPECT_WORDS = {
+    # as the lexer would cut it (a word may follow a number: "1SERVICE" is 1 and SERVICE)
+    word: re.compile(rf"(?<![A-Z]){word}(?![A-Z0-9_])")
+    for word in sorted(_REFUSED_WORDS | _UPDATE_WORDS | _VOLATILE_WORDS | {"FROM"})
+}
+# the form after a prologue of ASCII prefix declarations, bases, comments and white space
+_PLAIN_FORM = re.compile(
+    r"(?>\s+|\#[^\n\r]*+"
+    r"|PREFIX\s++(?>[A-Za-z](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?)?:\s*+<[^<>\"{}|^`\\\x00-\x20]*+>"
+    r"|BASE\s*+<[^<>\"{}|^`\\\x00-\x20]*+>)*+"  # atomic: never backtracks into a comment
+    r"(SELECT|ASK|CONSTRUCT|DESCRIBE)(?=[\s*?${(<]|$)",
+    re.IGNORECASE,
+)
+
+
+def _inspect_plain(text: str) -> QueryInspection | None:
+    """The inspection of a text with nothing to find but its form, or ``None`` (lex it)."""
+    if "'" in text or '"' in text or "\\" in text:
+        return None
+    upper = text.upper()
+    for word, as_word in _SUSPECT_WORDS.items():  # substring first: "created" is not CREATE
+        if word in upper and as_word.search(upper):
+            return None
+    match = _PLAIN_FORM.match(text)
+    if match is None:
+        return None
+    return QueryInspection(match.group(1).upper())  # type: ignore[arg-type]
+
+
 @functools.lru_cache(maxsize=4096)
 def inspect_query(text: str) -> QueryInspection:
     """Inspect ``text``; see :class:`QueryInspection`. Pure, so the answer is cached."""
+    plain = _inspect_plain(text)
+    if plain is not None:
+        return plain
     first = _inspect(text)
     decoded = _decode_codepoints(text)
     if decoded == text:
