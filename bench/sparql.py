@@ -547,7 +547,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{f.query + ('*' if f.closed_loop else ''):<24}{f.mode:<10}{f.results:>8}"
             f"{f.ours_rps:>12.2f}{f.oxigraph_rps:>10.2f}"
-            f"{f.ratio:>6.0%} {f.ours_latency_ms:>8.2f}{f.oxigraph_latency_ms:>8.2f}{flag}"
+            f"{f.ratio:>7.0%} {f.ours_latency_ms:>8.2f}{f.oxigraph_latency_ms:>8.2f}{flag}"
         )
     print(
         f"full N-Triples export (/export/nt): {export_bytes / 1e6:.1f} MB in "

@@ -5,10 +5,10 @@ written by pyoxigraph's own serialiser into a sink that the time budget and the 
 so a capped or timed-out query stops working instead of running to the end.
 
 SELECT results are first written straight in the requested format into a
-:class:`_ByteBoundWriter`: every row takes at least a few bytes (``{}`` in JSON), so an answer
-shorter than ``cap × that`` cannot hold more rows than the cap, and it is the answer, in one
-pass. A longer one gives up at that size and the query runs again into a :class:`_LineWriter`
-that counts rows as lines: TSV (one line per row), or N-Triples for graphs (one line per
+:class:`_RowBoundWriter`, which counts marks that the serialiser writes at least once per row
+(``},{`` between JSON rows, say): an answer with no more marks than the cap allows cannot hold
+more rows than the cap, and it is the answer, in one pass. One that may hold more gives up there
+and the query runs again into a :class:`_LineWriter` that counts rows exactly as lines: TSV (one line per row), or N-Triples for graphs (one line per
 triple); other formats are produced from the capped TSV or N-Triples by pyoxigraph's parser and
 serialiser, still without Python per row.
 
@@ -100,25 +100,35 @@ class _MayExceedCap(Exception):
     """Raised inside the serialiser once an answer is too long to be sure it is under the cap."""
 
 
-# the fewest bytes one row takes in each format: ``{},`` in JSON, ``<result></result>`` in XML
-# and an empty line in CSV (pyoxigraph's serialisers)
-_MIN_ROW_BYTES = {QueryResultsFormat.JSON: 2, QueryResultsFormat.XML: 17, QueryResultsFormat.CSV: 2}
+# What pyoxigraph's compact serialisers write once per row, or more often: ``},{`` between two
+# JSON rows (also possible inside a literal), ``<result>`` opening an XML row (``<`` is escaped in
+# literals), a line end after each CSV line (quoted values may hold more). So the rows are at most
+# ``count + extra`` where ``extra`` is 1 for JSON, 0 for XML and -1 for CSV's header line.
+_ROW_MARKS = {
+    QueryResultsFormat.JSON: (b"},{", 1),
+    QueryResultsFormat.XML: (b"<result>", 0),
+    QueryResultsFormat.CSV: (b"\n", -1),
+}
 
 
-class _ByteBoundWriter:
-    """A binary sink for pyoxigraph that gives up past ``limit`` bytes."""
+class _RowBoundWriter:
+    """A binary sink for pyoxigraph that gives up once the answer may hold over ``limit`` rows."""
 
-    def __init__(self, budget: Budget, limit: int) -> None:
+    def __init__(self, budget: Budget, limit: int, mark: bytes, extra: int) -> None:
         self._budget = budget
-        self._limit = limit
+        self._allowed = limit - extra  # marks allowed
+        self._mark = mark
         self._chunks: list[bytes] = []
-        self._size = 0
+        self._marks = 0
+        self._tail = b""  # the end of the last chunk, for a mark cut in two
 
     def write(self, data: bytes) -> int:
         self._budget.check()
         chunk = bytes(data)
-        self._size += len(chunk)
-        if self._size > self._limit:
+        seen = self._tail + chunk  # the tail is shorter than a mark: nothing counted twice
+        self._marks += seen.count(self._mark)
+        self._tail = seen[len(seen) - len(self._mark) + 1 :]
+        if self._marks > self._allowed:
             raise _MayExceedCap
         self._chunks.append(chunk)
         return len(chunk)
@@ -237,8 +247,8 @@ def _serialise(
 
     if isinstance(result, QuerySolutions):
         fmt = RESULTS_FORMATS.get(offer, QueryResultsFormat.JSON)
-        if direct and fmt in _MIN_ROW_BYTES:
-            short = _ByteBoundWriter(budget, _MIN_ROW_BYTES[fmt] * max_rows)
+        if direct and fmt in _ROW_MARKS:
+            short = _RowBoundWriter(budget, max_rows, *_ROW_MARKS[fmt])
             try:
                 result.serialize(cast(IO[bytes], short), fmt)
             except _MayExceedCap:
