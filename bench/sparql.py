@@ -19,6 +19,9 @@ Each query is measured twice:
   our result cache answers all but the first (Oxigraph's server has none);
 - **distinct**: every request ends with a comment of its own (``# r<thread>-<n>``), so no two
   texts are equal and every request is parsed, inspected and evaluated: no cache of ours helps.
+  The fast queries are also sent, in this mode, to :mod:`bench.floor_endpoint` (uvicorn and
+  pyoxigraph with nothing else, on a read-only view of Oxigraph's copy): what any Python server
+  here pays per request, the floor under our figures.
 
 ``--app full`` (the default) runs ``graphsvc serve``; ``--app web`` serves the researcher-facing
 routes alone, with the application's middleware and the same handlers, without the read model and
@@ -104,6 +107,7 @@ class Figure:
     ours_errors: int
     oxigraph_errors: int
     closed_loop: bool = False
+    floor_rps: float | None = None
 
     @property
     def ratio(self) -> float:
@@ -459,6 +463,9 @@ def main(argv: list[str] | None = None) -> int:
             str(ours_dir),
             str(ours_port),
         ]
+    floor_port = free_port()
+    floor_url = f"http://127.0.0.1:{floor_port}"
+    floor_cmd = [sys.executable, "-m", "bench.floor_endpoint", str(theirs_dir), str(floor_port)]
     theirs_cmd = [
         str(BIN / "oxigraph"),
         "serve-read-only",
@@ -477,6 +484,14 @@ def main(argv: list[str] | None = None) -> int:
         server(
             theirs_cmd, dict(os.environ), theirs_port, probe, "oxigraph", args.startup_timeout
         ) as theirs_up,
+        server(
+            floor_cmd,
+            dict(os.environ),
+            floor_port,
+            f"{floor_url}/sparql?query=ASK%7B%7D",
+            "floor",
+            args.startup_timeout,
+        ),
     ):
         for name, (query, accept) in QUERIES.items():
             text = PREFIXES + query
@@ -494,12 +509,16 @@ def main(argv: list[str] | None = None) -> int:
             log(f"{name}: {ours_n} results; each server and mode {ROUNDS} x {how}")
             ours_url_q = f"{ours_url}/sparql?query={encoded}"
             theirs_url_q = f"{theirs_url}/query?query={encoded}"
+            floor_url_q = f"{floor_url}/sparql?query={encoded}"
             for mode in ("repeated", "distinct"):
                 distinct = mode == "distinct"
                 ours_runs: list[tuple[float, float, int]] = []
                 theirs_runs: list[tuple[float, float, int]] = []
-                for round_ in range(ROUNDS):  # alternate, so that a noisy neighbour hits both
+                floor_runs: list[tuple[float, float, int]] = []
+                for round_ in range(ROUNDS):  # alternate, so that a noisy neighbour hits all
                     pair = [(ours_url_q, ours_runs), (theirs_url_q, theirs_runs)]
+                    if distinct and not slow:
+                        pair.append((floor_url_q, floor_runs))
                     for url, runs in pair if round_ % 2 == 0 else reversed(pair):
                         if slow:
                             runs.append(closed_loop(url, accept, distinct))
@@ -518,6 +537,7 @@ def main(argv: list[str] | None = None) -> int:
                         ours[2],
                         theirs[2],
                         slow,
+                        _combine(floor_runs)[0] if floor_runs else None,
                     )
                 )
                 log(f"  {mode}: {ours[0]:.1f} vs {theirs[0]:.1f} req/s")
@@ -535,8 +555,12 @@ def main(argv: list[str] | None = None) -> int:
         "so every request is parsed and evaluated"
     )
     print(
-        f"{'query':<24}{'mode':<10}{'results':>8}{'ours req/s':>12}{'oxigraph':>10}{'ratio':>7}"
-        f"{'ours ms':>9}{'oxi ms':>8}"
+        "floor: uvicorn + pyoxigraph and nothing else (bench/floor_endpoint.py), distinct mode, "
+        "fast queries"
+    )
+    print(
+        f"{'query':<24}{'mode':<10}{'results':>8}{'ours req/s':>12}{'oxigraph':>10}{'ratio':>9}"
+        f"{'ours ms':>9}{'oxi ms':>8}{'floor':>10}{'floor/oxi':>10}"
     )
     for f in figures:
         flag = (
@@ -547,7 +571,13 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{f.query + ('*' if f.closed_loop else ''):<24}{f.mode:<10}{f.results:>8}"
             f"{f.ours_rps:>12.2f}{f.oxigraph_rps:>10.2f}"
-            f"{f.ratio:>7.0%} {f.ours_latency_ms:>8.2f}{f.oxigraph_latency_ms:>8.2f}{flag}"
+            f"{f.ratio:>8.0%} {f.ours_latency_ms:>8.2f}{f.oxigraph_latency_ms:>8.2f}"
+            + (
+                f"{f.floor_rps:>10.1f}{f.floor_rps / f.oxigraph_rps:>10.0%}"
+                if f.floor_rps
+                else f"{'':>20}"
+            )
+            + flag
         )
     print(
         f"full N-Triples export (/export/nt): {export_bytes / 1e6:.1f} MB in "
