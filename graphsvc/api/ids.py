@@ -37,6 +37,9 @@ TYPE_NAMES: Mapping[type, str] = {
     rec.EventType: "EventType",
     rec.Event: "Event",
     rec.Project: "Project",
+    rec.ProjectPhase: "ProjectPhase",
+    rec.ProjectStep: "ProjectStep",
+    rec.Achievement: "Achievement",
     rec.Activity: "Activity",
 }
 """The GraphQL type of each record class."""
@@ -53,6 +56,9 @@ COLLECTIONS: Mapping[str, str] = {
     "EventType": "event_types",
     "Event": "events",
     "Project": "projects",
+    "ProjectPhase": "project_phases",
+    "ProjectStep": "project_steps",
+    "Achievement": "achievements",
     "Activity": "activities",
     "Role": "roles",
     "ActivityFormat": "activity_formats",

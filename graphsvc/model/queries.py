@@ -432,7 +432,9 @@ _PROJECTS = _select(
 )
 
 _PART_LINKS = _values(PES.phase, PES.step, PES.achievement)
-_PART_PROPS = _values(SCHEMA.name, SCHEMA.position, SCHEMA.startDate, SCHEMA.endDate)
+_PART_PROPS = _values(
+    SCHEMA.name, SCHEMA.position, SCHEMA.startDate, SCHEMA.endDate, DCTERMS.relation
+)
 _PROJECT_PARTS = (
     f"SELECT ?owner ?link ?s ?p ?o WHERE {{ ?owner ?link ?s . VALUES ?link {{ {_PART_LINKS} }}"
     f" ?s ?p ?o . VALUES ?p {{ {_PART_PROPS} }} }}"
@@ -440,6 +442,8 @@ _PROJECT_PARTS = (
 
 
 def load_projects(store: GraphStore) -> list[Project]:
+    """Projects with their phases (and the phases' achievements) and steps, each part in order
+    of ``schema:position`` (unnumbered last, then by IRI) and linked back to its owner."""
     parts: dict[str, dict[str, Props]] = {}  # link predicate -> part IRI -> props
     owners: dict[str, dict[str, list[str]]] = {}  # link predicate -> owner -> parts
     for row in _query(store, _PROJECT_PARTS):
@@ -452,42 +456,65 @@ def load_projects(store: GraphStore) -> list[Project]:
         if part.value not in listed:
             listed.append(part.value)
 
+    def in_order(item: tuple[str, Props]) -> tuple[bool, int, str]:
+        position = _int(item[1], SCHEMA.position)
+        return (position is None, position or 0, item[0])
+
     def part_list(link: object, owner: str) -> list[tuple[str, Props]]:
         found = [(i, parts[str(link)][i]) for i in owners.get(str(link), {}).get(owner, ())]
-        return sorted(found, key=lambda x: (_int(x[1], SCHEMA.position) or 0, x[0]))
+        return sorted(found, key=in_order)
 
-    def phase(iri: str, p: Props) -> ProjectPhase:
-        achievements = tuple(
-            Achievement(iri=a, name=_labels(ap, SCHEMA.name), position=_int(ap, SCHEMA.position))
-            for a, ap in part_list(PES.achievement, iri)
+    def project(iri: str, p: Props) -> Project:
+        step_parts = part_list(PES.step, iri)
+        phase_parts = part_list(PES.phase, iri)
+        ran: dict[str, tuple[str, ...]] = {}  # phase -> the steps it ran, in step order
+        for phase, pp in phase_parts:
+            # dct:relation is generic: only the project's own steps count as steps a phase ran
+            related = set(_iris(pp, DCTERMS.relation))
+            ran[phase] = tuple(s for s, _ in step_parts if s in related)
+        phases = tuple(
+            ProjectPhase(
+                iri=phase,
+                name=_labels(pp, SCHEMA.name),
+                project=iri,
+                position=_int(pp, SCHEMA.position),
+                start=_text(pp, SCHEMA.startDate),
+                end=_text(pp, SCHEMA.endDate),
+                achievements=tuple(
+                    Achievement(
+                        iri=a,
+                        name=_labels(ap, SCHEMA.name),
+                        phase=phase,
+                        position=_int(ap, SCHEMA.position),
+                    )
+                    for a, ap in part_list(PES.achievement, phase)
+                ),
+                steps=ran[phase],
+            )
+            for phase, pp in phase_parts
         )
-        return ProjectPhase(
+        steps = tuple(
+            ProjectStep(
+                iri=s,
+                name=_labels(sp, SCHEMA.name),
+                position=_int(sp, SCHEMA.position) or 0,
+                project=iri,
+                phases=tuple(phase for phase, _ in phase_parts if s in ran[phase]),
+            )
+            for s, sp in step_parts
+        )
+        return Project(
             iri=iri,
-            name=_labels(p, SCHEMA.name),
-            position=_int(p, SCHEMA.position),
-            start=_text(p, SCHEMA.startDate),
-            end=_text(p, SCHEMA.endDate),
-            achievements=achievements,
-        )
-
-    return [
-        Project(
-            iri=s,
             name=_labels(p, SCHEMA.name),
             description=_labels(p, SCHEMA.description),
             start=_text(p, SCHEMA.startDate),
             themes=_iris(p, DCTERMS.subject),
-            phases=tuple(phase(i, pp) for i, pp in part_list(PES.phase, s)),
-            steps=tuple(
-                ProjectStep(
-                    iri=i, name=_labels(sp, SCHEMA.name), position=_int(sp, SCHEMA.position) or 0
-                )
-                for i, sp in part_list(PES.step, s)
-            ),
+            phases=phases,
+            steps=steps,
             sources=_iris(p, DCTERMS.source),
         )
-        for s, p in _fold(store, _PROJECTS).items()
-    ]
+
+    return [project(s, p) for s, p in _fold(store, _PROJECTS).items()]
 
 
 _ACTIVITIES = _select(

@@ -8,6 +8,7 @@ Stable API (other subsystems build on it)::
     rm = build_read_model(store)               # ReadModel
     rm.practices / pes / networks / memberships / regions / countries / themes / target_groups
       / event_types / events / projects / activities      dict[IRI, record] (model.records)
+    rm.project_phases / project_steps / achievements      the parts of projects, by IRI
     rm.roles / activity_formats / clusters / agents       supporting records, for labels of links
 
     # indexes: dict[key, frozenset[IRI]]; a missing key means "none"
@@ -68,6 +69,7 @@ from graphsvc.model.queries import (
     subject_types,
 )
 from graphsvc.model.records import (
+    Achievement,
     Activity,
     Agent,
     Concept,
@@ -79,6 +81,8 @@ from graphsvc.model.records import (
     Pes,
     Practice,
     Project,
+    ProjectPhase,
+    ProjectStep,
     Region,
     TargetGroup,
     Theme,
@@ -166,6 +170,10 @@ class ReadModel:
     events: dict[str, Event] = field(default_factory=dict)
     projects: dict[str, Project] = field(default_factory=dict)
     activities: dict[str, Activity] = field(default_factory=dict)
+    # the parts of projects (also held by their project), so that node(id) finds them
+    project_phases: dict[str, ProjectPhase] = field(default_factory=dict)
+    project_steps: dict[str, ProjectStep] = field(default_factory=dict)
+    achievements: dict[str, Achievement] = field(default_factory=dict)
     # supporting concepts and agents, for labels
     roles: dict[str, Concept] = field(default_factory=dict)
     activity_formats: dict[str, Concept] = field(default_factory=dict)
@@ -364,6 +372,9 @@ class ReadModel:
                 "event_types",
                 "events",
                 "projects",
+                "project_phases",
+                "project_steps",
+                "achievements",
                 "activities",
                 "roles",
                 "activity_formats",
@@ -500,12 +511,26 @@ def build_read_model(store: GraphStore) -> ReadModel:
     }
     rm.events = {r.iri: r for r in load_events(store)}
     rm.projects = {r.iri: r for r in load_projects(store)}
+    _index_project_parts(rm)
     rm.activities = {r.iri: r for r in load_activities(store)}
     _index_structure(rm)
     rm._index_practices(load_practices(store))
     rm.search.publish()  # from here on readers may hold it: copy on write
     rm.build_seconds = time.perf_counter() - started
     return rm
+
+
+def _index_project_parts(rm: ReadModel) -> None:
+    """Phases, steps and achievements by IRI. The shapes give a phase or a step one project, but
+    an achievement may be listed by several phases: the first (by project IRI, then phase order)
+    is the one its record links back to."""
+    for project in sorted(rm.projects.values(), key=lambda p: p.iri):
+        for phase in project.phases:
+            rm.project_phases.setdefault(phase.iri, phase)
+            for achievement in phase.achievements:
+                rm.achievements.setdefault(achievement.iri, achievement)
+        for step in project.steps:
+            rm.project_steps.setdefault(step.iri, step)
 
 
 def _index_structure(rm: ReadModel) -> None:

@@ -212,12 +212,15 @@ class ProjectStep:
     iri: str
     name: Labels
     position: int
+    project: str  # the project that lists it (pes:step)
+    phases: tuple[str, ...] = ()  # the phases that ran it (dct:relation), in order
 
 
 @dataclass(frozen=True, slots=True)
 class Achievement:
     iri: str
     name: Labels
+    phase: str  # the phase that lists it (pes:achievement)
     position: int | None = None
 
 
@@ -225,14 +228,19 @@ class Achievement:
 class ProjectPhase:
     iri: str
     name: Labels
+    project: str  # the project that lists it (pes:phase)
     position: int | None = None
     start: str | None = None
     end: str | None = None
-    achievements: tuple[Achievement, ...] = ()
+    achievements: tuple[Achievement, ...] = ()  # in order of position
+    steps: tuple[str, ...] = ()  # the project's steps it ran (dct:relation), in order
 
 
 @dataclass(frozen=True, slots=True)
 class Project:
+    """A project; its phases, steps and the phases' achievements in order of position (unnumbered
+    last, then by IRI)."""
+
     iri: str
     name: Labels
     description: Labels = NO_LABELS

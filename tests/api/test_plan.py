@@ -71,6 +71,15 @@ QUERIES: list[tuple[str, dict[str, Any]]] = [
         {},
     ),
     (
+        """query($c: [ID!], $t: [ID!]) {
+          practices(filter: {countries: $c, themes: $t, themeMatch: ALL}, first: 2) { totalCount
+            facets { themes { theme { label } count } countries { country { notation } count }
+            years { year count } } }
+          theme(id: "career-guidance") { practices(filter: {countries: $c, yearFrom: 2014}) {
+            facets { countries { count } years { year count } } } } }""",
+        {"c": ["DEU", "FIN"], "t": ["career-guidance", "partnerships"]},
+    ),
+    (
         """query($from: Date!) { events(filter: {dateFrom: $from}, orderBy: DATE_DESC) {
           totalCount facets { eventTypes { eventType { label } count } years { year count } }
           nodes { name startDate hosts { nodes { __typename label ... on Pes { acronym } } }
@@ -82,6 +91,26 @@ QUERIES: list[tuple[str, dict[str, Any]]] = [
             pes { nodes { label practices { totalCount } } } } } } }
           memberships(first: 5) { nodes { member { __typename label } role { label } startDate } } } }""",
         {},
+    ),
+    (
+        """query($id: ID!, $ids: [ID!]!) {
+          node(id: $id) { __typename id ... on ProjectPhase { name position project { id name }
+            steps { nodes { id name phases { nodes { id } } } }
+            achievements(last: 2) { totalCount nodes { id name phase { iri } } } } }
+          nodes(ids: $ids) { id ... on ProjectStep { step: position project { iri } }
+            ... on Achievement { position phase { position } } }
+          project(id: "japan-wapes-joint-project") { phases { nodes { id iri } }
+            steps(first: 2) { nodes { id project { id } } } } }""",
+        {
+            "id": gid("ProjectPhase", f"{ID}project/japan-wapes-joint-project/phase/1"),
+            "ids": [
+                gid("ProjectStep", f"{ID}project/japan-wapes-joint-project/step/2"),
+                gid(
+                    "Achievement", f"{ID}project/japan-wapes-joint-project/achievement/study-visit"
+                ),
+                f"{ID}project/japan-wapes-joint-project/phase/2",
+            ],
+        },
     ),
     (
         """{ classCounts { iri instances } viewer { name }

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
 from graphsvc.api.connections import Connection, PageArgs, paged
 from graphsvc.api.context import Context
+from graphsvc.api.ids import COLLECTIONS
 from graphsvc.api.types.base import (
     DEFAULT_LANG,
     LANG_DESCRIPTION,
@@ -46,12 +48,9 @@ ClusterT = Annotated["WorkProgrammeCluster", strawberry.lazy(TYPES)]
 
 
 @strawberry.type(description="A result of a project phase.")
-class Achievement:
+class Achievement(Node):
     _r: strawberry.Private[rec.Achievement]
-
-    @strawberry.field
-    def iri(self) -> str:
-        return self._r.iri
+    TYPE_NAME: ClassVar[str] = "Achievement"
 
     @strawberry.field(description="The name. " + LANG_DESCRIPTION)
     def name(self, lang: str = DEFAULT_LANG) -> str:
@@ -61,15 +60,18 @@ class Achievement:
     def position(self) -> int | None:
         return self._r.position
 
+    @strawberry.field(description="The phase it was reached in.")
+    def phase(self) -> ProjectPhase | None:
+        found: ProjectPhase | None = wrap(
+            "ProjectPhase", self._ctx, self._ctx.read_model.project_phases.get(self._r.phase)
+        )
+        return found
+
 
 @strawberry.type(description="A phase of a project.")
-class ProjectPhase:
+class ProjectPhase(Node):
     _r: strawberry.Private[rec.ProjectPhase]
-    _ctx: strawberry.Private[Context]
-
-    @strawberry.field
-    def iri(self) -> str:
-        return self._r.iri
+    TYPE_NAME: ClassVar[str] = "ProjectPhase"
 
     @strawberry.field(description="The name. " + LANG_DESCRIPTION)
     def name(self, lang: str = DEFAULT_LANG) -> str:
@@ -87,23 +89,31 @@ class ProjectPhase:
     def end_date(self) -> str | None:
         return self._r.end
 
+    @strawberry.field(description="The project it is a phase of.")
+    def project(self) -> Project | None:
+        found: Project | None = wrap(
+            "Project", self._ctx, self._ctx.read_model.projects.get(self._r.project)
+        )
+        return found
+
     @paged("What the phase achieved, in order.")
     def achievements(self, page: PageArgs) -> Connection[Achievement]:
         return page_of_list(
             self._ctx,
             self._r.achievements,
             page,
-            lambda a: Achievement(_r=a),
+            lambda a: Achievement(_r=a, _ctx=self._ctx),
         )
+
+    @paged("The steps of the project's method that the phase ran, in order.")
+    def steps(self, page: PageArgs) -> Connection[ProjectStep]:
+        return _parts(self._ctx, "ProjectStep", self._r.steps, page)
 
 
 @strawberry.type(description="A step of a project's method (e.g. fact finding, planning).")
-class ProjectStep:
+class ProjectStep(Node):
     _r: strawberry.Private[rec.ProjectStep]
-
-    @strawberry.field
-    def iri(self) -> str:
-        return self._r.iri
+    TYPE_NAME: ClassVar[str] = "ProjectStep"
 
     @strawberry.field(description="The name. " + LANG_DESCRIPTION)
     def name(self, lang: str = DEFAULT_LANG) -> str:
@@ -113,9 +123,23 @@ class ProjectStep:
     def position(self) -> int:
         return self._r.position
 
+    @strawberry.field(description="The project whose method it is a step of.")
+    def project(self) -> Project | None:
+        found: Project | None = wrap(
+            "Project", self._ctx, self._ctx.read_model.projects.get(self._r.project)
+        )
+        return found
 
-def _by_position(items: tuple[Any, ...]) -> list[Any]:
-    return sorted(items, key=lambda x: (x.position is None, x.position or 0, x.iri))
+    @paged("The phases that ran the step, in order.")
+    def phases(self, page: PageArgs) -> Connection[ProjectPhase]:
+        return _parts(self._ctx, "ProjectPhase", self._r.phases, page)
+
+
+def _parts(ctx: Context, type_name: str, iris: tuple[str, ...], page: PageArgs) -> Connection[Any]:
+    """A page of the project parts ``iris`` names, in that order (already the parts' order)."""
+    records: Mapping[str, Any] = getattr(ctx.read_model, COLLECTIONS[type_name])
+    found = [r for r in map(records.get, iris) if r is not None]
+    return page_of_list(ctx, found, page, lambda r: wrap(type_name, ctx, r))
 
 
 @strawberry.type(description="A project of PES and networks, e.g. the JAPAN-WAPES Joint Project.")
@@ -142,19 +166,13 @@ class Project(Agent):
     @paged("Its phases, in order.")
     def phases(self, page: PageArgs) -> Connection[ProjectPhase]:
         return page_of_list(
-            self._ctx,
-            _by_position(self._r.phases),
-            page,
-            lambda p: ProjectPhase(_r=p, _ctx=self._ctx),
+            self._ctx, self._r.phases, page, lambda p: ProjectPhase(_r=p, _ctx=self._ctx)
         )
 
     @paged("The steps of its method, in order.")
     def steps(self, page: PageArgs) -> Connection[ProjectStep]:
         return page_of_list(
-            self._ctx,
-            _by_position(self._r.steps),
-            page,
-            lambda s: ProjectStep(_r=s),
+            self._ctx, self._r.steps, page, lambda s: ProjectStep(_r=s, _ctx=self._ctx)
         )
 
     @paged("Its partners (coordinators, beneficiaries, …) with their roles.")
