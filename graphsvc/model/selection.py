@@ -4,11 +4,17 @@ A filter becomes a set of IRIs by intersecting index entries (values of one dime
 dimensions are ANDed); ``None`` stands for "everything" so that an unfiltered page never builds a
 set. A page of a filtered, ordered collection is cut from the precomputed order: small selections
 are sorted by rank, large ones are found by scanning the order until the page is full. Facet counts
-intersect the selection with each index entry (C-speed set operations).
+intersect a selection with each index entry (C-speed set operations).
+
+Facets are disjunctive where the filter is: a dimension whose filter ORs its values (countries,
+regions, target groups, years, event types, themes with "any") is counted over the items that pass
+every other constraint, so that after picking one country the panel still shows what each other
+country would add. A conjunctive filter (themes with "all") is counted within the selection
+itself, which drills down. :class:`Constraints` keeps a filter's sets apart by dimension for that.
 
 Cost for n practices, a selection of size s and a page ending at position e: filtering is
-O(sum of the index entries used), a page is O(min(s log s, position of the e-th match)), facets are
-O(sum over index entries of min(entry, s)).
+O(sum of the index entries used), a page is O(min(s log s, position of the e-th match)), a facet is
+O(sum over index entries of min(entry, s)), plus one filtering when its own filter is left out.
 """
 
 from __future__ import annotations
@@ -22,16 +28,20 @@ from graphsvc.model.readmodel import EMPTY, ReadModel
 from graphsvc.model.records import Event
 
 __all__ = [
-    "EventFacets",
+    "EVENT_FACETS",
+    "PRACTICE_FACETS",
+    "Constraints",
     "EventFilter",
     "FacetCount",
+    "Facets",
     "PesFilter",
-    "PracticeFacets",
     "PracticeFilter",
     "Selection",
     "count",
+    "event_constraints",
     "event_facets",
     "page",
+    "practice_constraints",
     "practice_facets",
     "select_events",
     "select_pes",
@@ -86,20 +96,43 @@ class PesFilter:
     search: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PracticeFacets:
-    themes: list[FacetCount]
-    countries: list[FacetCount]
-    regions: list[FacetCount]
-    years: list[FacetCount]
-    target_groups: list[FacetCount]
+PRACTICE_FACETS: Mapping[str, str] = {
+    "themes": "practices_by_theme",
+    "countries": "practices_by_country",
+    "regions": "practices_by_region",
+    "years": "practices_by_year",
+    "target_groups": "practices_by_target_group",
+}
+"""The facet dimensions of practices and the read-model index each one counts."""
+
+EVENT_FACETS: Mapping[str, str] = {
+    "themes": "events_by_theme",
+    "event_types": "events_by_type",
+    "years": "events_by_year",
+}
+"""The facet dimensions of events and the read-model index each one counts."""
+
+_BY_KEY = frozenset({"practices_by_year", "events_by_year"})  # counted in calendar order
 
 
 @dataclass(frozen=True, slots=True)
-class EventFacets:
-    themes: list[FacetCount]
-    event_types: list[FacetCount]
-    years: list[FacetCount]
+class Constraints:
+    """What a filter intersects, one set per constrained dimension, and its search scores.
+
+    ``disjunctive`` names the facet dimensions whose filter ORs its values: their facet leaves
+    that filter out (see the module docstring).
+    """
+
+    sets: Mapping[str, frozenset[str]]
+    scores: dict[str, float] | None = None
+    disjunctive: frozenset[str] = frozenset()
+
+    def selection(self, scope: Selection = None, without: str | None = None) -> Selection:
+        """What passes every set but the one of dimension ``without``, within ``scope``."""
+        sets = [s for dimension, s in self.sets.items() if dimension != without]
+        if scope is not None:
+            sets.append(scope)
+        return _intersect(sets)
 
 
 def _union(index: Mapping[Any, frozenset[str]], keys: Iterable[Any]) -> frozenset[str]:
@@ -110,6 +143,8 @@ def _union(index: Mapping[Any, frozenset[str]], keys: Iterable[Any]) -> frozense
 def _intersect(sets: list[frozenset[str]]) -> Selection:
     if not sets:
         return None
+    if len(sets) == 1:
+        return sets[0]  # the same object: its hash is cached, a facet cache key costs nothing
     sets.sort(key=len)
     return sets[0].intersection(*sets[1:])
 
@@ -164,54 +199,73 @@ def _search(rm: ReadModel, query: str | None, kind: str) -> dict[str, float] | N
     return {hit.iri: hit.score for hit in rm.search.search(query, kinds=(kind,))}
 
 
-def select_practices(rm: ReadModel, f: PracticeFilter) -> tuple[Selection, dict[str, float] | None]:
-    """The practices that pass ``f``, and search scores when ``f.search`` is given."""
-    sets: list[frozenset[str]] = []
+def practice_constraints(rm: ReadModel, f: PracticeFilter) -> Constraints:
+    """The practices that pass each part of ``f``, by dimension; the facets of countries, regions,
+    target groups, years and (with "any") themes leave their own part out."""
+    sets: dict[str, frozenset[str]] = {}
     if f.themes:
-        sets.append(_themes(rm.practices_by_theme, f.themes, f.all_themes))
-    for index, keys in (
-        (rm.practices_by_country, f.countries),
-        (rm.practices_by_region, f.regions),
-        (rm.practices_by_network, f.networks),
-        (rm.practices_by_pes, f.pes),
-        (rm.practices_by_target_group, f.target_groups),
-        (rm.practices_by_event, f.events),
+        sets["themes"] = _themes(rm.practices_by_theme, f.themes, f.all_themes)
+    for dimension, index, keys in (
+        ("countries", rm.practices_by_country, f.countries),
+        ("regions", rm.practices_by_region, f.regions),
+        ("networks", rm.practices_by_network, f.networks),
+        ("pes", rm.practices_by_pes, f.pes),
+        ("target_groups", rm.practices_by_target_group, f.target_groups),
+        ("events", rm.practices_by_event, f.events),
     ):
         if keys:
-            sets.append(_union(index, keys))
+            sets[dimension] = _union(index, keys)
     years = _years(rm, "practices_by_year", f.year_from, f.year_to)
     if years is not None:
-        sets.append(years)
+        sets["years"] = years  # a range is the union of its years: disjunctive
     scores = _search(rm, f.search, "practice")
     if scores is not None:
-        sets.append(frozenset(scores))
-    return _intersect(sets), scores
+        sets["search"] = frozenset(scores)
+    disjunctive = {"countries", "regions", "target_groups", "years"}
+    if not f.all_themes:
+        disjunctive.add("themes")
+    return Constraints(sets, scores, frozenset(disjunctive & sets.keys()))
 
 
-def select_events(rm: ReadModel, f: EventFilter) -> tuple[Selection, dict[str, float] | None]:
-    sets: list[frozenset[str]] = []
+def select_practices(rm: ReadModel, f: PracticeFilter) -> tuple[Selection, dict[str, float] | None]:
+    """The practices that pass ``f``, and search scores when ``f.search`` is given."""
+    c = practice_constraints(rm, f)
+    return c.selection(), c.scores
+
+
+def event_constraints(rm: ReadModel, f: EventFilter) -> Constraints:
+    """The events that pass each part of ``f``, by dimension; the facets of event types, years
+    and (with "any") themes leave their own part out. The day range is not the year facet's own
+    filter (it constrains days, not the year an event starts), so that facet keeps it."""
+    sets: dict[str, frozenset[str]] = {}
     if f.themes:
-        sets.append(_themes(rm.events_by_theme, f.themes, f.all_themes))
-    for index, keys in (
-        (rm.events_by_type, f.event_types),
-        (rm.events_by_pes, f.agents),
-        (rm.events_by_project, f.projects),
+        sets["themes"] = _themes(rm.events_by_theme, f.themes, f.all_themes)
+    for dimension, index, keys in (
+        ("event_types", rm.events_by_type, f.event_types),
+        ("agents", rm.events_by_pes, f.agents),
+        ("projects", rm.events_by_project, f.projects),
     ):
         if keys:
-            sets.append(_union(index, keys))
+            sets[dimension] = _union(index, keys)
     years = _years(rm, "events_by_year", f.year_from, f.year_to)
     if years is not None:
-        sets.append(years)
+        sets["years"] = years
     if f.date_from is not None or f.date_to is not None:
-        sets.append(
-            frozenset(
-                e.iri for e in list(rm.events.values()) if _overlaps(e, f.date_from, f.date_to)
-            )
+        sets["dates"] = frozenset(
+            e.iri for e in list(rm.events.values()) if _overlaps(e, f.date_from, f.date_to)
         )
     scores = _search(rm, f.search, "event")
     if scores is not None:
-        sets.append(frozenset(scores))
-    return _intersect(sets), scores
+        sets["search"] = frozenset(scores)
+    disjunctive = {"event_types", "years"}
+    if not f.all_themes:
+        disjunctive.add("themes")
+    return Constraints(sets, scores, frozenset(disjunctive & sets.keys()))
+
+
+def select_events(rm: ReadModel, f: EventFilter) -> tuple[Selection, dict[str, float] | None]:
+    c = event_constraints(rm, f)
+    return c.selection(), c.scores
 
 
 def _overlaps(event: Event, date_from: str | None, date_to: str | None) -> bool:
@@ -290,48 +344,64 @@ def _facet(
     return counts
 
 
-FACET_CACHE_SIZE = 256
-_FACETS: weakref.WeakKeyDictionary[ReadModel, tuple[int, dict[frozenset[str], PracticeFacets]]] = (
-    weakref.WeakKeyDictionary()
-)
+FACET_CACHE_SIZE = 1024
+_FACETS: weakref.WeakKeyDictionary[
+    ReadModel, tuple[int, dict[tuple[str, Selection], list[FacetCount]]]
+] = weakref.WeakKeyDictionary()
 
 
-def practice_facets(rm: ReadModel, selection: Selection) -> PracticeFacets:
-    """Counts of the selected practices per theme (a theme counts its narrower themes' practices),
-    country, region, year and target group; largest first, years in calendar order.
-
-    The counts of a selection are kept until the read model changes (at most
-    :data:`FACET_CACHE_SIZE` selections): a filter panel asks for the same ones page after page.
-    """
-    if selection is None:
-        return _practice_facets(rm, None)
+def _cached_facet(rm: ReadModel, name: str, selection: Selection) -> list[FacetCount]:
+    """The counts of index ``rm.<name>`` over ``selection``, kept until the read model changes
+    (at most :data:`FACET_CACHE_SIZE` of them): a filter panel asks for the same ones page after
+    page, and the facet that leaves out a newly picked value is the previous list's facet."""
     entry = _FACETS.get(rm)
     if entry is None or entry[0] != rm.version:
         entry = (rm.version, {})
         _FACETS[rm] = entry
     cache = entry[1]
-    found = cache.get(selection)
+    key = (name, selection)
+    found = cache.get(key)
     if found is None:
-        found = _practice_facets(rm, selection)
+        found = _facet(getattr(rm, name), selection, by_key=name in _BY_KEY)
         if len(cache) >= FACET_CACHE_SIZE:
             cache.clear()
-        cache[selection] = found
+        cache[key] = found
     return found
 
 
-def _practice_facets(rm: ReadModel, selection: Selection) -> PracticeFacets:
-    return PracticeFacets(
-        themes=_facet(rm.practices_by_theme, selection),
-        countries=_facet(rm.practices_by_country, selection),
-        regions=_facet(rm.practices_by_region, selection),
-        years=_facet(rm.practices_by_year, selection, by_key=True),
-        target_groups=_facet(rm.practices_by_target_group, selection),
-    )
+@dataclass(frozen=True, slots=True, eq=False)
+class Facets:
+    """The facet counts of one filtered list, each dimension counted when asked for.
+
+    ``selection`` is the list itself: ``constraints`` within ``scope`` (``None``: everything).
+    """
+
+    rm: ReadModel
+    indexes: Mapping[str, str]  # PRACTICE_FACETS or EVENT_FACETS
+    constraints: Constraints
+    scope: Selection
+    selection: Selection
+
+    def counts(self, dimension: str) -> list[FacetCount]:
+        """Non-zero counts of ``dimension``, largest first (years in calendar order), over the
+        list, or over the list without the dimension's own filter when that filter is
+        disjunctive. Do not modify the list: it is shared."""
+        over = self.selection
+        if dimension in self.constraints.disjunctive:
+            over = self.constraints.selection(self.scope, without=dimension)
+        return _cached_facet(self.rm, self.indexes[dimension], over)
 
 
-def event_facets(rm: ReadModel, selection: Selection) -> EventFacets:
-    return EventFacets(
-        themes=_facet(rm.events_by_theme, selection),
-        event_types=_facet(rm.events_by_type, selection),
-        years=_facet(rm.events_by_year, selection, by_key=True),
-    )
+def practice_facets(
+    rm: ReadModel, constraints: Constraints, scope: Selection, selection: Selection
+) -> Facets:
+    """Counts of practices per theme (a theme counts its narrower themes' practices), country,
+    region, year and target group (:data:`PRACTICE_FACETS`)."""
+    return Facets(rm, PRACTICE_FACETS, constraints, scope, selection)
+
+
+def event_facets(
+    rm: ReadModel, constraints: Constraints, scope: Selection, selection: Selection
+) -> Facets:
+    """Counts of events per theme (with narrower themes), event type and year."""
+    return Facets(rm, EVENT_FACETS, constraints, scope, selection)

@@ -312,13 +312,14 @@ def filtered_page(
     by: enum.Enum,
     args: PageArgs,
     facets: type[Connection[Any]] | None = None,
+    **facet_args: Any,
 ) -> Connection[Any]:
     """A page of what a filter ``found`` (an index selection, search scores or ``None``) within
     ``scope`` (``None``: all), in ``order``.
 
     Without an order, or with the relevance order, the list is by relevance when there are
-    scores, else in the order ``by``. A ``facets`` connection is given the selection and the
-    context, for its facet counts.
+    scores, else in the order ``by``. A ``facets`` connection is given the selection, the scope,
+    the context and ``facet_args`` (e.g. the filter's constraints), for its facet counts.
     """
     selection, scores = found
     if scope is not None:
@@ -327,7 +328,11 @@ def filtered_page(
         named, ranked = by.value, scores
     else:
         named, ranked = order.value, None
-    extra = {} if facets is None else {"_selection": selection, "_ctx": ctx}
+    extra = (
+        {}
+        if facets is None
+        else {"_selection": selection, "_scope": scope, "_ctx": ctx, **facet_args}
+    )
     return page_of(
         ctx,
         cls,

@@ -124,43 +124,61 @@ class EventTypeCount:
     count: int
 
 
-@strawberry.type(description="Counts of the events of the list (all pages) per value.")
+@strawberry.type(
+    description="Counts of the events of the list (all pages) per value. Largest first; years in "
+    "calendar order. Event types, the years of year/yearFrom/yearTo and themes with themeMatch "
+    "ANY are counted over the events that pass every other filter (each value not picked yet "
+    "shows how many events it would add); themes with themeMatch ALL within the list."
+)
 class EventFacets:
-    _facets: strawberry.Private[sel.EventFacets]
+    _facets: strawberry.Private[sel.Facets]
     _ctx: strawberry.Private[Context]
 
-    @strawberry.field(description="Per theme; a theme counts its narrower themes' events.")
+    @strawberry.field(
+        description="Per theme; a theme counts its narrower themes' events. Without the themes "
+        "filter when themeMatch is ANY, within the list when it is ALL."
+    )
     def themes(self) -> list[ThemeCount]:
         themes = self._ctx.read_model.themes
         return [
             ThemeCount(theme=wrap("Theme", self._ctx, themes[k]), count=n)
-            for k, n in self._facets.themes
+            for k, n in self._facets.counts("themes")
             if k in themes
         ]
 
-    @strawberry.field
+    @strawberry.field(description="Per event type, without the eventTypes filter.")
     def event_types(self) -> list[EventTypeCount]:
         types = self._ctx.read_model.event_types
         return [
             EventTypeCount(event_type=wrap("EventType", self._ctx, types[k]), count=n)
-            for k, n in self._facets.event_types
+            for k, n in self._facets.counts("event_types")
             if k in types
         ]
 
-    @strawberry.field
+    @strawberry.field(
+        description="Per year it started, without the year, yearFrom and yearTo filters "
+        "(dateFrom and dateTo still apply)."
+    )
     def years(self) -> list[YearCount]:
-        return [YearCount(year=y, count=n) for y, n in self._facets.years]
+        return [YearCount(year=y, count=n) for y, n in self._facets.counts("years")]
 
 
 @strawberry.type(description="A page of events, with the size of the list and its facets.")
 class EventConnection(Connection[Annotated["Event", strawberry.lazy(TYPES)]]):
     _selection: strawberry.Private[sel.Selection]
+    _scope: strawberry.Private[sel.Selection]
+    _constraints: strawberry.Private[sel.Constraints]
     _ctx: strawberry.Private[Context]
 
-    @strawberry.field(description="Counts per theme, event type and year.")
+    @strawberry.field(
+        description="Counts per theme, event type and year; each dimension leaves out its own "
+        "filter when that filter ORs its values (see EventFacets)."
+    )
     def facets(self) -> EventFacets:
-        rm = self._ctx.read_model
-        return EventFacets(_facets=sel.event_facets(rm, self._selection), _ctx=self._ctx)
+        facets = sel.event_facets(
+            self._ctx.read_model, self._constraints, self._scope, self._selection
+        )
+        return EventFacets(_facets=facets, _ctx=self._ctx)
 
 
 def event_connection(
@@ -172,8 +190,18 @@ def event_connection(
 ) -> EventConnection:
     """A page of the events in ``scope`` (``None``: all) that pass ``f``; by date by default,
     by relevance when ``f.search`` is given."""
-    found = sel.select_events(ctx.read_model, event_filter(f))
-    result = filtered_page(ctx, Event, found, scope, order, EventOrder.DATE, args, EventConnection)
+    c = sel.event_constraints(ctx.read_model, event_filter(f))
+    result = filtered_page(
+        ctx,
+        Event,
+        (c.selection(), c.scores),
+        scope,
+        order,
+        EventOrder.DATE,
+        args,
+        EventConnection,
+        _constraints=c,
+    )
     assert isinstance(result, EventConnection)
     return result
 

@@ -3,7 +3,8 @@
 Every list of practices in the schema (the root ``practices`` field, a PES's, a theme's, a
 country's practices, …) is built by :func:`practice_connection`: the scope of the list (for
 example the practices of one theme) intersected with the filter's index selection, ordered by a
-precomputed order of the read model, with facet counts of the same selection on demand.
+precomputed order of the read model, with facet counts on demand (each facet dimension over the
+list without its own filter when that filter ORs its values: disjunctive faceting).
 """
 
 from __future__ import annotations
@@ -202,70 +203,84 @@ def _counts(
 
 @strawberry.type(
     description="Counts of the practices of the list (all pages) per value, for a filter panel. "
-    "Largest first; years in calendar order; values with no practice are left out."
+    "Largest first; years in calendar order; values with no practice are left out. A dimension "
+    "whose filter ORs its values (countries, regions, targetGroups, the years of year/yearFrom/"
+    "yearTo, themes with themeMatch ANY) is counted over the practices that pass every other "
+    "filter, so each value not picked yet shows how many practices it would add; themes with "
+    "themeMatch ALL are counted within the list (drill-down)."
 )
 class PracticeFacets:
-    _facets: strawberry.Private[sel.PracticeFacets]
+    _facets: strawberry.Private[sel.Facets]
     _ctx: strawberry.Private[Context]
 
-    @strawberry.field(description="Per theme; a theme counts its narrower themes' practices.")
+    @strawberry.field(
+        description="Per theme; a theme counts its narrower themes' practices. Without the "
+        "themes filter when themeMatch is ANY, within the list when it is ALL."
+    )
     def themes(self) -> list[ThemeCount]:
         rm = self._ctx.read_model
         return _counts(
             self._ctx,
-            self._facets.themes,
+            self._facets.counts("themes"),
             rm.themes,
             "Theme",
             lambda t, n: ThemeCount(theme=t, count=n),
         )
 
-    @strawberry.field
+    @strawberry.field(description="Per country, without the countries filter.")
     def countries(self) -> list[CountryCount]:
         rm = self._ctx.read_model
         return _counts(
             self._ctx,
-            self._facets.countries,
+            self._facets.counts("countries"),
             rm.countries,
             "Country",
             lambda c, n: CountryCount(country=c, count=n),
         )
 
-    @strawberry.field
+    @strawberry.field(description="Per WAPES region, without the regions filter.")
     def regions(self) -> list[RegionCount]:
         rm = self._ctx.read_model
         return _counts(
             self._ctx,
-            self._facets.regions,
+            self._facets.counts("regions"),
             rm.regions,
             "Region",
             lambda r, n: RegionCount(region=r, count=n),
         )
 
-    @strawberry.field
+    @strawberry.field(description="Per target group, without the targetGroups filter.")
     def target_groups(self) -> list[TargetGroupCount]:
         rm = self._ctx.read_model
         return _counts(
             self._ctx,
-            self._facets.target_groups,
+            self._facets.counts("target_groups"),
             rm.target_groups,
             "TargetGroup",
             lambda t, n: TargetGroupCount(target_group=t, count=n),
         )
 
-    @strawberry.field
+    @strawberry.field(description="Per year, without the year, yearFrom and yearTo filters.")
     def years(self) -> list[YearCount]:
-        return [YearCount(year=y, count=n) for y, n in self._facets.years]
+        return [YearCount(year=y, count=n) for y, n in self._facets.counts("years")]
 
 
 @strawberry.type(description="A page of practices, with the size of the list and its facets.")
 class PracticeConnection(Connection[Annotated["Practice", strawberry.lazy(TYPES)]]):
     _selection: strawberry.Private[sel.Selection]
+    _scope: strawberry.Private[sel.Selection]
+    _constraints: strawberry.Private[sel.Constraints]
     _ctx: strawberry.Private[Context]
 
-    @strawberry.field(description="Counts per theme, country, region, target group and year.")
+    @strawberry.field(
+        description="Counts per theme, country, region, target group and year; each dimension "
+        "leaves out its own filter when that filter ORs its values (see PracticeFacets)."
+    )
     def facets(self) -> PracticeFacets:
-        rm = self._ctx.read_model
-        return PracticeFacets(_facets=sel.practice_facets(rm, self._selection), _ctx=self._ctx)
+        facets = sel.practice_facets(
+            self._ctx.read_model, self._constraints, self._scope, self._selection
+        )
+        return PracticeFacets(_facets=facets, _ctx=self._ctx)
 
 
 def practice_connection(
@@ -279,9 +294,17 @@ def practice_connection(
 
     Without an order the list is by relevance when ``f.search`` is given, else by title.
     """
-    found = sel.select_practices(ctx.read_model, practice_filter(f))
+    c = sel.practice_constraints(ctx.read_model, practice_filter(f))
     result = filtered_page(
-        ctx, Practice, found, scope, order, PracticeOrder.TITLE, args, PracticeConnection
+        ctx,
+        Practice,
+        (c.selection(), c.scores),
+        scope,
+        order,
+        PracticeOrder.TITLE,
+        args,
+        PracticeConnection,
+        _constraints=c,
     )
     assert isinstance(result, PracticeConnection)
     return result
