@@ -120,3 +120,18 @@ def test_a_startup_that_fails_writes_nothing_and_releases_the_store(
         pass
     with OxigraphStore(settings.store_path) as store:
         assert store.is_empty()
+
+
+def test_the_long_lived_objects_are_frozen_while_the_service_runs(
+    memory_settings: Settings,
+) -> None:
+    """Full collections skip the read model and the index (see the lifespan in graphsvc.app)."""
+    import gc
+
+    with run_app(memory_settings.with_overrides(load_seeds=True)) as app:
+        frozen = gc.get_freeze_count()
+        read_model = app.server.config.app.state.services.read_model  # type: ignore[union-attr]
+        assert frozen > 10_000
+        assert gc.is_tracked(read_model.practices)
+        tracked = {id(o) for o in gc.get_objects()}  # the collector's generations, not frozen
+        assert id(read_model.practices) not in tracked
