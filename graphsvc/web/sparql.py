@@ -35,7 +35,7 @@ from graphsvc.web.http import (
 )
 from graphsvc.web.negotiation import negotiate
 from graphsvc.web.resources import render_triples
-from graphsvc.web.state import WebState, web_state
+from graphsvc.web.state import existing_web_state, web_state
 
 __all__ = ["MAX_QUERY_BYTES", "SparqlApp", "sparql_endpoint"]
 
@@ -261,10 +261,9 @@ def _cached_response(answer: Rendered) -> Response:
 
 def _cached_answer(scope: Scope) -> Rendered | None:
     """The stored answer to this very GET, if the data has not changed since."""
-    app_state = scope["app"].state
-    state: WebState | None = getattr(app_state, "graphsvc_web", None)
-    if state is None or state.services is not getattr(app_state, "services", None):
-        return None  # first request of this service: web_state() sets it up
+    state = existing_web_state(scope["app"].state)
+    if state is None:
+        return None  # the first request of this service sets it up
     generation = state.services.store.generation
     if generation is None or not state.results.enabled:
         return None
@@ -288,7 +287,7 @@ class SparqlApp:
             await send({"type": "http.response.start", "status": 200, "headers": cached.headers})
             await send({"type": "http.response.body", "body": cached.body})
             return
-        response: Response | None
+        response: Response
         if method == "OPTIONS":
             response = public_preflight(scope) or Response(
                 status_code=204, headers={"Allow": ", ".join(self.methods)}

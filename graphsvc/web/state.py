@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 import anyio
 import anyio.to_thread
 from pyoxigraph import Literal, QuerySolutions
+from starlette.datastructures import State
 from starlette.requests import Request
 
 from graphsvc.services import Services
@@ -27,7 +28,7 @@ from graphsvc.vocab import ID, PES
 from graphsvc.web.cache import ResultCache
 from graphsvc.web.execute import QueryRunner
 
-__all__ = ["DatasetStats", "WebState", "compute_stats", "web_state"]
+__all__ = ["DatasetStats", "WebState", "compute_stats", "existing_web_state", "web_state"]
 
 _PROV_CHANGES = (
     "SELECT (COUNT(?change) AS ?n) (MAX(?at) AS ?last) "
@@ -166,13 +167,21 @@ def etag(*parts: str) -> str:
 _STATE_LOCK = threading.Lock()
 
 
+def existing_web_state(app_state: State) -> WebState | None:
+    """The :class:`WebState` of the running service, if a request has created it already."""
+    current: WebState | None = getattr(app_state, "graphsvc_web", None)
+    if current is None or current.services is not getattr(app_state, "services", None):
+        return None  # none yet, or one of an earlier run of the application
+    return current
+
+
 def web_state(request: Request) -> WebState:
     """The :class:`WebState` of the running service, created on first use."""
     services: Services = request.app.state.services
     app_state = request.app.state
     with _STATE_LOCK:
-        current: WebState | None = getattr(app_state, "graphsvc_web", None)
-        if current is None or current.services is not services:
+        current = existing_web_state(app_state)
+        if current is None:
             settings = services.settings
             current = WebState(
                 services,
