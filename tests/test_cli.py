@@ -11,6 +11,7 @@ import gzip
 import io
 import os
 import pty
+import shutil
 import struct
 import subprocess
 import sys
@@ -385,3 +386,50 @@ def test_serve_with_broken_seeds_fails_with_one_message(tmp_path: Path, project_
     assert "zz-broken.trig:1:" in result.stderr
     with OxigraphStore(tmp_path / "store") as store:
         assert store.is_empty()
+
+
+def test_a_bulk_load_adds_every_file_or_none(tmp_path: Path, load_dir: Path) -> None:
+    assert run("load", load_dir / "pes-valid.trig", data_dir=tmp_path).returncode == 0
+    before = dataset(tmp_path / "store")
+    bad = load_dir / "syntax-error.ttl"
+    failed = run("load", "--bulk", load_dir / "pes-patch.ttl", bad, data_dir=tmp_path)
+    assert_clean_failure(failed)
+    assert failed.returncode == 2
+    assert f"graphsvc load: error: {bad}:3:11: " in failed.stderr
+    assert dataset(tmp_path / "store") == before  # pes-patch.ttl, loaded first, is not there
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]  # no staging copy left
+
+    graph = "https://w3id.org/graphsvc/graph/reference/bulk"
+    loaded = run("load", "--bulk", "--graph", graph, load_dir / "pes-patch.ttl", data_dir=tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    assert graph in loaded.stdout and TEST_GRAPH in loaded.stdout
+    with OxigraphStore(tmp_path / "store") as store:
+        graphs = {g.value for g in store.named_graphs()}
+        patch = sum(1 for _ in store.quads(graph=NamedNode(graph)))
+    assert graphs == {TEST_GRAPH, graph} and patch > 0
+    assert f"loaded {patch} new quads from 1 file(s) in bulk" in loaded.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+
+
+def test_a_bulk_load_waits_for_the_store_lock(tmp_path: Path, load_dir: Path) -> None:
+    with OxigraphStore(tmp_path / "store"):
+        result = run("load", "--bulk", load_dir / "pes-patch.ttl", data_dir=tmp_path)
+    assert_clean_failure(result)
+    assert "lock" in (result.stderr + result.stdout).lower()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+
+
+@pytest.mark.parametrize("finished", [False, True], ids=["undone", "completed"])
+def test_an_interrupted_swap_is_repaired_when_the_store_opens(
+    tmp_path: Path, load_dir: Path, finished: bool
+) -> None:
+    """The state a crash between the swap's two renames leaves (see graphsvc.store.bulk)."""
+    assert run("load", load_dir / "pes-valid.trig", data_dir=tmp_path).returncode == 0
+    before = dataset(tmp_path / "store")
+    replaced = tmp_path / "store.replaced"
+    if finished:
+        shutil.copytree(tmp_path / "store", replaced)  # the old copy, not yet removed
+    else:
+        (tmp_path / "store").rename(replaced)  # the new copy never took its place
+    assert dataset(tmp_path / "store") == before
+    assert not replaced.exists()

@@ -14,7 +14,7 @@ from pyoxigraph import NamedNode
 from graphsvc.cli.common import Subparsers, open_cli_store, progress_bar, settings_from_args
 from graphsvc.errors import InputError, ValidationError
 from graphsvc.store import GraphStore
-from graphsvc.store.formats import FORMATS, format_for_name, format_for_path
+from graphsvc.store.formats import FORMATS, format_for_name
 from graphsvc.store.loading import (
     check_files,
     graph_node,
@@ -22,7 +22,6 @@ from graphsvc.store.loading import (
     ontology_and_seed_targets,
 )
 from graphsvc.store.stats import dataset_stats
-from graphsvc.vocab import BASE
 
 __all__ = ["register"]
 
@@ -37,8 +36,8 @@ def register(subparsers: Subparsers) -> None:
     load.add_argument(
         "--bulk",
         action="store_true",
-        help="big files into the embedded store: Oxigraph's bulk loader, without validation and"
-        " not in one transaction (about 5x faster; a failed load may leave part of it)",
+        help="big files into the embedded store: Oxigraph's bulk loader, without validation"
+        " (about 5x faster), into a copy of the store that replaces it once every file loaded",
     )
     load.set_defaults(func=load_command)
 
@@ -79,27 +78,16 @@ def load_command(args: argparse.Namespace) -> int:
 
 
 def _bulk_load_command(args: argparse.Namespace) -> int:
+    from graphsvc.store.bulk import bulk_load
     from graphsvc.store.oxigraph import OxigraphStore
 
     with open_cli_store(args) as store:
         if not isinstance(store, OxigraphStore):
             raise InputError("--bulk needs the embedded store (--store oxigraph or memory)")
-        before = len(store)
-        for path in args.files:
-            fmt = format_for_path(path)
-            target = graph_node(args.graph) if args.graph else None
-            try:
-                with gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb") as handle:
-                    store.raw.bulk_load(handle, fmt.rdf_format, base_iri=BASE, to_graph=target)
-            except SyntaxError as exc:
-                raise InputError(f"{path}: {exc}") from None
-            except OSError as exc:
-                raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        store.mark_changed()
-        store.raw.flush()
-        print(f"loaded {len(store) - before} new quads from {len(args.files)} file(s) in bulk")
-        for graph in sorted(g.value for g in store.named_graphs()):
-            print(f"  {graph}")
+        report = bulk_load(store, args.files, graph_node(args.graph) if args.graph else None)
+    print(f"loaded {report.added} new quads from {len(args.files)} file(s) in bulk")
+    for graph in report.graphs:
+        print(f"  {graph}")
     return 0
 
 

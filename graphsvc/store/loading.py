@@ -31,6 +31,7 @@ __all__ = [
     "ontology_and_seed_targets",
     "ontology_files",
     "parse_file",
+    "rdf_input_error",
     "seed_files",
     "to_rdflib",
     "validate_quads",
@@ -81,12 +82,8 @@ def parse_file(path: Path, graph: NamedNode | None = None) -> list[Quad]:
                 handle, fmt.rdf_format, base_iri=BASE, rename_blank_nodes=True
             )
             quads = list(parsed)
-    except SyntaxError as exc:
-        line, column = _position(exc)
-        raise RdfSyntaxError(str(path), _reason(exc), line, column) from None
-    except (OSError, EOFError) as exc:  # gzip raises BadGzipFile (an OSError) and EOFError
-        reason = getattr(exc, "strerror", None) or exc
-        raise RdfSyntaxError(str(path), f"cannot read: {reason}", None, None) from None
+    except (SyntaxError, OSError, EOFError) as exc:
+        raise rdf_input_error(path, exc) from None
     if graph is None:
         return quads
     return [
@@ -101,6 +98,16 @@ def _open(path: Path) -> IO[bytes]:
     if path.suffix == ".gz":
         return cast(IO[bytes], gzip.open(path, "rb"))
     return path.open("rb")
+
+
+def rdf_input_error(path: Path, exc: SyntaxError | OSError | EOFError) -> RdfSyntaxError:
+    """The error to report for a file that does not parse (file:line:column) or cannot be read
+    (gzip raises BadGzipFile, an OSError, and EOFError)."""
+    if isinstance(exc, SyntaxError):
+        line, column = _position(exc)
+        return RdfSyntaxError(str(path), _reason(exc), line, column)
+    reason = getattr(exc, "strerror", None) or exc
+    return RdfSyntaxError(str(path), f"cannot read: {reason}", None, None)
 
 
 def _position(exc: SyntaxError) -> tuple[int | None, int | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
@@ -21,7 +22,24 @@ from graphsvc.store.base import (
 from graphsvc.store.sparql_text import bind_values, changeset_update
 from graphsvc.vocab import PREFIXES
 
-__all__ = ["OxigraphStore"]
+__all__ = ["OxigraphStore", "finish_interrupted_swap", "replaced_path"]
+
+
+def replaced_path(path: Path) -> Path:
+    """Where a store's directory waits while a bulk load's copy takes its place."""
+    return path.with_name(path.name + ".replaced")
+
+
+def finish_interrupted_swap(path: Path) -> None:
+    """Complete or undo a swap of store directories that a crash interrupted
+    (see :mod:`graphsvc.store.bulk`)."""
+    replaced = replaced_path(path)
+    if not replaced.exists():
+        return
+    if path.exists():
+        shutil.rmtree(replaced)  # the new store is in place: the old one is no longer needed
+    else:
+        replaced.rename(path)  # the new store never took its place: the old one comes back
 
 
 class OxigraphStore(GraphStore):
@@ -31,8 +49,9 @@ class OxigraphStore(GraphStore):
     the call returns, so an acknowledged write survives a crash of the process.
 
     RocksDB locks the directory, so this object is the only writer of an on-disk store while it
-    is open: every change goes through :meth:`apply`, :meth:`replace_graph` or :attr:`raw`'s
-    bulk loader, and :attr:`generation` counts them.
+    is open: every change goes through :meth:`apply` or :meth:`replace_graph` (bulk loads go
+    to a copy that replaces the directory, :mod:`graphsvc.store.bulk`), and :attr:`generation`
+    counts them.
     """
 
     _generation = 0
@@ -42,6 +61,7 @@ class OxigraphStore(GraphStore):
         self.kind = "oxigraph" if path is not None else "memory"
         try:
             if path is not None:
+                finish_interrupted_swap(path)
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = Store(str(path))
             else:
