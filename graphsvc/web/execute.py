@@ -5,10 +5,10 @@ written by pyoxigraph's own serialiser into a sink that the time budget and the 
 so a capped or timed-out query stops working instead of running to the end.
 
 SELECT results are first written straight in the requested format into a
-:class:`_RowBoundWriter`, which counts marks that the serialiser writes at least once per row
+:class:`_MarkCounter`, which counts marks that the serialiser writes at least once per row
 (``},{`` between JSON rows, say): an answer with no more marks than the cap allows cannot hold
 more rows than the cap, and it is the answer, in one pass. One that may hold more gives up there
-and the query runs again into a :class:`_LineWriter` that counts rows exactly as lines: TSV (one line per row), or N-Triples for graphs (one line per
+and the query runs again into a line counter that counts rows exactly as lines: TSV (one line per row), or N-Triples for graphs (one line per
 triple); other formats are produced from the capped TSV or N-Triples by pyoxigraph's parser and
 serialiser, still without Python per row.
 
@@ -92,12 +92,8 @@ class Budget:
             raise QueryTimeoutError(self.seconds)
 
 
-class _RowLimitReached(Exception):
-    """Raised inside the serialiser to stop the evaluation once the cap is passed."""
-
-
-class _MayExceedCap(Exception):
-    """Raised inside the serialiser once an answer is too long to be sure it is under the cap."""
+class _TooManyMarks(Exception):
+    """Raised inside the serialiser to stop the evaluation: the cap is passed, or may be."""
 
 
 # What pyoxigraph's compact serialisers write once per row, or more often: ``},{`` between two
@@ -111,16 +107,18 @@ _ROW_MARKS = {
 }
 
 
-class _RowBoundWriter:
-    """A binary sink for pyoxigraph that gives up once the answer may hold over ``limit`` rows."""
+class _MarkCounter:
+    """A binary sink for pyoxigraph that counts ``mark`` and stops the serialiser, raising
+    :class:`_TooManyMarks`, once more than ``allowed`` have come."""
 
-    def __init__(self, budget: Budget, limit: int, mark: bytes, extra: int) -> None:
+    def __init__(self, budget: Budget, mark: bytes, allowed: int) -> None:
         self._budget = budget
-        self._allowed = limit - extra  # marks allowed
         self._mark = mark
+        self._allowed = allowed
         self._chunks: list[bytes] = []
         self._marks = 0
         self._tail = b""  # the end of the last chunk, for a mark cut in two
+        self.exceeded = False
 
     def write(self, data: bytes) -> int:
         self._budget.check()
@@ -128,49 +126,30 @@ class _RowBoundWriter:
         seen = self._tail + chunk  # the tail is shorter than a mark: nothing counted twice
         self._marks += seen.count(self._mark)
         self._tail = seen[len(seen) - len(self._mark) + 1 :]
+        self._chunks.append(chunk)
         if self._marks > self._allowed:
-            raise _MayExceedCap
-        self._chunks.append(chunk)
+            self.exceeded = True
+            raise _TooManyMarks
         return len(chunk)
 
     def flush(self) -> None:
         return None
 
     def value(self) -> bytes:
-        return b"".join(self._chunks)
-
-
-class _LineWriter:
-    """A binary sink for pyoxigraph that keeps at most ``header + limit`` lines."""
-
-    def __init__(self, budget: Budget, limit: int, header: int) -> None:
-        self._budget = budget
-        self._allowed = header + limit
-        self._chunks: list[bytes] = []
-        self._lines = 0
-        self.truncated = False
-
-    def write(self, data: bytes) -> int:
-        self._budget.check()
-        chunk = bytes(data)
-        self._chunks.append(chunk)
-        self._lines += chunk.count(b"\n")
-        if self._lines > self._allowed:
-            self.truncated = True
-            raise _RowLimitReached
-        return len(chunk)
-
-    def flush(self) -> None:
-        return None
-
-    def value(self) -> bytes:
+        """What was written; once exceeded, up to and including the last mark allowed (for
+        line ends: the lines within the cap)."""
         body = b"".join(self._chunks)
-        if not self.truncated:
+        if not self.exceeded:
             return body
-        end = -1
+        end = -len(self._mark)
         for _ in range(self._allowed):
-            end = body.index(b"\n", end + 1)
-        return body[: end + 1]
+            end = body.index(self._mark, end + len(self._mark))
+        return body[: end + len(self._mark)]
+
+
+def _line_counter(budget: Budget, limit: int, header: int) -> _MarkCounter:
+    """A sink that keeps at most ``header + limit`` lines."""
+    return _MarkCounter(budget, b"\n", header + limit)
 
 
 def used_prefixes(body: bytes, prefixes: Mapping[str, str] = PREFIXES) -> dict[str, str]:
@@ -248,14 +227,15 @@ def _serialise(
     if isinstance(result, QuerySolutions):
         fmt = RESULTS_FORMATS.get(offer, QueryResultsFormat.JSON)
         if direct and fmt in _ROW_MARKS:
-            short = _RowBoundWriter(budget, max_rows, *_ROW_MARKS[fmt])
+            mark, extra = _ROW_MARKS[fmt]
+            short = _MarkCounter(budget, mark, max_rows - extra)
             try:
                 result.serialize(cast(IO[bytes], short), fmt)
-            except _MayExceedCap:
+            except _TooManyMarks:
                 return None
             return Answer(short.value(), fmt.media_type, "solutions", None, False)
-        tsv = _LineWriter(budget, max_rows, header=1)
-        with contextlib.suppress(_RowLimitReached):
+        tsv = _line_counter(budget, max_rows, header=1)
+        with contextlib.suppress(_TooManyMarks):
             result.serialize(cast(IO[bytes], tsv), QueryResultsFormat.TSV)
         body = tsv.value()
         count = max(_lines(body) - 1, 0)
@@ -263,10 +243,10 @@ def _serialise(
             parsed = pyoxigraph.parse_query_results(body, QueryResultsFormat.TSV)
             assert isinstance(parsed, QuerySolutions)
             body = parsed.serialize(format=fmt) or b""
-        return Answer(body, fmt.media_type, "solutions", count, tsv.truncated)
+        return Answer(body, fmt.media_type, "solutions", count, tsv.exceeded)
 
-    nt = _LineWriter(budget, max_rows, header=0)
-    with contextlib.suppress(_RowLimitReached):
+    nt = _line_counter(budget, max_rows, header=0)
+    with contextlib.suppress(_TooManyMarks):
         if isinstance(result, QueryTriples):
             result.serialize(cast(IO[bytes], nt), RdfFormat.N_TRIPLES)
         else:
@@ -277,7 +257,7 @@ def _serialise(
     if rdf_format != RdfFormat.N_TRIPLES:
         triples = pyoxigraph.parse(body, RdfFormat.N_TRIPLES)
         body = pyoxigraph.serialize(triples, format=rdf_format, prefixes=used_prefixes(body)) or b""
-    return Answer(body, rdf_format.media_type, "graph", count, nt.truncated)
+    return Answer(body, rdf_format.media_type, "graph", count, nt.exceeded)
 
 
 def _malformed(exc: SyntaxError) -> MalformedQueryError:
