@@ -8,9 +8,9 @@ SELECT results are first written straight in the requested format into a
 :class:`_MarkCounter`, which counts marks that the serialiser writes at least once per row
 (``},{`` between JSON rows, say): an answer with no more marks than the cap allows cannot hold
 more rows than the cap, and it is the answer, in one pass. One that may hold more gives up there
-and the query runs again into a line counter that counts rows exactly as lines: TSV (one line per row), or N-Triples for graphs (one line per
-triple); other formats are produced from the capped TSV or N-Triples by pyoxigraph's parser and
-serialiser, still without Python per row.
+and the query runs again into a counter of line ends, exact for TSV (one line per row) and for
+N-Triples (graphs: one line per triple); other formats are produced from the capped TSV or
+N-Triples by pyoxigraph's parser and serialiser, still without Python per row.
 
 A query that spends its whole budget before producing a byte (a large aggregate, say) is
 abandoned: the caller answers 503 on time and the thread ends when pyoxigraph returns. At most
