@@ -41,20 +41,16 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
 
-from graphsvc.settings import Settings
-from graphsvc.store import OxigraphStore
-from graphsvc.store.loading import load_ontology_and_seeds
+from bench.common import BIN, free_port, log, prepare_stores, stopping
 
 __all__ = ["QUERY", "Figure", "main"]
 
-BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
 
 QUERY = """query PracticePage($id: ID!, $theme: ID!) {
@@ -88,63 +84,8 @@ class Figure:
     errors: int
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def run(command: list[str | Path]) -> None:
-    subprocess.run([str(c) for c in command], check=True, stdout=subprocess.DEVNULL)
-
-
 SERVERS = ("plain", "graphql", "graphql-cached")
 """The three servers; each has its own copy of the store (an embedded store has one owner)."""
-
-
-def prepare(workdir: Path, practices: int, seed: int) -> tuple[dict[str, Path], int]:
-    """(data dir of each server, quads); built once per parameters."""
-    tag = f"p{practices}-s{seed}"
-    dirs = {name: workdir / f"{name}-{tag}" for name in SERVERS}
-    done = workdir / f"{tag}.json"
-    if done.is_file() and all((d / "store").is_dir() for d in dirs.values()):
-        return dirs, int(json.loads(done.read_text())["quads"])
-    for d in dirs.values():
-        shutil.rmtree(d, ignore_errors=True)
-    dump = workdir / f"synthetic-{tag}.nq.gz"
-    if not dump.is_file():
-        log(f"generating {practices} practices (seed {seed})")
-        run(
-            [
-                BIN / "graphsvc",
-                "generate",
-                "--practices",
-                str(practices),
-                "--seed",
-                str(seed),
-                "-o",
-                dump,
-            ]
-        )
-    log("bulk-loading the synthetic dataset, the ontology and the seeds")
-    first = dirs[SERVERS[0]]
-    run([BIN / "graphsvc", "--data-dir", first, "--store", "oxigraph", "load", "--bulk", dump])
-    store = OxigraphStore(first / "store")
-    settings = Settings()
-    load_ontology_and_seeds(store, settings.ontology_dir, settings.seeds_dir)
-    quads = len(store)
-    store.close()
-    for name in SERVERS[1:]:
-        shutil.copytree(first / "store", dirs[name] / "store")
-    done.write_text(json.dumps({"quads": quads}))
-    return dirs, quads
 
 
 def wait_for(url: str, process: subprocess.Popen[bytes], what: str, timeout: float = 600) -> None:
@@ -159,20 +100,13 @@ def wait_for(url: str, process: subprocess.Popen[bytes], what: str, timeout: flo
     raise SystemExit(f"{what} did not answer within {timeout:g} s")
 
 
-@contextlib.contextmanager
-def server(command: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+def server(
+    command: list[str], env: dict[str, str]
+) -> contextlib.AbstractContextManager[subprocess.Popen[bytes]]:
     process = subprocess.Popen(
         command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    try:
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
+    return stopping(process)
 
 
 def lua_script(path: Path, method: str, requests: list[tuple[str, str]]) -> Path:
@@ -264,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed (apt-get install -y wrk)")
     args.workdir.mkdir(parents=True, exist_ok=True)
-    dirs, quads = prepare(args.workdir, args.practices, args.seed)
+    dirs, quads = prepare_stores(args.workdir, args.practices, args.seed, SERVERS)
 
     ports = {name: free_port() for name in SERVERS}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}

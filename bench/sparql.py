@@ -50,13 +50,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bench.common import BIN, free_port, log, prepare_stores, stopping
 from graphsvc.settings import Settings
-from graphsvc.store import OxigraphStore
-from graphsvc.store.loading import load_ontology_and_seeds
 
 __all__ = ["QUERIES", "main"]
 
-BIN = Path(sys.executable).parent
 PREFIXES = """PREFIX pes: <https://w3id.org/graphsvc/ontology#>
 PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -114,72 +112,6 @@ class Figure:
         return self.ours_rps / self.oxigraph_rps if self.oxigraph_rps else float("nan")
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def prepare(workdir: Path, practices: int, seed: int) -> tuple[Path, Path, int]:
-    """(our data dir, Oxigraph's store dir, quads) for the dataset; built once per parameters."""
-    tag = f"p{practices}-s{seed}"
-    ours, theirs = workdir / f"ours-{tag}", workdir / f"oxigraph-{tag}"
-    done = workdir / f"{tag}.json"
-    if done.is_file() and (ours / "store").is_dir() and theirs.is_dir():
-        return ours, theirs, int(json.loads(done.read_text())["quads"])
-    shutil.rmtree(ours, ignore_errors=True)
-    shutil.rmtree(theirs, ignore_errors=True)
-    dump = workdir / f"synthetic-{tag}.nq.gz"
-    if not dump.is_file():
-        log(f"generating {practices} practices (seed {seed})")
-        run(
-            [
-                BIN / "graphsvc",
-                "generate",
-                "--practices",
-                str(practices),
-                "--seed",
-                str(seed),
-                "-o",
-                str(dump),
-            ]
-        )
-    log("bulk-loading the synthetic dataset")
-    started = time.perf_counter()
-    run(
-        [
-            BIN / "graphsvc",
-            "--data-dir",
-            str(ours),
-            "--store",
-            "oxigraph",
-            "load",
-            "--bulk",
-            str(dump),
-        ]
-    )
-    store = OxigraphStore(ours / "store")
-    settings = Settings()
-    load_ontology_and_seeds(store, settings.ontology_dir, settings.seeds_dir)
-    quads = len(store)
-    store.close()
-    log(f"loaded {quads} quads in {time.perf_counter() - started:.1f} s; copying for Oxigraph")
-    shutil.copytree(ours / "store", theirs)
-    done.write_text(json.dumps({"quads": quads}))
-    return ours, theirs, quads
-
-
-def run(command: list[str | Path]) -> None:
-    subprocess.run([str(c) for c in command], check=True, stdout=subprocess.DEVNULL)
-
-
 def listens(pid: int, port: int) -> bool:
     """Whether process ``pid`` itself holds the socket listening on loopback ``port``.
 
@@ -222,19 +154,12 @@ def server(
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    try:
+    with stopping(process):
         started = time.perf_counter()
         wait_for(probe, process, port, what, timeout)
         ready = time.perf_counter() - started
         log(f"{what} ready in {ready:.1f} s")
         yield ready
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
 
 
 def count_results(url: str, query: str, accept: str) -> tuple[int, float]:
@@ -433,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed (apt-get install -y wrk)")
     args.workdir.mkdir(parents=True, exist_ok=True)
-    ours_dir, theirs_dir, quads = prepare(args.workdir, args.practices, args.seed)
+    dirs, quads = prepare_stores(args.workdir, args.practices, args.seed, ("ours", "oxigraph"))
+    ours_dir, theirs_dir = dirs["ours"], dirs["oxigraph"] / "store"
 
     ours_port, theirs_port = free_port(), free_port()
     ours_url = f"http://127.0.0.1:{ours_port}"
