@@ -110,6 +110,7 @@ class PES(DefinedNamespace):
     Achievement: URIRef
     WorkProgramme: URIRef
     WorkProgrammeCluster: URIRef
+    ThematicCluster: URIRef
     Activity: URIRef
     ActivityFormat: URIRef
     Mission: URIRef
@@ -127,6 +128,7 @@ class PES(DefinedNamespace):
     statement: URIRef
     vision: URIRef
     presentedAt: URIRef
+    foreseenFunder: URIRef
     topic: URIRef
     objective: URIRef
     expectedResult: URIRef

@@ -42,6 +42,7 @@ PES_SLUGS = (
     "dnk-star",
     "est-tootukassa",
     "fin-keha",
+    "fin-te-services",
     "fra-france-travail",
     "fra-pole-emploi",
     "deu-ba",
@@ -352,11 +353,11 @@ def test_practices_span_the_wapes_regions(store: ox.Store) -> None:
 @pytest.mark.parametrize(
     ("practice", "year", "country", "pes"),
     [
-        ("ohjaamo", "2014", "FIN", "fin-keha"),
+        ("ohjaamo", "2014", "FIN", "fin-te-services"),
         ("jugendberufsagentur-hamburg", "2012", "DEU", "deu-ba"),
         ("vdab-competence-based-matching", "2013", "BEL", "bel-vdab"),
         ("adem-digital-skills-bridge", "2018", "LUX", "lux-adem"),
-        ("actiris-diversity-plans", "2008", "BEL", "bel-actiris"),
+        ("actiris-diversity-plans", "2007", "BEL", "bel-actiris"),
         ("nea-performance-assessment-framework", "2019", "KHM", "khm-nea"),
         ("rusta-och-matcha", "2020", "SWE", "swe-arbetsformedlingen"),
         ("hzz-cisok", "2013", "HRV", "hrv-hzz"),

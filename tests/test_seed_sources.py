@@ -490,7 +490,7 @@ def test_benchlearning_facts(store: ox.Store) -> None:
         store,
         """ASK { GRAPH <https://w3id.org/graphsvc/graph/source/004> {
             id:activity\\/pes-network-2022\\/pes-benchlearning dct:description ?d ;
-                dct:subject id:theme\\/benchlearning ; schema:funder ?fund ;
+                dct:subject id:theme\\/benchlearning ; pes:foreseenFunder ?fund ;
                 pes:cluster id:work-programme\\/pes-network-2022\\/cluster\\/pes-performance-management .
             ?fund schema:name "European Social Fund+"@en ;
                 schema:startDate "2021"^^xsd:gYear ; schema:endDate "2027"^^xsd:gYear .
@@ -519,3 +519,61 @@ def test_mandate_and_recommendations(store: ox.Store) -> None:
                 pes:legalBasis <http://data.europa.eu/eli/dec/2014/573/oj> .
             <http://data.europa.eu/eli/dec/2014/573/oj> dct:modified "2020"^^xsd:gYear . } }""",
     )
+
+
+def test_thematic_clusters_and_foreseen_funding(store: ox.Store) -> None:
+    thematic = values(
+        store,
+        """SELECT ?c WHERE { GRAPH <https://w3id.org/graphsvc/graph/source/004> {
+            ?c a pes:ThematicCluster, pes:WorkProgrammeCluster } }""",
+    )
+    base = ID + "work-programme/pes-network-2022/cluster/"
+    assert thematic == {
+        base + c
+        for c in (
+            "recovery-and-structural-changes",
+            "pes-service-delivery",
+            "pes-performance-management",
+            "pes-visibility-and-partnerships",
+        )
+    }
+    clusters = values(
+        store,
+        """SELECT ?c WHERE { GRAPH <https://w3id.org/graphsvc/graph/source/004> {
+            ?c a pes:WorkProgrammeCluster } }""",
+    )
+    assert clusters - thematic == {base + "others", base + "meetings"}
+    # ESF+ funding of benchlearning is only foreseen: it is no schema:funder.
+    assert not ask(store, "ASK { ?a schema:funder id:agent\\/esf-plus }")
+
+
+@pytest.mark.parametrize(
+    ("graph", "subject", "words"),
+    [
+        ("001", "source\\/001", ("Kunskapscenter", "Knowledge Centre")),
+        (
+            "002",
+            "event\\/organisational-learning-workshop-2019",
+            ("Online registration", "recorded"),
+        ),
+        (
+            "003",
+            "project\\/japan-wapes-joint-project\\/phase\\/2",
+            ("online meetings and activities",),
+        ),
+        ("003", "course\\/itcilo-human-centred-recovery", ("international-wide view",)),
+        ("004", "source\\/004", ("LEGAL NOTICE", "prepared for the European Commission")),
+    ],
+)
+def test_notes_complete_the_documents(
+    store: ox.Store, graph: str, subject: str, words: tuple[str, ...]
+) -> None:
+    notes = " ".join(
+        values(
+            store,
+            f"""SELECT ?n WHERE {{ GRAPH <https://w3id.org/graphsvc/graph/source/{graph}> {{
+                id:{subject} skos:note ?n }} }}""",
+        )
+    )
+    for word in words:
+        assert word in notes, (subject, word)
