@@ -212,6 +212,23 @@ OTHER_COUNTRIES = [
     "CAN",
     "USA",
     "PHL",
+    "CIV",
+    "SEN",
+    "TGO",
+    "BFA",
+    "GIN",
+    "KEN",
+    "ZAF",
+    "NAM",
+    "GHA",
+    "RWA",
+    "COL",
+    "CHL",
+    "BRA",
+    "ARG",
+    "CRI",
+    "URY",
+    "DOM",
 ]
 
 # WAPES regions that reference/facts.md states; the others follow from geography.
