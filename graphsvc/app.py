@@ -12,12 +12,19 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
+from strawberry.http.ides import get_graphql_ide_html
 
 from graphsvc import __version__
 from graphsvc.api import graphql_routes
+from graphsvc.http.guards import guard_middleware
+from graphsvc.http.headers import page_policy
 from graphsvc.services import Services, open_services
 from graphsvc.settings import Settings
 from graphsvc.web import PublicCors, ServiceApp, direct_routes, web_routes
+from graphsvc.web.http import PUBLIC_PATHS
+
+_GRAPHIQL_ORIGINS = ("https://unpkg.com",)
+"""Where GraphiQL's page loads its scripts and styles (each pinned by subresource integrity)."""
 
 __all__ = ["create_app"]
 
@@ -63,10 +70,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             expose_headers=["ETag", "Last-Modified"],
         ),
     ]
+    page_policies = {}
+    if settings.graphiql:
+        page_policies["/graphql"] = page_policy(get_graphql_ide_html("graphiql"), _GRAPHIQL_ORIGINS)
     return ServiceApp(
         debug=settings.debug,
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
         direct=direct_routes(),
+        # rate, concurrency and headers for every request, cached /sparql answers included
+        outer=guard_middleware(settings, PUBLIC_PATHS, page_policies),
     )

@@ -23,6 +23,7 @@ import pytest
 import uvicorn
 
 from graphsvc.app import create_app
+from graphsvc.http.timeouts import uvicorn_options
 from graphsvc.settings import PROJECT_ROOT, Settings
 from graphsvc.store import GraphStore, OxigraphStore, RemoteSparqlStore
 
@@ -246,6 +247,7 @@ def run_app(settings: Settings, startup_timeout: float = 120.0) -> Iterator[Runn
         log_level="warning",
         ws="none",
         access_log=False,
+        **uvicorn_options(settings),  # the header and body time-outs of `graphsvc serve`
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)

@@ -29,6 +29,7 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from graphsvc.app import create_app
+    from graphsvc.http.timeouts import uvicorn_options
 
     settings = settings_from_args(args).with_overrides(host=args.host, port=args.port)
     if args.no_seed:
@@ -41,6 +42,7 @@ def serve(args: argparse.Namespace) -> int:
         port=settings.port,
         log_level="info",
         access_log=not getattr(args, "no_access_log", False),
+        **uvicorn_options(settings),  # header and body time-outs
     )
     return 0
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from urllib.parse import parse_qsl
 
 import anyio.to_thread
 import pyoxigraph
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from graphsvc.errors import GraphsvcError
+from graphsvc.http.forms import FormEncodingError, parse_form
 from graphsvc.settings import Settings
 from graphsvc.web.cache import Rendered, ResultCache
 from graphsvc.web.descriptions import service_description
@@ -80,8 +80,16 @@ def _decode(data: bytes, what: str) -> str:
         raise WebRequestError(f"{what} is not UTF-8: {exc.reason} at byte {exc.start}") from None
 
 
+def _form(data: bytes, what: str) -> list[tuple[str, str]]:
+    """Strictly decoded: a broken escape or non-UTF-8 text is a 400, never a changed query."""
+    try:
+        return parse_form(data, what) if data else []
+    except FormEncodingError as exc:
+        raise WebRequestError(str(exc)) from None
+
+
 async def _parse_request(request: Request) -> tuple[str | None, _Params]:
-    url_params = list(request.query_params.multi_items())
+    url_params = _form(request.scope["query_string"], "the query string")
     if request.method == "GET":
         params = _Params(url_params)
         if params.has("update"):
@@ -95,8 +103,7 @@ async def _parse_request(request: Request) -> tuple[str | None, _Params]:
     if media_type == _UPDATE:
         raise ForbiddenQueryError("UPDATE", _READ_ONLY.format(what=_UPDATE))
     if media_type == _FORM:
-        body = _decode(await _read_body(request), "the form body")
-        params = _Params(parse_qsl(body, keep_blank_values=True) + url_params)
+        params = _Params(_form(await _read_body(request), "the form body") + url_params)
         if params.has("update"):
             raise ForbiddenQueryError("UPDATE", _READ_ONLY.format(what="update parameter"))
         queries = params.all("query")
@@ -301,6 +308,8 @@ class SparqlApp:
         else:
             try:
                 response = await sparql_endpoint(Request(scope, receive))
+            except ClientDisconnect:
+                return  # gone before its body arrived (or cut off by the body time-out)
             except Exception:
                 _log.exception("/sparql failed")
                 response = PlainTextResponse(
