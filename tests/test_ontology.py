@@ -229,6 +229,20 @@ OTHER_COUNTRIES = [
     "CRI",
     "URY",
     "DOM",
+    "SGP",
+    "MYS",
+    "THA",
+    "IND",
+    "AUS",
+    "NZL",
+    "TUN",
+    "DZA",
+    "SAU",
+    "JOR",
+    "QAT",
+    "BHR",
+    "OMN",
+    "LBN",
 ]
 
 # WAPES regions that reference/facts.md states; the others follow from geography.
