@@ -115,8 +115,8 @@ EXPECTED: dict[str, list[Expected]] = {
         (ID["mission/example-broken/orphan"], inverse(PES.mission), "belong to an organisation"),
     ],
     "country": [
-        (EU_COUNTRY.ARG, SKOS.notation, "ISO 3166-1 alpha-3"),
-        (EU_COUNTRY.ARG, PES.region, "one WAPES region"),
+        (EU_COUNTRY.VCT, SKOS.notation, "ISO 3166-1 alpha-3"),
+        (EU_COUNTRY.VCT, PES.region, "one WAPES region"),
         ("https://example.org/country/sweden", None, "EU authority table IRI"),
     ],
     "change-record": [
