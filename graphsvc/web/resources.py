@@ -30,6 +30,7 @@ from graphsvc.web.html import entity_page, not_found_page
 from graphsvc.web.http import base_url, error_response, http_date, not_modified
 from graphsvc.web.jsonld import compact_document, context_document
 from graphsvc.web.negotiation import Offer, negotiate
+from graphsvc.web.ontology_docs import OntologyDocsError, cache_dir_of, ontology_docs_html
 from graphsvc.web.state import etag, web_state
 
 __all__ = [
@@ -67,8 +68,12 @@ async def _described(
     describe: Callable[[], Description],
     key: str,
     offers: Sequence[Offer] = PAGE_OFFERS,
+    html_page: Callable[[], bytes] | None = None,
 ) -> Response:
-    """Negotiate, answer conditional requests, describe, render: the shared path of IRI pages."""
+    """Negotiate, answer conditional requests, describe, render: the shared path of IRI pages.
+
+    ``html_page``, if given, makes the HTML representation instead of the generic entity page.
+    """
     state = web_state(request)
     base = base_url(request, state.services.settings)
     try:
@@ -85,6 +90,9 @@ async def _described(
         }
         if not_modified(request, tag, modified):
             return Response(status_code=304, headers=headers)
+        if offer is HTML and html_page is not None:
+            body = await anyio.to_thread.run_sync(html_page)
+            return Response(body, headers=headers, media_type="text/html; charset=utf-8")
         description = await anyio.to_thread.run_sync(describe)
         if not description.found:
             message = f"not found: the dataset says nothing about <{description.iri}>"
@@ -100,6 +108,9 @@ async def _described(
         return Response(body, headers=headers, media_type=_content_type(offer))
     except WebRequestError as error:
         return error_response(error, {"Vary": "Accept"})
+    except OntologyDocsError as error:
+        message = f"the ontology documentation could not be generated: {error}"
+        return error_response(WebRequestError(message, 500), {"Vary": "Accept"})
     except GraphsvcError as error:
         return error_response(WebRequestError(f"the store failed: {error}", 500))
 
@@ -118,9 +129,16 @@ async def entity_endpoint(request: Request) -> Response:
 
 
 async def ontology_endpoint(request: Request) -> Response:
-    """``/ontology``: the ontology document (its header and every ``pes:`` term)."""
-    store = web_state(request).services.store
-    return await _described(request, lambda: describe_ontology(store), "ontology")
+    """``/ontology``: the ontology document (its header and every ``pes:`` term) in RDF, or for
+    browsers its HTML documentation, generated from ``ontology/*.ttl`` with pyLODE."""
+    services = web_state(request).services
+    store, settings = services.store, services.settings
+    return await _described(
+        request,
+        lambda: describe_ontology(store),
+        "ontology",
+        html_page=lambda: ontology_docs_html(settings.ontology_dir, cache_dir_of(settings)),
+    )
 
 
 async def dataset_endpoint(request: Request) -> Response:
