@@ -285,16 +285,16 @@ def render_ontology_docs(paths: Iterable[Path]) -> str:
     tags, OntPub, PylodeError = _import_pylode()
     ontology = Graph()
     schemes = Graph()
-    try:
-        for path in paths:
+    for path in paths:
+        try:
             module = Graph().parse(path, format="turtle")
-            is_ontology = (None, RDF.type, OWL.Ontology) in module
-            target = ontology if is_ontology else schemes
-            target += module
-            for prefix, namespace in module.namespaces():
-                target.bind(prefix, namespace, override=False)
-    except (OSError, SyntaxError, ValueError) as error:  # rdflib's parse errors are ValueErrors
-        raise OntologyDocsError(f"the ontology modules do not parse: {error}") from error
+        except (OSError, SyntaxError, ValueError) as error:  # rdflib's BadSyntax is a SyntaxError
+            raise OntologyDocsError(f"{path}: not readable as Turtle: {error}") from error
+        is_ontology = (None, RDF.type, OWL.Ontology) in module
+        target = ontology if is_ontology else schemes
+        target += module
+        for prefix, namespace in module.namespaces():
+            target.bind(prefix, namespace, override=False)
     if len(ontology) == 0:
         raise OntologyDocsError("no module declares an owl:Ontology")
     # labels of the schemes and concepts, for links from the classes and properties
