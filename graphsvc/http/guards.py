@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from starlette.middleware import Middleware
 
+from graphsvc.http.clients import client_identity
 from graphsvc.http.headers import SecurityHeaders
 from graphsvc.http.limits import ClientLimits
 from graphsvc.settings import Settings
@@ -20,6 +21,7 @@ def guard_middleware(
 ) -> list[Middleware]:
     """Security headers on every response (outermost, so a refusal gets them too), then the
     per-client limits on ``limited_paths``."""
+    client_identity(settings)  # a bad proxy setting stops the start, not the first request
     return [
         Middleware(SecurityHeaders, page_policies=dict(page_policies or {})),
         Middleware(ClientLimits, settings=settings, paths=tuple(limited_paths)),

@@ -1,0 +1,40 @@
+"""Fixtures of the attack catalogue: the real application under uvicorn on loopback.
+
+``http_service(**settings)`` starts a fresh app for one test (an empty in-memory store unless the
+settings say otherwise), so that what one attack leaves behind (an empty bucket, a held
+connection) never decides another test; ``seeded_service`` is one seeded app for the session,
+for attacks that leave nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import RunningApp, run_app
+
+from graphsvc.settings import Settings
+
+
+@pytest.fixture
+def http_service(
+    serve_app: Callable[[Settings], RunningApp], tmp_path: Path
+) -> Callable[..., RunningApp]:
+    def start(**overrides: object) -> RunningApp:
+        values: dict[str, object] = {
+            "data_dir": tmp_path / "data",
+            "store": "memory",
+            "load_seeds": False,
+            **overrides,
+        }
+        return serve_app(Settings(**values))  # type: ignore[arg-type]
+
+    return start
+
+
+@pytest.fixture(scope="session")
+def seeded_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("security-seeded"), store="memory")
+    with run_app(settings) as app:
+        yield app

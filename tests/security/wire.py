@@ -1,0 +1,61 @@
+"""What the attack modules share: a health check on a fresh connection, and raw sockets."""
+
+from __future__ import annotations
+
+import socket
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from conftest import RunningApp
+
+__all__ = ["assert_healthy", "connect", "read_response", "read_until_closed"]
+
+
+def assert_healthy(app: RunningApp) -> None:
+    """The service still answers ``/healthz``, on a connection of its own."""
+    with httpx.Client(base_url=app.base_url, timeout=10.0) as client:
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def connect(app: RunningApp) -> socket.socket:
+    parts = urlsplit(app.base_url)
+    assert parts.hostname is not None and parts.port is not None
+    return socket.create_connection((parts.hostname, parts.port), timeout=30.0)
+
+
+def read_until_closed(sock: socket.socket, limit: float = 30.0) -> bytes:
+    """Everything the server sends until it closes the connection; fail after ``limit`` s."""
+    sock.settimeout(limit)
+    received = b""
+    try:
+        while chunk := sock.recv(65536):
+            received += chunk
+    except TimeoutError:
+        pytest.fail(f"the server kept the connection open for {limit} s; got {received!r}")
+    except ConnectionResetError:
+        pass  # closed with unread data of ours still in its buffer: closed all the same
+    return received
+
+
+def read_response(sock: socket.socket, limit: float = 30.0) -> tuple[bytes, bytes]:
+    """The head and body of one response with a ``content-length``, read from ``sock``."""
+    sock.settimeout(limit)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, f"closed before a whole response head: {data!r}"
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        int(line.partition(b":")[2])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        assert chunk, f"closed before a whole response body: {body!r}"
+        body += chunk
+    return head, body
