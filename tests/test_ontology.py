@@ -243,6 +243,9 @@ OTHER_COUNTRIES = [
     "BHR",
     "OMN",
     "LBN",
+    "FJI",
+    "KWT",
+    "ARE",
 ]
 
 # WAPES regions that reference/facts.md states; the others follow from geography.
