@@ -1,0 +1,226 @@
+"""Attack: hold the server's connections with requests that never finish arriving (slowloris).
+
+A request head must be complete within ``GRAPHSVC_HEADER_TIMEOUT`` seconds of the connection (or
+of its first byte, for a later request on a kept-alive connection), and a body within
+``GRAPHSVC_BODY_TIMEOUT`` seconds of its head; otherwise ``408`` and the connection is closed.
+The app here has one-second deadlines; each attack checks that ``/healthz`` answers meanwhile.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import RunningApp, free_port, wait_until
+
+from graphsvc.http.timeouts import TimedHttpToolsProtocol, uvicorn_options
+from graphsvc.settings import Settings
+
+from .wire import assert_healthy, connect, read_response, read_until_closed
+
+DEADLINES = {"header_timeout": 1.0, "body_timeout": 1.0}
+HEAD_408 = b"HTTP/1.1 408 Request Timeout\r\n"
+
+
+@pytest.fixture
+def app(http_service: Callable[..., RunningApp]) -> RunningApp:
+    return http_service(**DEADLINES)
+
+
+def assert_timed_out(received: bytes, phase: str) -> None:
+    assert received.startswith(HEAD_408), received
+    assert b"connection: close" in received.lower()
+    assert f"the request {phase} did not arrive within 1 s".encode() in received
+
+
+@pytest.mark.parametrize(
+    "partial",
+    [
+        b"GET /sparql?query=ASK",  # inside the request line
+        b"GET /healthz HTTP/1.1\r\n",  # the request line, no headers
+        b"GET /healthz HTTP/1.1\r\nHost: test\r\nX-Slow: ",  # inside a header
+        b"POST /graphql HTTP/1.1\r\nHost: test\r\nContent-Length: 2\r\n",  # no blank line
+    ],
+)
+def test_a_request_head_that_stops_arriving_is_cut_off(app: RunningApp, partial: bytes) -> None:
+    with connect(app) as sock:
+        sock.sendall(partial)
+        assert_healthy(app)  # while the slow one waits
+        assert_timed_out(read_until_closed(sock), "head (request line and headers)")
+    assert_healthy(app)
+
+
+def test_a_drip_of_header_bytes_does_not_renew_the_deadline(app: RunningApp) -> None:
+    with connect(app) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: test\r\n")
+        closed = False
+        for _ in range(100):  # one byte every 0.2 s: 20 s, far past the 1 s deadline
+            try:
+                sock.sendall(b"X")
+            except (BrokenPipeError, ConnectionResetError):
+                closed = True
+                break
+            time.sleep(0.2)
+            sock.setblocking(False)
+            try:
+                if sock.recv(65536, socket.MSG_PEEK):
+                    closed = True
+                    break
+            except BlockingIOError:
+                pass
+            finally:
+                sock.setblocking(True)
+        assert closed, "the server kept reading a head that never ends"
+    assert_healthy(app)
+
+
+def test_a_connection_that_sends_nothing_is_closed_without_an_answer(app: RunningApp) -> None:
+    with connect(app) as sock:
+        assert read_until_closed(sock) == b""
+    assert_healthy(app)
+
+
+def test_many_slow_connections_at_once_do_not_stop_the_service(app: RunningApp) -> None:
+    sockets = [connect(app) for _ in range(100)]
+    try:
+        for n, sock in enumerate(sockets):
+            sock.sendall(f"GET /sparql?query=ASK HTTP/1.1\r\nX-{n}: ".encode())
+        assert_healthy(app)
+        with app.client() as client:
+            assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        for sock in sockets:
+            assert read_until_closed(sock).startswith(HEAD_408)
+    finally:
+        for sock in sockets:
+            sock.close()
+    assert_healthy(app)
+
+
+def test_a_kept_alive_connection_gets_the_deadline_for_each_request(app: RunningApp) -> None:
+    with connect(app) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
+        head, body = read_response(sock)
+        assert head.startswith(b"HTTP/1.1 200 ") and b'"ok"' in body
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: te")  # the second one stalls
+        assert_timed_out(read_until_closed(sock), "head (request line and headers)")
+    assert_healthy(app)
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "start"),
+    [
+        ("/sparql", "application/sparql-query", b"SELECT * WHERE "),
+        ("/sparql", "application/x-www-form-urlencoded", b"query=ASK"),
+        ("/graphql", "application/json", b'{"query": "{ __typename'),
+    ],
+)
+def test_a_body_that_stalls_gets_408(
+    app: RunningApp, path: str, content_type: str, start: bytes
+) -> None:
+    with connect(app) as sock:
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: {content_type}\r\n"
+            f"Content-Length: {len(start) + 100}\r\n\r\n"
+        )
+        sock.sendall(head.encode() + start)
+        assert_healthy(app)
+        assert_timed_out(read_until_closed(sock), "body")
+    assert_healthy(app)
+
+
+def test_a_drip_of_body_bytes_does_not_renew_the_deadline(app: RunningApp) -> None:
+    with connect(app) as sock:
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: test\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 1000\r\n\r\n"
+        )
+        received = b""
+        for _ in range(100):  # 20 s of one byte every 0.2 s
+            try:
+                sock.sendall(b" ")
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            time.sleep(0.2)
+            sock.setblocking(False)
+            try:
+                received = sock.recv(65536, socket.MSG_PEEK)
+            except BlockingIOError:
+                continue
+            finally:
+                sock.setblocking(True)
+            if received:
+                break
+        assert received.startswith(HEAD_408), "the server kept reading a body that never ends"
+    assert_healthy(app)
+
+
+def test_a_body_sent_in_pieces_within_the_deadline_is_answered(app: RunningApp) -> None:
+    query = b"ASK { ?s ?p ?o }"
+    with connect(app) as sock:
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: test\r\nContent-Type: application/sparql-query\r\n"
+            b"Accept: application/sparql-results+json\r\n"
+            b"Content-Length: " + str(len(query)).encode() + b"\r\n\r\n"
+        )
+        for piece in (query[:5], query[5:]):
+            sock.sendall(piece)
+        head, body = read_response(sock)
+        assert head.startswith(b"HTTP/1.1 200 ")
+        assert b'"boolean":false' in body
+    assert_healthy(app)
+
+
+@pytest.fixture
+def graphsvc_serve(tmp_path: Path) -> Iterator[str]:
+    """``graphsvc serve`` as a real process, with a one-second header deadline."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRAPHSVC_")}
+    env |= {"GRAPHSVC_STORE": "memory", "GRAPHSVC_HEADER_TIMEOUT": "1"}
+    command = [Path(sys.executable).parent / "graphsvc", "--data-dir", tmp_path, "serve"]
+    process = subprocess.Popen(
+        [*map(str, command), "--port", str(port), "--no-seed", "--no-access-log"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        try:
+            return httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        wait_until(answers, 120, "graphsvc serve")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def test_graphsvc_serve_cuts_slow_clients_off(graphsvc_serve: str) -> None:
+    host, port = graphsvc_serve.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\n")
+        assert httpx.get(f"{graphsvc_serve}/healthz", timeout=10).status_code == 200
+        assert_timed_out(read_until_closed(sock), "head (request line and headers)")
+    assert httpx.get(f"{graphsvc_serve}/healthz", timeout=10).status_code == 200
+
+
+def test_deadlines_from_settings() -> None:
+    defaults = uvicorn_options(Settings())
+    protocol = defaults["http"]
+    assert issubclass(protocol, TimedHttpToolsProtocol)
+    assert (protocol.header_timeout, protocol.body_timeout) == (10.0, 30.0)
+    assert defaults["proxy_headers"] is False  # uvicorn must not believe X-Forwarded-For
+    settings = Settings.from_env({"GRAPHSVC_HEADER_TIMEOUT": "2.5", "GRAPHSVC_BODY_TIMEOUT": "0"})
+    configured = uvicorn_options(settings)["http"]
+    assert (configured.header_timeout, configured.body_timeout) == (2.5, 0.0)
