@@ -42,7 +42,7 @@ class Settings:
     max_query_depth: int = 12
     max_query_aliases: int = 30
     max_query_tokens: int = 2_000
-    max_query_cost: int = 10_000
+    max_query_cost: int = 20_000
     max_field_repeats: int = 20
     max_variables_depth: int = 16
     max_title_length: int = 300

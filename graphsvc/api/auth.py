@@ -79,10 +79,12 @@ class TokenRecord:
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who sent a request: a valid token, nobody, or a refused token (``problem`` says why)."""
+    """Who sent a request: a valid token, nobody, or a refused token (``problem`` says why;
+    ``malformed`` when the ``Authorization`` header holds no bearer token at all)."""
 
     token: TokenRecord | None = None
     problem: str | None = None
+    malformed: bool = False
 
     @property
     def authenticated(self) -> bool:
@@ -149,7 +151,9 @@ class TokenRegistry:
         scheme, _, token = authorization.strip().partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
-            return Principal(problem="The Authorization header must be 'Bearer <token>'.")
+            return Principal(
+                problem="The Authorization header must be 'Bearer <token>'.", malformed=True
+            )
         token_id = _token_id(token)
         with self._lock:
             self._refresh()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graphsvc.api.limits import Deadline
 from graphsvc.model.readmodel import ReadModel
 from graphsvc.services import Services
 
@@ -13,6 +14,8 @@ __all__ = ["Context"]
 @dataclass
 class Context:
     services: Services
+    deadline: Deadline | None = None
+    """The deadline of the running operation; a write asks it before it commits."""
 
     @property
     def read_model(self) -> ReadModel:

@@ -6,14 +6,19 @@ what it writes, and applies the change and its PROV record in one :class:`Change
 
 Input values are plain Python (``{"title": [("en", "…")], "themes": ["youth-guarantee"]}``);
 references may be full IRIs, ``id:``-relative paths (``theme/youth-guarantee``), bare slugs
-(``youth-guarantee``) or, for countries, ISO 3166-1 alpha-3 codes (``SWE``).
+(``youth-guarantee``) or, for countries, ISO 3166-1 alpha-3 codes (``SWE``). Every text and list
+is bounded (:class:`InputLimits`); a value over its bound is an :class:`InvalidInput` naming it.
+
+A write commits only if ``may_commit()`` says so right before the store transaction (the GraphQL
+deadline passes :meth:`graphsvc.api.limits.Deadline.begin_commit`): a write that would commit
+too late raises :class:`WriteTooLate` and writes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -22,9 +27,11 @@ from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
 from rdflib import Graph
 
 from graphsvc.api.auth import Principal
+from graphsvc.api.limits import LimitExceeded
 from graphsvc.api.provenance import PROVENANCE_GRAPH, ChangeKind, ChangeRecord, change_quads
 from graphsvc.errors import GraphsvcError, InputError, NotFoundError
 from graphsvc.services import Services
+from graphsvc.settings import Settings
 from graphsvc.store.base import Changeset, GraphStore
 from graphsvc.store.loading import to_rdflib
 from graphsvc.vocab import (
@@ -46,9 +53,11 @@ __all__ = [
     "FIELDS",
     "EditOutcome",
     "FieldProblem",
+    "InputLimits",
     "InvalidInput",
     "NotAuthorised",
     "PracticeNotFound",
+    "WriteTooLate",
     "class_hierarchy",
     "create_practice",
     "delete_practice",
@@ -81,6 +90,49 @@ _DATE = NamedNode(str(XSD.date))
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _SINGLE_VALUED = frozenset({"country", "pes", "date"})
 _KIND = {"themes": "theme", "targetGroups": "target-group", "pes": "pes", "events": "event"}
+
+
+@dataclass(frozen=True, slots=True)
+class InputLimits:
+    """The longest text of each kind and the most items of a list an edit may give."""
+
+    title: int = 300
+    abstract: int = 10_000
+    name: int = 200
+    url: int = 2_048
+    items: int = 100
+
+    @classmethod
+    def of(cls, settings: Settings) -> InputLimits:
+        return cls(
+            title=settings.max_title_length,
+            abstract=settings.max_abstract_length,
+            name=settings.max_name_length,
+            url=settings.max_url_length,
+            items=settings.max_input_items,
+        )
+
+
+def _always() -> bool:
+    return True
+
+
+class WriteTooLate(LimitExceeded):
+    """The request's time was up before the write could commit; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The request's time was up before the change could be written; nothing was "
+            "changed. Send it again.",
+            "TIMEOUT",
+        )
+
+
+def _commit(store: GraphStore, changes: Changeset, may_commit: Callable[[], bool]) -> None:
+    """Apply ``changes`` unless the request's time is up (asked under the write lock)."""
+    if not may_commit():
+        raise WriteTooLate()
+    store.apply(changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +208,11 @@ def _global_id_iri(text: str) -> str | None:
         return None
 
 
-def practice_iri(value: str) -> str:
+def practice_iri(value: str, limits: InputLimits | None = None) -> str:
     """The IRI of a practice given by IRI, ``practice/<slug>`` or slug."""
+    limit = (limits or InputLimits()).url
+    if len(value) > limit:
+        raise InvalidInput([FieldProblem(("id",), _too_long("The id", len(value), limit))])
     try:
         return resolve_reference(value, "practice").value
     except ValueError:
@@ -166,12 +221,35 @@ def practice_iri(value: str) -> str:
         ) from None
 
 
-def _texts(value: Any, path: tuple[str, ...], problems: list[FieldProblem]) -> list[Literal]:
+def _too_long(what: str, length: int, limit: int) -> str:
+    return f"{what} is {length} characters long; the limit is {limit}."
+
+
+def _too_many(value: Any, path: tuple[str, ...], limit: int, problems: list[FieldProblem]) -> bool:
+    """Report a list of more than ``limit`` items; True when it is one."""
+    if value is not None and len(value) > limit:
+        problems.append(FieldProblem(path, f"Give at most {limit} items, not {len(value)}."))
+        return True
+    return False
+
+
+def _texts(
+    value: Any, path: tuple[str, ...], problems: list[FieldProblem], limit: int, limits: InputLimits
+) -> list[Literal]:
     terms: list[Literal] = []
     seen: set[str] = set()
+    if _too_many(value, path, limits.items, problems):
+        return terms
     for index, (lang, text) in enumerate(value or ()):
         where = (*path, str(index))
         lang = (lang or "").strip().lower()
+        if len(lang) > limits.name:
+            problems.append(
+                FieldProblem(
+                    (*where, "lang"), _too_long("The language tag", len(lang), limits.name)
+                )
+            )
+            continue
         if not _LANG.match(lang):
             problems.append(
                 FieldProblem((*where, "lang"), f"{lang!r} is not a language tag such as en or sv.")
@@ -183,18 +261,33 @@ def _texts(value: Any, path: tuple[str, ...], problems: list[FieldProblem]) -> l
         if not text or not text.strip():
             problems.append(FieldProblem((*where, "text"), "The text is empty."))
             continue
+        if len(text.strip()) > limit:
+            problems.append(
+                FieldProblem((*where, "text"), _too_long("The text", len(text.strip()), limit))
+            )
+            continue
         seen.add(lang)
         terms.append(Literal(text.strip(), language=lang))
     return terms
 
 
 def _references(
-    value: Any, kind: str, path: tuple[str, ...], problems: list[FieldProblem], indexed: bool
+    value: Any,
+    kind: str,
+    path: tuple[str, ...],
+    problems: list[FieldProblem],
+    indexed: bool,
+    limits: InputLimits,
 ) -> list[NamedNode]:
     items = value if indexed else ([value] if value is not None else [])
     terms: list[NamedNode] = []
+    if indexed and _too_many(items, path, limits.items, problems):
+        return terms
     for index, item in enumerate(items or ()):
         where = (*path, str(index)) if indexed else path
+        if len(item) > limits.url:
+            problems.append(FieldProblem(where, _too_long("The id", len(item), limits.url)))
+            continue
         try:
             node = resolve_reference(item, kind)
         except ValueError:
@@ -205,10 +298,19 @@ def _references(
     return terms
 
 
-def _sources(value: Any, path: tuple[str, ...], problems: list[FieldProblem]) -> list[NamedNode]:
+def _sources(
+    value: Any, path: tuple[str, ...], problems: list[FieldProblem], limits: InputLimits
+) -> list[NamedNode]:
     terms: list[NamedNode] = []
+    if _too_many(value, path, limits.items, problems):
+        return terms
     for index, item in enumerate(value or ()):
         text = (item or "").strip()
+        if len(text) > limits.url:
+            problems.append(
+                FieldProblem((*path, str(index)), _too_long("The address", len(text), limits.url))
+            )
+            continue
         try:
             if not text.startswith(("http://", "https://")):
                 raise ValueError(text)
@@ -223,10 +325,15 @@ def _sources(value: Any, path: tuple[str, ...], problems: list[FieldProblem]) ->
     return terms
 
 
-def _date(value: Any, path: tuple[str, ...], problems: list[FieldProblem]) -> list[Literal]:
+def _date(
+    value: Any, path: tuple[str, ...], problems: list[FieldProblem], limits: InputLimits
+) -> list[Literal]:
     if value is None:
         return []
     text = str(value).strip()
+    if len(text) > limits.name:
+        problems.append(FieldProblem(path, _too_long("The date", len(text), limits.name)))
+        return []
     try:
         if re.fullmatch(r"[0-9]{4}", text):
             return [Literal(text, datatype=_GYEAR)]
@@ -242,23 +349,26 @@ def _date(value: Any, path: tuple[str, ...], problems: list[FieldProblem]) -> li
 
 
 def parse_changes(
-    changes: Mapping[str, Any], problems: list[FieldProblem]
+    changes: Mapping[str, Any], problems: list[FieldProblem], limits: InputLimits | None = None
 ) -> dict[str, list[NamedNode | Literal]]:
     """RDF values for each given field; problems are appended with their input path."""
+    limits = limits or InputLimits()
     values: dict[str, list[NamedNode | Literal]] = {}
     for name, value in changes.items():
         path = ("input", name)
         terms: list[Any]
-        if name in ("title", "abstract"):
-            terms = _texts(value, path, problems)
+        if name == "title":
+            terms = _texts(value, path, problems, limits.title, limits)
+        elif name == "abstract":
+            terms = _texts(value, path, problems, limits.abstract, limits)
         elif name in ("themes", "targetGroups", "events"):
-            terms = _references(value, _KIND[name], path, problems, indexed=True)
+            terms = _references(value, _KIND[name], path, problems, True, limits)
         elif name in ("country", "pes"):
-            terms = _references(value, name, path, problems, indexed=False)
+            terms = _references(value, name, path, problems, False, limits)
         elif name == "date":
-            terms = _date(value, path, problems)
+            terms = _date(value, path, problems, limits)
         elif name == "sources":
-            terms = _sources(value, path, problems)
+            terms = _sources(value, path, problems, limits)
         else:
             raise KeyError(name)
         values[name] = [*terms]
@@ -418,13 +528,16 @@ def _check_pes(principal: Principal, values: Mapping[str, Sequence[Any]]) -> Non
 
 
 def create_practice(
-    services: Services, principal: Principal, changes: Mapping[str, Any]
+    services: Services,
+    principal: Principal,
+    changes: Mapping[str, Any],
+    may_commit: Callable[[], bool] = _always,
 ) -> EditOutcome:
     """Create a practice from ``changes``; a member's practice defaults to its own PES."""
     _require(principal)
     assert principal.token is not None
     problems: list[FieldProblem] = []
-    values = parse_changes(changes, problems)
+    values = parse_changes(changes, problems, InputLimits.of(services.settings))
     _check_pes(principal, values)
     if not values.get("pes") and principal.token.pes:
         values["pes"] = [NamedNode(principal.token.pes)]
@@ -457,12 +570,14 @@ def create_practice(
         )
         prov = change_quads(record)
         _validate(store, node, [*quads, *prov], values)
-        store.apply(Changeset(add=[*quads, *prov]))
+        _commit(store, Changeset(add=[*quads, *prov]), may_commit)
     return EditOutcome(node.value, record, frozenset({node.value}))
 
 
-def _load(store: GraphStore, principal: Principal, target: str) -> tuple[NamedNode, list[Quad]]:
-    node = NamedNode(practice_iri(target))
+def _load(
+    store: GraphStore, principal: Principal, target: str, limits: InputLimits
+) -> tuple[NamedNode, list[Quad]]:
+    node = NamedNode(practice_iri(target, limits))
     quads = _practice_quads(store, node)
     if not _is_practice(quads):
         raise PracticeNotFound(node.value)
@@ -480,16 +595,21 @@ def _load(store: GraphStore, principal: Principal, target: str) -> tuple[NamedNo
 
 
 def update_practice(
-    services: Services, principal: Principal, target: str, changes: Mapping[str, Any]
+    services: Services,
+    principal: Principal,
+    target: str,
+    changes: Mapping[str, Any],
+    may_commit: Callable[[], bool] = _always,
 ) -> EditOutcome:
     """Replace the given fields of a practice; fields not given keep their values."""
     _require(principal)
     assert principal.token is not None
     store = services.store
+    limits = InputLimits.of(services.settings)
     with services.write_lock:
-        node, old = _load(store, principal, target)
+        node, old = _load(store, principal, target, limits)
         problems: list[FieldProblem] = []
-        values = parse_changes(changes, problems)
+        values = parse_changes(changes, problems, limits)
         _check_pes(principal, values)
         if problems:
             raise InvalidInput(problems)
@@ -514,17 +634,22 @@ def update_practice(
         )
         prov = change_quads(record)
         _validate(store, node, [*kept, *added, *prov], values)
-        store.apply(Changeset(remove=removed, add=[*added, *prov]))
+        _commit(store, Changeset(remove=removed, add=[*added, *prov]), may_commit)
     return EditOutcome(node.value, record, frozenset({node.value}))
 
 
-def delete_practice(services: Services, principal: Principal, target: str) -> EditOutcome:
+def delete_practice(
+    services: Services,
+    principal: Principal,
+    target: str,
+    may_commit: Callable[[], bool] = _always,
+) -> EditOutcome:
     """Remove a practice and the links to it; its history stays in the provenance graph."""
     _require(principal)
     assert principal.token is not None
     store = services.store
     with services.write_lock:
-        node, old = _load(store, principal, target)
+        node, old = _load(store, principal, target, InputLimits.of(services.settings))
         incoming = [
             q for q in store.quads(None, None, node, None) if q.graph_name != PROVENANCE_GRAPH
         ]
@@ -537,6 +662,6 @@ def delete_practice(services: Services, principal: Principal, target: str) -> Ed
         )
         prov = change_quads(record)
         _validate(store, node, prov, {})
-        store.apply(Changeset(remove=[*old, *incoming], add=prov))
+        _commit(store, Changeset(remove=[*old, *incoming], add=prov), may_commit)
     touched = {node.value} | {q.subject.value for q in incoming if isinstance(q.subject, NamedNode)}
     return EditOutcome(node.value, record, frozenset(touched))

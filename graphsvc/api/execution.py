@@ -8,6 +8,7 @@ field extensions work unchanged; schema-level Strawberry extensions are not run 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -35,21 +36,17 @@ from graphql.pyutils import AbortSignal
 from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from graphsvc.api.limits import (
-    CostEstimate,
-    Deadline,
-    LimitExceeded,
-    estimate_cost,
-    limit_error,
-    max_aliases_rule,
-    max_depth_rule,
-)
+from graphsvc.api.context import Context
+from graphsvc.api.cost import CostEstimate, IntrospectionSizes, estimate_cost
+from graphsvc.api.limits import Deadline, LimitExceeded, limit_error
 from graphsvc.api.plan import Plan, compile_plan
+from graphsvc.api.shape import ShapeLimits, shape_errors
 from graphsvc.errors import GraphsvcError
 from graphsvc.settings import Settings
 
 __all__ = [
     "MASKED_MESSAGE",
+    "MAX_VALIDATION_ERRORS",
     "DocumentCache",
     "Executor",
     "PreparedDocument",
@@ -59,6 +56,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MASKED_MESSAGE = "Unexpected error."
+
+MAX_VALIDATION_ERRORS = 20
+"""graphql-core stops validating after this many errors ("Validation aborted")."""
+
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 
 
 @dataclass(slots=True)
@@ -92,11 +95,10 @@ class DocumentCache:
         self.schema = schema
         self.max_tokens = settings.max_query_tokens
         self.maxsize = settings.document_cache_size
-        rules: list[type[ASTValidationRule]] = [
-            *specified_rules,
-            max_depth_rule(settings.max_query_depth),
-            max_aliases_rule(settings.max_query_aliases),
-        ]
+        self.shape_limits = ShapeLimits(
+            settings.max_query_depth, settings.max_query_aliases, settings.max_field_repeats
+        )
+        rules: list[type[ASTValidationRule]] = list(specified_rules)
         if not settings.introspection:
             rules.append(NoSchemaIntrospectionCustomRule)
         self.rules = tuple(rules)
@@ -106,7 +108,12 @@ class DocumentCache:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def get(self, query: str) -> PreparedDocument | None:
+        """The prepared document when ``query`` was seen before."""
+        return self._entries.get(query)
+
     def prepare(self, query: str) -> PreparedDocument:
+        """Parse and validate ``query`` (cached); safe to call from worker threads."""
         entry = self._entries.get(query)
         if entry is not None:
             return entry
@@ -127,8 +134,19 @@ class DocumentCache:
                     f"the limit is {self.max_tokens}.",
                     "MAX_TOKENS_EXCEEDED",
                 )
-            return PreparedDocument(None, (error,), syntax_error=True)
-        errors = validate(self.schema, document, self.rules)
+            return PreparedDocument(None, (_with_code(error, PARSE_FAILED),), syntax_error=True)
+        try:
+            # the linear limits first: a document over them never meets the slower rules
+            errors = shape_errors(document, self.shape_limits) or validate(
+                self.schema, document, self.rules, max_errors=MAX_VALIDATION_ERRORS
+            )
+        except RecursionError:
+            errors = [
+                limit_error(
+                    "The document nests fragments or selections too deeply.",
+                    "MAX_DEPTH_EXCEEDED",
+                )
+            ]
         operations = {
             d.name.value if d.name else None: d
             for d in document.definitions
@@ -137,17 +155,39 @@ class DocumentCache:
         fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
-        return PreparedDocument(document, tuple(errors), operations, fragments)
+        checked = tuple(_with_code(e, VALIDATION_FAILED) for e in errors)
+        return PreparedDocument(document, checked, operations, fragments)
+
+
+def _with_code(error: GraphQLError, code: str) -> GraphQLError:
+    """``error`` with ``extensions.code`` set to ``code`` unless it names one already."""
+    if not (error.extensions or {}).get("code"):
+        error.extensions = {**(error.extensions or {}), "code": code}
+    return error
 
 
 class _DeadlineExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """Checks the deadline between objects, so long synchronous executions stop early too."""
+    """Checks the deadline between objects, so long synchronous executions stop early too, and
+    hands the event loop over every :attr:`Deadline.SLICE` seconds, so they do not hold it."""
 
     def execute_fields(self, *args: Any, **kwargs: Any) -> Any:
         signal = self.abort_signal
-        if isinstance(signal, Deadline) and signal.checkpoint():
-            raise self.abort_error()
+        if isinstance(signal, Deadline):
+            if signal.checkpoint():
+                raise self.abort_error()
+            if signal.slice_over():
+                return self._after_a_turn(signal, args, kwargs)
         return super().execute_fields(*args, **kwargs)
+
+    async def _after_a_turn(self, signal: Deadline, args: Any, kwargs: Any) -> Any:
+        await asyncio.sleep(0)
+        signal.new_slice()
+        if signal.aborted:
+            raise self.abort_error()
+        result = StrawberryGraphQLCoreExecutionContext.execute_fields(self, *args, **kwargs)
+        if self.is_awaitable(result):
+            result = await result
+        return result
 
 
 class Executor:
@@ -158,6 +198,7 @@ class Executor:
         self.max_cost = settings.max_query_cost
         self.default_page_size = settings.default_page_size
         self.timeout = settings.request_timeout
+        self.introspection = IntrospectionSizes.of(schema)
 
     def check_cost(
         self,
@@ -170,9 +211,7 @@ class Executor:
         base = prepared.costs.get((name,))
         if base is None:
             # The first estimate also tells which variables (page sizes) the cost depends on.
-            estimate = base = estimate_cost(
-                self.schema, operation, prepared.fragments, variables, self.default_page_size
-            )
+            estimate = base = self._estimate(prepared, operation, variables)
             prepared.costs[(name,)] = base
             if base.variables:
                 prepared.costs[self._cost_key(name, base, variables)] = base
@@ -182,9 +221,7 @@ class Executor:
             key = self._cost_key(name, base, variables)
             found = prepared.costs.get(key)
             if found is None:
-                found = estimate_cost(
-                    self.schema, operation, prepared.fragments, variables, self.default_page_size
-                )
+                found = self._estimate(prepared, operation, variables)
                 if len(prepared.costs) < 256:
                     prepared.costs[key] = found
             estimate = found
@@ -196,6 +233,21 @@ class Executor:
                 operation,
             )
 
+    def _estimate(
+        self,
+        prepared: PreparedDocument,
+        operation: OperationDefinitionNode,
+        variables: Mapping[str, Any],
+    ) -> CostEstimate:
+        return estimate_cost(
+            self.schema,
+            operation,
+            prepared.fragments,
+            variables,
+            self.default_page_size,
+            self.introspection,
+        )
+
     async def run(
         self,
         prepared: PreparedDocument,
@@ -204,7 +256,9 @@ class Executor:
         context: Any,
     ) -> ExecutionResult:
         assert prepared.document is not None
-        deadline = Deadline(self.timeout) if self.timeout > 0 else None
+        deadline = Deadline(self.timeout)
+        if isinstance(context, Context):
+            context.deadline = deadline  # writes ask it before they commit
         # a compiled plan answers a query fast; whatever it cannot answer, graphql-core does
         name = operation.name.value if operation.name else None
         if name not in prepared.plans:

@@ -8,9 +8,12 @@ Follows the GraphQL-over-HTTP specification:
   execution result, ``400`` for a request that fails before execution (syntax, validation, a
   limit, unknown operation, bad variables). ``application/json`` (the default, and the answer to
   ``*/*``) keeps ``200`` for every well-formed request.
-- A malformed request (bad JSON, no query) is ``400``, a body over 1 MiB ``413``, an unsupported
+- A malformed request (bad JSON, no query, variables nested deeper than
+  ``settings.max_variables_depth``) is ``400``, an invalid or revoked API token ``401`` with
+  ``WWW-Authenticate: Bearer error="invalid_token"``, a body over 1 MiB ``413``, an unsupported
   body type ``415``, an ``Accept`` header that allows no JSON type ``406``, too many requests
   ``429`` with ``Retry-After``; each with a GraphQL ``errors`` body.
+- A document not seen before is parsed and validated in a worker thread, never on the event loop.
 - GraphiQL is served to browsers on ``GET /graphql`` when ``settings.graphiql`` is on.
 - Automatic persisted queries (:mod:`graphsvc.api.persisted`), over ``GET`` too.
 - Successful query results are cached per read-model version (:mod:`graphsvc.api.results`).
@@ -24,6 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
+import anyio.to_thread
 import orjson
 import strawberry
 from graphql import ExecutionResult, GraphQLError
@@ -47,6 +52,7 @@ log = logging.getLogger(__name__)
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 _VARY = "Accept, Authorization"
+_REALM = 'Bearer realm="graphsvc"'
 MAX_BODY_BYTES = 1 << 20
 """The largest request body read (1 MiB); a bigger one is refused with 413 before parsing."""
 
@@ -125,6 +131,25 @@ async def _read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+def _nesting(value: Any, limit: int) -> int:
+    """How deeply ``value`` nests objects and arrays (a scalar is 0), counted up to ``limit + 1``.
+
+    Iterative, so a body of ``[[[[…]]]]`` costs a loop and not the interpreter's stack.
+    """
+    if not isinstance(value, dict | list):
+        return 0
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > limit:
+            break
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
+    return deepest
+
+
 def _json_param(raw: str | None, name: str) -> Any:
     if raw is None or raw == "":
         return None
@@ -147,6 +172,8 @@ class GraphQLView:
         self.tokens = TokenRegistry(tokens_path(settings))
         self.by_address = RateLimiter(settings.rate_per_address, settings.burst_per_address)
         self.by_token = RateLimiter(settings.rate_per_token, settings.burst_per_token)
+        # new documents are parsed and validated off the event loop, two at a time at most
+        self.preparing = anyio.CapacityLimiter(2)
         self._accept_cache: dict[str | None, str | None] = {}
 
     async def handle(self, request: Request) -> Response:
@@ -189,6 +216,14 @@ class GraphQLView:
         legacy = media_type == JSON
         principal = self.tokens.authenticate(request.headers.get("authorization"))
         self._check_rate(request, principal)
+        if principal.problem is not None:
+            # a token that does not work is refused, never served as anonymous
+            raise _RequestError(
+                principal.problem,
+                "UNAUTHENTICATED",
+                401,
+                headers={"WWW-Authenticate": _challenge(principal)},
+            )
         query, variables, operation_name, extensions = await self._params(request)
         try:
             query = self.persisted.resolve(query, extensions)
@@ -199,7 +234,11 @@ class GraphQLView:
             ) from None
         if query is None:
             raise _RequestError("The request has no 'query'.", "BAD_REQUEST")
-        prepared = self.documents.prepare(query)
+        prepared = self.documents.get(query)
+        if prepared is None:
+            prepared = await anyio.to_thread.run_sync(
+                self.documents.prepare, query, limiter=self.preparing
+            )
         request_error_status = 200 if legacy else 400
         if prepared.errors:
             return self._result_response(
@@ -238,6 +277,7 @@ class GraphQLView:
         return self._execution_response(result, media_type)
 
     def _check_rate(self, request: Request, principal: Principal) -> None:
+        """Count the request against its token, or its address when it has no valid token."""
         if principal.token is not None:
             limiter, key, who = self.by_token, principal.token.id, "this API token"
         else:
@@ -291,6 +331,14 @@ class GraphQLView:
             raise _RequestError("'operationName' must be a string.", "BAD_REQUEST")
         if extensions is not None and not isinstance(extensions, dict):
             raise _RequestError("'extensions' must be an object.", "BAD_REQUEST")
+        limit = self.settings.max_variables_depth
+        for name, value in (("variables", variables), ("extensions", extensions)):
+            if value is not None and (depth := _nesting(value, limit)) > limit:
+                raise _RequestError(
+                    f"'{name}' nests objects and arrays {depth} levels deep or more; "
+                    f"the limit is {limit}.",
+                    "BAD_REQUEST",
+                )
         return query, variables, operation_name, extensions
 
     def _execution_response(self, result: ExecutionResult, media_type: str) -> Response:
@@ -317,3 +365,11 @@ class GraphQLView:
         status = error.legacy_status if media_type == JSON else error.status
         headers = {"Vary": _VARY, **error.headers}
         return Response(orjson.dumps(error.body), status, headers=headers, media_type=media_type)
+
+
+def _challenge(principal: Principal) -> str:
+    """The ``WWW-Authenticate`` value for a refused token (RFC 6750, section 3)."""
+    if principal.malformed:
+        return _REALM  # not a bearer token at all: only say what is expected
+    description = (principal.problem or "").replace("\\", "").replace('"', "'")
+    return f'{_REALM}, error="invalid_token", error_description="{description}"'

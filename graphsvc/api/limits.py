@@ -1,4 +1,4 @@
-"""Protection of the GraphQL endpoint: depth, aliases, tokens, cost, time and request rate.
+"""Protection of the GraphQL endpoint: the limits, the deadline and the request rate.
 
 Every limit answers with a GraphQL error whose ``extensions.code`` names it, never with a 500:
 
@@ -8,58 +8,36 @@ code                      limit                               setting
 ``MAX_TOKENS_EXCEEDED``   lexical tokens of the document      ``max_query_tokens``
 ``MAX_DEPTH_EXCEEDED``    nesting of fields                   ``max_query_depth``
 ``MAX_ALIASES_EXCEEDED``  aliased fields                      ``max_query_aliases``
+``MAX_REPEATS_EXCEEDED``  fields sharing one response key     ``max_field_repeats``
 ``MAX_COST_EXCEEDED``     estimated fields to resolve         ``max_query_cost``
 ``TIMEOUT``               wall time of one execution          ``request_timeout``
 ``RATE_LIMITED``          requests per token or per address   ``rate_per_*``, ``burst_per_*``
 ========================  ==================================  ===============================
 
-Depth and aliases are validation rules, so their verdict is cached with the document. The cost
-depends on variables (``first: $n``) and is computed per operation and page sizes, then cached.
+Depth, aliases and repeats are measured by :mod:`graphsvc.api.shape` and cached with the
+document. The cost (:mod:`graphsvc.api.cost`) depends on variables (``first: $n``) and is
+computed per operation and page sizes, then cached.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
+import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from graphql import (
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLError,
-    GraphQLSchema,
-    InlineFragmentNode,
-    IntValueNode,
-    OperationDefinitionNode,
-    SelectionSetNode,
-    ValidationRule,
-    VariableNode,
-    get_named_type,
-    is_object_type,
-)
-from graphql.type.definition import GraphQLInterfaceType, GraphQLNamedType, GraphQLObjectType
-from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
+from graphql import GraphQLError
 
 from graphsvc.errors import GraphsvcError
 
 __all__ = [
-    "PAGE_ARGUMENTS",
-    "CostEstimate",
     "Deadline",
     "LimitExceeded",
     "RateLimiter",
     "RequestTimeout",
-    "estimate_cost",
     "limit_error",
-    "max_aliases_rule",
-    "max_depth_rule",
 ]
-
-PAGE_ARGUMENTS = ("first", "last", "limit")
-"""Arguments that set how many items a list field returns; they multiply the cost of children."""
 
 
 class LimitExceeded(GraphsvcError):
@@ -83,185 +61,6 @@ def limit_error(message: str, code: str, node: Any = None) -> GraphQLError:
     return GraphQLError(message, node, extensions={"code": code})
 
 
-# -- depth and aliases: validation rules ------------------------------------------------------
-
-
-def _walk(
-    selection_set: SelectionSetNode | None,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    depth: int,
-    seen: frozenset[str],
-) -> tuple[int, int]:
-    """(deepest field level, aliases) under ``selection_set``; introspection is not counted."""
-    if selection_set is None:
-        return depth, 0
-    deepest, aliases = depth, 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            if selection.name.value.startswith("__"):
-                continue
-            if selection.alias is not None:
-                aliases += 1
-            sub_depth, sub_aliases = _walk(selection.selection_set, fragments, depth + 1, seen)
-            deepest, aliases = max(deepest, sub_depth), aliases + sub_aliases
-        elif isinstance(selection, InlineFragmentNode):
-            sub_depth, sub_aliases = _walk(selection.selection_set, fragments, depth, seen)
-            deepest, aliases = max(deepest, sub_depth), aliases + sub_aliases
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = fragments.get(name)
-            if fragment is None or name in seen:  # other rules report these
-                continue
-            sub_depth, sub_aliases = _walk(fragment.selection_set, fragments, depth, seen | {name})
-            deepest, aliases = max(deepest, sub_depth), aliases + sub_aliases
-    return deepest, aliases
-
-
-def _fragments(rule: ValidationRule) -> dict[str, FragmentDefinitionNode]:
-    return {
-        d.name.value: d
-        for d in rule.context.document.definitions
-        if isinstance(d, FragmentDefinitionNode)
-    }
-
-
-def max_depth_rule(max_depth: int) -> type[ValidationRule]:
-    """Reject operations whose fields nest deeper than ``max_depth`` levels."""
-
-    class MaxDepthRule(ValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            depth, _aliases = _walk(node.selection_set, _fragments(self), 0, frozenset())
-            if depth > max_depth:
-                name = f"Operation '{node.name.value}'" if node.name else "The operation"
-                self.report_error(
-                    limit_error(
-                        f"{name} nests fields {depth} levels deep; the limit is {max_depth}.",
-                        "MAX_DEPTH_EXCEEDED",
-                        node,
-                    )
-                )
-
-    return MaxDepthRule
-
-
-def max_aliases_rule(max_aliases: int) -> type[ValidationRule]:
-    """Reject operations with more than ``max_aliases`` aliased fields (a batching attack)."""
-
-    class MaxAliasesRule(ValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            _depth, aliases = _walk(node.selection_set, _fragments(self), 0, frozenset())
-            if aliases > max_aliases:
-                self.report_error(
-                    limit_error(
-                        f"The operation uses {aliases} aliases; the limit is {max_aliases}.",
-                        "MAX_ALIASES_EXCEEDED",
-                        node,
-                    )
-                )
-
-    return MaxAliasesRule
-
-
-# -- cost ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class CostEstimate:
-    """The estimated number of fields an operation resolves, and the variables it depends on."""
-
-    cost: int
-    variables: tuple[str, ...]
-
-
-class _CostWalker:
-    def __init__(
-        self,
-        schema: GraphQLSchema,
-        fragments: Mapping[str, FragmentDefinitionNode],
-        variables: Mapping[str, Any],
-        default_page_size: int,
-    ) -> None:
-        self.schema = schema
-        self.fragments = fragments
-        self.variables = variables
-        self.default_page_size = default_page_size
-        self.used: list[str] = []
-
-    def page_size(self, node: FieldNode, type_name: str) -> int:
-        sizes = []
-        for argument in node.arguments or ():
-            if argument.name.value not in PAGE_ARGUMENTS:
-                continue
-            value = argument.value
-            if isinstance(value, IntValueNode):
-                sizes.append(int(value.value))
-            elif isinstance(value, VariableNode):
-                name = value.name.value
-                self.used.append(name)
-                given = self.variables.get(name)
-                if isinstance(given, int) and not isinstance(given, bool):
-                    sizes.append(given)
-        if sizes:
-            return max(0, *sizes)
-        return self.default_page_size if type_name.endswith("Connection") else 1
-
-    def cost(
-        self,
-        selection_set: SelectionSetNode | None,
-        parent: GraphQLNamedType | None,
-        seen: frozenset[str],
-    ) -> int:
-        if selection_set is None:
-            return 0
-        total = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                name = selection.name.value
-                if name == "__typename":
-                    continue
-                field_def = None
-                if name == "__schema":
-                    field_def = SchemaMetaFieldDef
-                elif name == "__type":
-                    field_def = TypeMetaFieldDef
-                elif isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
-                    field_def = parent.fields.get(name)
-                child_type = get_named_type(field_def.type) if field_def is not None else None
-                type_name = child_type.name if child_type is not None else ""
-                children = self.cost(selection.selection_set, child_type, seen)
-                total += 1 + self.page_size(selection, type_name) * children
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                target = self.schema.get_type(condition.name.value) if condition else parent
-                total += self.cost(selection.selection_set, target, seen)
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = self.fragments.get(selection.name.value)
-                if fragment is None or fragment.name.value in seen:
-                    continue
-                target = self.schema.get_type(fragment.type_condition.name.value)
-                total += self.cost(fragment.selection_set, target, seen | {fragment.name.value})
-        return total
-
-
-def estimate_cost(
-    schema: GraphQLSchema,
-    operation: OperationDefinitionNode,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    variables: Mapping[str, Any],
-    default_page_size: int,
-) -> CostEstimate:
-    """Each field costs 1; a field with ``first``/``last``/``limit`` (or a connection without
-    them, at ``default_page_size``) multiplies the cost of its children by the page size.
-
-    ``{ practices(first: 20) { edges { node { title themes { label } } } } }`` costs
-    1 + 20 × (1 + 1 + 1 + 1) = 81. Linear in the size of the document.
-    """
-    root = schema.get_root_type(operation.operation)
-    walker = _CostWalker(schema, fragments, variables, default_page_size)
-    cost = walker.cost(operation.selection_set, root if is_object_type(root) else None, frozenset())
-    return CostEstimate(cost, tuple(dict.fromkeys(walker.used)))
-
-
 # -- time ------------------------------------------------------------------------------------
 
 
@@ -270,18 +69,32 @@ class Deadline:
 
     graphql-core polls ``aborted`` at field boundaries and awaits ``wait()`` beside each
     asynchronous resolver, so both slow synchronous work and hanging awaits are cut off.
+
+    A write asks :meth:`begin_commit` right before it commits, from its worker thread: either the
+    time is up and the write must not happen, or the deadline is disarmed for the rest of the
+    operation, so that a write that commits is always answered as done.
+
+    It also paces synchronous execution: :meth:`slice_over` tells when the current run on the
+    event loop has lasted :attr:`SLICE` seconds, so the executor can let other requests in.
     """
 
-    __slots__ = ("countdown", "expires", "fired", "seconds")
+    __slots__ = ("clock", "countdown", "disarmed", "expires", "fired", "lock", "seconds", "started")
 
     CHECK_EVERY = 16
     """:meth:`checkpoint` reads the clock on its first call and then every this many calls."""
 
+    SLICE = 0.005
+    """The longest stretch of synchronous execution between two turns of the event loop."""
+
     def __init__(self, seconds: float) -> None:
+        """``seconds`` of 0 (or less) is no time limit: only the pacing applies."""
         self.seconds = seconds
-        self.expires = time.monotonic() + seconds
+        self.started = self.clock = time.monotonic()
+        self.expires = self.started + seconds if seconds > 0 else math.inf
         self.fired = False
+        self.disarmed = False
         self.countdown = 1
+        self.lock = threading.Lock()
 
     def checkpoint(self) -> bool:
         """``aborted``, reading the clock only every :attr:`CHECK_EVERY` calls (one per object)."""
@@ -293,21 +106,47 @@ class Deadline:
 
     @property
     def aborted(self) -> bool:
-        if not self.fired and time.monotonic() >= self.expires:
-            self.fired = True
+        if self.fired or self.disarmed:
+            return self.fired
+        self.clock = time.monotonic()
+        if self.clock >= self.expires:
+            with self.lock:
+                self.fired = not self.disarmed
         return self.fired
+
+    def slice_over(self) -> bool:
+        """Has synchronous execution held the loop for :attr:`SLICE` (as of the last clock read)?"""
+        return self.clock - self.started >= self.SLICE
+
+    def new_slice(self) -> None:
+        self.started = self.clock = time.monotonic()
+
+    def begin_commit(self) -> bool:
+        """May a write commit now? False once the time is up; True disarms the deadline."""
+        with self.lock:
+            if not self.fired and time.monotonic() < self.expires:
+                self.disarmed = True
+            else:
+                self.fired = True
+            return self.disarmed
 
     @property
     def reason(self) -> RequestTimeout:
         return RequestTimeout(self.seconds)
 
     async def wait(self) -> RequestTimeout:
+        if self.expires == math.inf:
+            await asyncio.get_running_loop().create_future()  # never fires
         remaining = self.expires - time.monotonic()
         if remaining > 0:
             await asyncio.sleep(remaining)
-        # the event loop may wake a timer up to its clock resolution early: once this returns,
-        # the signal must read as aborted, or graphql-core asks for a result that is not there
-        self.fired = True
+        with self.lock:
+            # the event loop may wake a timer up to its clock resolution early: once this
+            # returns, the signal must read as aborted, or graphql-core asks for a result that
+            # is not there
+            self.fired = not self.disarmed
+        if self.disarmed:  # a write has committed: let the operation finish
+            await asyncio.get_running_loop().create_future()
         return self.reason
 
 

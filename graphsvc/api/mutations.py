@@ -7,10 +7,17 @@ input path such as ``["input", "themes", "1"]``). Unexpected failures are masked
 Flow: authorise -> build the new quads -> SHACL-validate -> one store transaction with the PROV
 change record (:mod:`graphsvc.api.editing`) -> ``services.notify`` so the read model and the
 recommendation index refresh before the payload is resolved.
+
+A write either commits and is answered as done, or does not happen: right before the transaction
+the write asks the request's deadline (``Deadline.begin_commit``), which from then on cannot fire;
+and the refresh runs in a task of its own, so even a request that is cancelled after the commit
+leaves the read model told.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any
@@ -49,6 +56,10 @@ __all__ = [
 ]
 
 Info = strawberry.Info[Context, None]
+Work = Callable[[Callable[[], bool]], EditOutcome]
+"""An edit of :mod:`graphsvc.api.editing` waiting for its ``may_commit``."""
+
+log = logging.getLogger(__name__)
 
 
 # -- inputs ----------------------------------------------------------------------------------
@@ -213,11 +224,34 @@ def _principal(info: Info) -> Principal:
     return principal if isinstance(principal, Principal) else ANONYMOUS
 
 
-async def _run(info: Info, work: Callable[[], EditOutcome]) -> EditOutcome | Failure:
+def _always() -> bool:
+    return True
+
+
+async def _write(info: Info, work: Work) -> EditOutcome:
+    """Run ``work`` in a worker thread, then tell the derived state what it changed."""
+    deadline = info.context.deadline
+    may_commit = deadline.begin_commit if deadline is not None else _always
+    outcome = await anyio.to_thread.run_sync(work, may_commit)
+    if outcome.touched:
+        info.context.services.notify(outcome.touched)
+    return outcome
+
+
+def _settle(task: asyncio.Task[EditOutcome]) -> None:
+    """Retrieve the outcome of a write nobody awaits any more (its request was cancelled)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.debug("an abandoned write ended with %r", task.exception())
+
+
+async def _run(info: Info, work: Work) -> EditOutcome | Failure:
     """Run ``work`` off the event loop; refresh derived state; turn expected errors into results."""
-    services = info.context.services
+    task = asyncio.ensure_future(_write(info, work))
+    task.add_done_callback(_settle)
     try:
-        outcome = await anyio.to_thread.run_sync(work)
+        # shielded: when the request is cancelled, a commit already under way still ends in
+        # the refresh of the read model and the recommendation index
+        outcome = await asyncio.shield(task)
     except NotAuthorised as exc:
         return NotAuthorisedError(message=str(exc), path=list(exc.path))
     except PracticeNotFound as exc:
@@ -229,8 +263,6 @@ async def _run(info: Info, work: Callable[[], EditOutcome]) -> EditOutcome | Fai
     except InvalidInput as exc:
         errors = [FieldError(path=list(p.path), message=p.message) for p in exc.problems]
         return InvalidInputError(message=str(exc), path=list(exc.problems[0].path), errors=errors)
-    if outcome.touched:
-        services.notify(outcome.touched)
     return outcome
 
 

@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from pyoxigraph import NamedNode, QuerySolutions
 
@@ -99,18 +100,25 @@ def practice_input(title: str, owner: str | None, country: str = "DEU") -> dict[
     return value
 
 
-def send(api: Api, caller: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    """Run a mutation as ``caller``; the single mutation field's result."""
+REFUSED_TOKENS = frozenset({"revoked", "unknown-token", "not-bearer"})
+"""Callers whose Authorization header does not work: 401, never served as anonymous."""
+
+
+def request(api: Api, caller: str, query: str, variables: dict[str, Any]) -> httpx.Response:
     if caller == "not-bearer":
         headers = {"Authorization": "Basic dXNlcjpwYXNz", "Accept": GRAPHQL_RESPONSE}
-        response = api.client.post(
+        return api.client.post(
             "/graphql", json={"query": query, "variables": variables}, headers=headers
         )
-    else:
-        token = {"anonymous": None, "unknown-token": "gsk_000000000000_bm90LWlzc3VlZA"}.get(
-            caller, api.tokens.get(caller)
-        )
-        response = api.post(query, variables, token=token)
+    token = {"anonymous": None, "unknown-token": "gsk_000000000000_bm90LWlzc3VlZA"}.get(
+        caller, api.tokens.get(caller)
+    )
+    return api.post(query, variables, token=token)
+
+
+def send(api: Api, caller: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    """Run a mutation as ``caller``; the single mutation field's result."""
+    response = request(api, caller, query, variables)
     assert response.status_code == 200, response.text
     body = response.json()
     assert "errors" not in body, body
@@ -147,20 +155,33 @@ def test_every_caller_owner_and_operation(
     version = api.services.read_model.version
 
     if operation == "create":
-        result = send(api, caller, CREATE, {"input": practice_input(title, owner, country)})
+        query, variables = CREATE, {"input": practice_input(title, owner, country)}
     elif operation == "update":
         changes = {"date": "2015", "title": [{"lang": "en", "text": f"{title} renamed"}]}
-        result = send(api, caller, UPDATE, {"id": target, "input": changes})
+        query, variables = UPDATE, {"id": target, "input": changes}
     else:
-        result = send(api, caller, DELETE, {"id": target})
+        query, variables = DELETE, {"id": target}
+    if caller in REFUSED_TOKENS:
+        response = request(api, caller, query, variables)
+        assert response.status_code == 401, response.text
+        challenge = response.headers["www-authenticate"]
+        assert challenge.startswith("Bearer ")
+        if caller != "not-bearer":
+            assert 'error="invalid_token"' in challenge
+        (error,) = response.json()["errors"]
+        assert error["extensions"]["code"] == "UNAUTHENTICATED"
+        if caller == "revoked":
+            assert "revoked" in error["message"]
+        assert api.snapshot() == before, "a refused mutation wrote to the store"
+        assert api.services.read_model.version == version
+        return
+    result = send(api, caller, query, variables)
 
     if not allowed(caller, owner):
         assert result["__typename"] == "NotAuthorised", result
         assert result["message"]
         assert api.snapshot() == before, "a refused mutation wrote to the store"
         assert api.services.read_model.version == version
-        if caller == "revoked":
-            assert "revoked" in result["message"]
         if caller in ("member-ba", "member-keha"):
             assert CALLERS[caller] in result["message"]
         return
@@ -311,7 +332,9 @@ def test_two_practices_with_one_title_get_distinct_ids(api: Api) -> None:
 def test_the_viewer_tells_who_is_asking(api: Api) -> None:
     query = "{ viewer { tokenId name role pes } }"
     assert api.data(query)["viewer"] is None
-    assert api.data(query, token=api.tokens["revoked"])["viewer"] is None
+    refused = api.post(query, token=api.tokens["revoked"])
+    assert refused.status_code == 401, refused.text
+    assert "data" not in refused.json()
     member = api.data(query, token=api.tokens["member-ba"])["viewer"]
     assert member == {
         "tokenId": api.records["member-ba"].id,

@@ -91,9 +91,10 @@ def test_tokens_made_by_the_cli_work_on_a_running_server_until_revoked(tmp_path:
             json={"query": CREATE, "variables": variables},
             headers={"Authorization": f"Bearer {member}"},
         )
-        result = response.json()["data"]["createPractice"]
-        assert result["__typename"] == "NotAuthorised"
-        assert f"The API token {token_id(member)} was revoked" in result["message"]
+        assert response.status_code == 401, response.text
+        assert 'error="invalid_token"' in response.headers["www-authenticate"]
+        (error,) = response.json()["errors"]
+        assert f"The API token {token_id(member)} was revoked" in error["message"]
         assert api.snapshot() == before
         # the admin token is untouched, and revoking twice is harmless
         assert mutate(client, admin, CREATE, variables) == "PracticeCreated"
