@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench clean schema
+.PHONY: run test lint typecheck pytest bench clean schema ontology-docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,8 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) ontology-docs
 	$(BIN)/graphsvc serve
+
+# HTML documentation of ontology/*.ttl (pyLODE), kept in data/ontology-docs/ per content hash
+ontology-docs: $(STAMP)
+	$(BIN)/python -m graphsvc.web.make_ontology_docs
 
 lint: $(STAMP)
 	$(BIN)/ruff check graphsvc tests bench

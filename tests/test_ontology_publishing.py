@@ -158,7 +158,7 @@ def test_make_step_writes_the_page(tmp_path: Path) -> None:
     out = tmp_path / "ontology.html"
     env = {**os.environ, "GRAPHSVC_DATA_DIR": str(tmp_path / "data")}
     done = subprocess.run(
-        [sys.executable, "-m", "graphsvc.web.ontology_docs", "-o", str(out)],
+        [sys.executable, "-m", "graphsvc.web.make_ontology_docs", "-o", str(out)],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,

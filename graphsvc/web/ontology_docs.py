@@ -10,12 +10,11 @@ on its entry; concepts use their path (``#theme/youth-guarantee``).
 Generation needs no network (pyLODE reads its background vocabularies from its package) and
 takes about a second, so the HTML is kept per content hash of the Turtle files: in memory, and
 on disk under ``<data_dir>/ontology-docs/`` when that directory is writable. ``make ontology-docs``
-(``python -m graphsvc.web.ontology_docs``) writes it ahead of the first request.
+(:mod:`graphsvc.web.make_ontology_docs`) writes it ahead of the first request.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import importlib.metadata
 import logging
@@ -392,20 +391,3 @@ def _write_atomically(path: Path, body: bytes) -> None:
 def cache_dir_of(settings: Settings) -> Path:
     """Where the generated HTML is kept on disk for ``settings``."""
     return settings.data_dir / "ontology-docs"
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m graphsvc.web.ontology_docs``: generate the HTML into the cache (or ``-o``)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("-o", "--output", type=Path, help="also write the HTML to this file")
-    args = parser.parse_args(argv)
-    settings = Settings.from_env()
-    body = ontology_docs_html(settings.ontology_dir, cache_dir_of(settings))
-    if args.output is not None:
-        args.output.write_bytes(body)
-    key = sources_hash(ontology_sources(settings.ontology_dir))
-    print(f"{cache_dir_of(settings) / key}.html: {len(body):,} bytes")
-
-
-if __name__ == "__main__":
-    main()
