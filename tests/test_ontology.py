@@ -246,6 +246,11 @@ OTHER_COUNTRIES = [
     "FJI",
     "KWT",
     "ARE",
+    "COD",
+    "COG",
+    "ECU",
+    "PRY",
+    "JAM",
 ]
 
 # WAPES regions that reference/facts.md states; the others follow from geography.
