@@ -2,8 +2,8 @@
 
 ``http_service(**settings)`` starts a fresh app for one test (an empty in-memory store unless the
 settings say otherwise), so that what one attack leaves behind (an empty bucket, a held
-connection) never decides another test; ``seeded_service`` is one seeded app for the session,
-for attacks that leave nothing behind.
+connection) never decides another test; ``seeded_service`` is one app with the ontology loaded,
+for the session, for attacks that leave nothing behind.
 """
 
 from __future__ import annotations
@@ -35,6 +35,11 @@ def http_service(
 
 @pytest.fixture(scope="session")
 def seeded_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("security-seeded"), store="memory")
+    """The ontology and its concept schemes, without seeds: every kind of page has data."""
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("security-seeded"),
+        store="memory",
+        seeds_dir=tmp_path_factory.mktemp("no-seeds"),
+    )
     with run_app(settings) as app:
         yield app
