@@ -251,6 +251,10 @@ OTHER_COUNTRIES = [
     "ECU",
     "PRY",
     "JAM",
+    "IDN",
+    "IRQ",
+    "MNE",
+    "UKR",
 ]
 
 # WAPES regions that reference/facts.md states; the others follow from geography.
