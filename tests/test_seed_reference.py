@@ -77,6 +77,8 @@ PES_SLUGS = (
     "jpn-mhlw",
     "mex-sne",
     "khm-nea",
+    "mne-zzzcg",
+    "ukr-ses",
 )
 # No label in the PES's own language could be confirmed for these (English label only).
 WITHOUT_OWN_LANGUAGE_LABEL = {"khm-nea"}
@@ -472,6 +474,16 @@ def test_wapes_members_and_their_regions(store: ox.Store) -> None:
         "jpn-mhlw": "asia-pacific",
         "mex-sne": "americas",
         "khm-nea": "asia-pacific",
+        "swe-arbetsformedlingen": "europe",
+        "fra-pole-emploi": "europe",
+        "mne-zzzcg": "europe",
+        "ukr-ses": "europe",
+        "cod-onem": "africa",
+        "ury-dinae": "americas",
+        "civ-aej": "africa",
+        "gin-aguipe": "africa",
+        "usa-eta": "americas",
+        "tun-aneti": "middle-east-arab",
     }
     for slug, region in expected.items():
         assert found.get(ID + "pes/" + slug) == ID + "region/" + region, slug
@@ -482,6 +494,29 @@ def test_wapes_members_and_their_regions(store: ox.Store) -> None:
                 ?m org:organization id:network\\/wapes ; org:member ?pes ; dct:spatial ?region }
             ?pes dct:spatial ?country . ?country pes:region ?other . FILTER(?other != ?region) }""",
     )
+
+
+def test_wapes_members_are_pes_of_every_region(store: ox.Store) -> None:
+    """Every WAPES member is a PES with a country, and the confirmed members (without the
+    'unverified' marker) come from all five regions."""
+    found = rows(
+        store,
+        """SELECT ?pes ?region ?unverified WHERE {
+            GRAPH <https://w3id.org/graphsvc/graph/reference/wapes> {
+                ?m org:organization id:network\\/wapes ; org:role id:role\\/member ;
+                   org:member ?pes ; dct:spatial ?region ; dct:source ?source .
+                OPTIONAL { ?m pes:confidence ?unverified } }
+            ?pes a pes:PublicEmploymentService ; dct:spatial ?country . ?country a pes:Country }""",
+    )
+    members = values(
+        store,
+        """SELECT ?pes WHERE { GRAPH <https://w3id.org/graphsvc/graph/reference/wapes> {
+            ?m org:organization id:network\\/wapes ; org:role id:role\\/member ; org:member ?pes } }""",
+    )
+    assert members == {pes for pes, _region, _u in found}
+    confirmed = {region.removeprefix(ID + "region/") for _pes, region, u in found if not u}
+    assert confirmed == {"africa", "americas", "asia-pacific", "europe", "middle-east-arab"}
+    assert len(members) >= 25
 
 
 @pytest.mark.parametrize(
