@@ -255,6 +255,11 @@ OTHER_COUNTRIES = [
     "IRQ",
     "MNE",
     "UKR",
+    "MRT",
+    "NER",
+    "TZA",
+    "CPV",
+    "BRB",
 ]
 
 # WAPES regions that reference/facts.md states; the others follow from geography.
