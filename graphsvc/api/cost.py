@@ -2,9 +2,11 @@
 
 Each field costs 1; a field with ``first``/``last``/``limit`` (or a connection without them, at
 the default page size) multiplies the cost of its children by the page size. Introspection is
-costed the same way: a list of the schema (``types``, ``fields``, ``args``, …) multiplies the
-cost of its children by its average length in *this* schema, so the estimate of a query over the
-whole schema is close to the number of fields it returns (:class:`IntrospectionSizes`).
+costed the same way, by the lengths of the lists of *this* schema (:class:`IntrospectionSizes`):
+under ``__schema { types }`` and ``directives``, which cover the whole schema, by their average
+length, so the estimate of a query over the whole schema is close to the number of fields it
+returns; anywhere else (``__type(name: …)``, ``queryType``, a field's ``type``) by their
+greatest length, since one type may have many more fields than the average.
 
 Linear in the size of the document: a fragment is costed once per estimate, however often it is
 spread, and a cycle of spreads costs nothing (validation reports it).
@@ -60,57 +62,57 @@ class CostEstimate:
 
 @dataclass(frozen=True, slots=True)
 class IntrospectionSizes:
-    """The average length of each introspection list in one schema, keyed ``(type, field)``.
+    """The average and the greatest length of each introspection list of one schema, keyed
+    ``(type, field)``.
 
-    ``ofType`` is a chain, not a list: its factor is the chance that a type reference is wrapped
-    once more (w / (1 + w) for w wrappers per reference on average), so a chain of any length
-    costs what the schema's chains cost on average.
+    ``ofType`` is a chain, not a list: its average factor is the chance that a type reference is
+    wrapped once more (w / (1 + w) for w wrappers per reference on average), so a chain of any
+    length costs what the schema's chains cost on average; its greatest factor is 1.
     """
 
-    factors: Mapping[tuple[str, str], float]
+    mean: Mapping[tuple[str, str], float]
+    most: Mapping[tuple[str, str], float]
 
     @classmethod
     def of(cls, schema: GraphQLSchema) -> IntrospectionSizes:
         types = list(schema.type_map.values())
         n_types = max(1, len(types))
-        fields = [
-            f
-            for t in types
-            if isinstance(t, GraphQLObjectType | GraphQLInterfaceType)
-            for f in t.fields.values()
-        ]
-        inputs = [
-            f for t in types if isinstance(t, GraphQLInputObjectType) for f in t.fields.values()
-        ]
+        composite = [t for t in types if isinstance(t, GraphQLObjectType | GraphQLInterfaceType)]
+        fields = [f for t in composite for f in t.fields.values()]
+        input_types = [t for t in types if isinstance(t, GraphQLInputObjectType)]
+        inputs = [f for t in input_types for f in t.fields.values()]
         args = [a for f in fields for a in f.args.values()]
         directive_args = [a for d in schema.directives for a in d.args.values()]
         refs = [x.type for x in (*fields, *inputs, *args, *directive_args)]
         wrappers = sum(_wrappers(t) for t in refs) / max(1, len(refs))
-        per_type = {
-            "fields": len(fields),
-            "inputFields": len(inputs),
-            "interfaces": sum(
-                len(t.interfaces)
-                for t in types
-                if isinstance(t, GraphQLObjectType | GraphQLInterfaceType)
-            ),
-            "possibleTypes": sum(
-                len(schema.get_possible_types(t))
-                for t in types
-                if isinstance(t, GraphQLInterfaceType | GraphQLUnionType)
-            ),
-            "enumValues": sum(len(t.values) for t in types if isinstance(t, GraphQLEnumType)),
+        abstract = [t for t in types if isinstance(t, GraphQLInterfaceType | GraphQLUnionType)]
+        enums = [t for t in types if isinstance(t, GraphQLEnumType)]
+        per_type: dict[str, list[int]] = {
+            "fields": [len(t.fields) for t in composite],
+            "inputFields": [len(t.fields) for t in input_types],
+            "interfaces": [len(t.interfaces) for t in composite],
+            "possibleTypes": [len(schema.get_possible_types(t)) for t in abstract],
+            "enumValues": [len(t.values) for t in enums],
         }
-        factors: dict[tuple[str, str], float] = {
+        mean: dict[tuple[str, str], float] = {
             ("__Schema", "types"): float(n_types),
             ("__Schema", "directives"): float(len(schema.directives)),
             ("__Field", "args"): len(args) / max(1, len(fields)),
             ("__Directive", "args"): len(directive_args) / max(1, len(schema.directives)),
             ("__Type", "ofType"): wrappers / (1 + wrappers),
         }
-        for name, total in per_type.items():
-            factors["__Type", name] = total / n_types
-        return cls(factors)
+        most: dict[tuple[str, str], float] = {
+            **mean,
+            ("__Field", "args"): float(max((len(f.args) for f in fields), default=0)),
+            ("__Directive", "args"): float(
+                max((len(d.args) for d in schema.directives), default=0)
+            ),
+            ("__Type", "ofType"): 1.0,
+        }
+        for name, lengths in per_type.items():
+            mean["__Type", name] = sum(lengths) / n_types
+            most["__Type", name] = float(max(lengths, default=0))
+        return cls(mean, most)
 
 
 def _wrappers(type_: Any) -> int:
@@ -133,12 +135,12 @@ class _CostWalker:
         self.fragments = fragments
         self.variables = variables
         self.default_page_size = default_page_size
-        self.introspection = introspection.factors
+        self.introspection = introspection
         self.used: list[str] = []
-        self.done: dict[str, float] = {}
+        self.done: dict[tuple[str, bool], float] = {}
         self.active: set[str] = set()
 
-    def factor(self, node: FieldNode, parent: str, type_name: str) -> float:
+    def factor(self, node: FieldNode, parent: str, type_name: str, whole: bool) -> float:
         """How many times the children of ``node`` are resolved."""
         sizes = []
         for argument in node.arguments or ():
@@ -155,13 +157,14 @@ class _CostWalker:
                     sizes.append(given)
         if sizes:
             return float(min(SATURATED, max(0, *sizes)))
-        introspected = self.introspection.get((parent, node.name.value))
+        lengths = self.introspection.mean if whole else self.introspection.most
+        introspected = lengths.get((parent, node.name.value))
         if introspected is not None:
             return introspected
         return float(self.default_page_size) if type_name.endswith("Connection") else 1.0
 
-    def fragment(self, name: str) -> float:
-        found = self.done.get(name)
+    def fragment(self, name: str, whole: bool) -> float:
+        found = self.done.get((name, whole))
         if found is not None:
             return found
         definition = self.fragments.get(name)
@@ -170,15 +173,20 @@ class _CostWalker:
         self.active.add(name)
         try:
             target = self.schema.get_type(definition.type_condition.name.value)
-            cost = self.cost(definition.selection_set, target)
+            cost = self.cost(definition.selection_set, target, whole)
         finally:
             self.active.discard(name)
-        self.done[name] = cost
+        self.done[name, whole] = cost
         return cost
 
     def cost(
-        self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None
+        self,
+        selection_set: SelectionSetNode | None,
+        parent: GraphQLNamedType | None,
+        whole: bool = False,
     ) -> float:
+        """The cost of ``selection_set`` on ``parent``; ``whole`` under a list of the whole
+        schema (introspection lists are then weighed by their average length)."""
         if selection_set is None:
             return 0.0
         total = 0.0
@@ -196,15 +204,17 @@ class _CostWalker:
                     field_def = parent.fields.get(name)
                 child_type = get_named_type(field_def.type) if field_def is not None else None
                 type_name = child_type.name if child_type is not None else ""
-                children = self.cost(selection.selection_set, child_type)
-                factor = self.factor(selection, parent.name if parent else "", type_name)
+                parent_name = parent.name if parent else ""
+                below = whole or (parent_name == "__Schema" and name in ("types", "directives"))
+                children = self.cost(selection.selection_set, child_type, below)
+                factor = self.factor(selection, parent_name, type_name, below)
                 total += 1.0 + factor * children
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 target = self.schema.get_type(condition.name.value) if condition else parent
-                total += self.cost(selection.selection_set, target)
+                total += self.cost(selection.selection_set, target, whole)
             elif isinstance(selection, FragmentSpreadNode):
-                total += self.fragment(selection.name.value)
+                total += self.fragment(selection.name.value, whole)
             total = min(total, float(SATURATED))
         return total
 

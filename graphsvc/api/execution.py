@@ -32,6 +32,7 @@ from graphql import (
     validate,
 )
 from graphql.execution import AbortedGraphQLExecutionError
+from graphql.language.parser import MAX_NESTING_DEPTH
 from graphql.pyutils import AbortSignal
 from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -155,8 +156,19 @@ class DocumentCache:
         fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
-        checked = tuple(_with_code(e, VALIDATION_FAILED) for e in errors)
+        checked = tuple(_with_code(_explained(e), VALIDATION_FAILED) for e in errors)
         return PreparedDocument(document, checked, operations, fragments)
+
+
+def _explained(error: GraphQLError) -> GraphQLError:
+    """graphql-core's bare "Validation aborted." means the nesting of fragments was too deep."""
+    if error.message == "Validation aborted.":
+        return limit_error(
+            "The document nests selections and fragment spreads too deeply to validate "
+            f"(more than {MAX_NESTING_DEPTH} levels); spread fewer fragments inside one another.",
+            "MAX_DEPTH_EXCEEDED",
+        )
+    return error
 
 
 def _with_code(error: GraphQLError, code: str) -> GraphQLError:
