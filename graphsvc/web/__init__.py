@@ -4,7 +4,8 @@
 ``/sparql``                SPARQL 1.1 Protocol, query only (:mod:`graphsvc.web.sparql`)
 ``/export/{format}``       the dataset or one graph, streamed (:mod:`graphsvc.web.exports`)
 ``/id/...``                entity descriptions, content-negotiated (:mod:`graphsvc.web.resources`)
-``/ontology``              the ontology document
+``/ontology``              the ontology document; HTML documentation for browsers
+``/ontology/{version}``    its version IRI (the current version only)
 ``/.well-known/void``      VoID and DCAT description of the dataset (also ``/dataset``)
 ``/graph/...``             named graph IRIs: 303 to their export
 ``/context.jsonld``        the JSON-LD context shared with the GraphQL API
@@ -28,6 +29,7 @@ from graphsvc.web.resources import (
     entity_endpoint,
     graph_endpoint,
     ontology_endpoint,
+    ontology_version_endpoint,
 )
 from graphsvc.web.sparql import SparqlApp
 
@@ -48,6 +50,7 @@ def web_routes(settings: Settings) -> list[BaseRoute]:
         Route("/export/{format}", export_endpoint, methods=["GET"]),
         Route("/id/{path:path}", entity_endpoint, methods=["GET"]),
         Route("/ontology", ontology_endpoint, methods=["GET"]),
+        Route("/ontology/{version}", ontology_version_endpoint, methods=["GET"]),
         Route("/dataset", dataset_endpoint, methods=["GET"]),
         Route("/.well-known/void", dataset_endpoint, methods=["GET"]),
         Route("/graph/{path:path}", graph_endpoint, methods=["GET"]),

@@ -15,13 +15,15 @@ from urllib.parse import quote
 
 import anyio.to_thread
 import pyoxigraph
-from pyoxigraph import RdfFormat, Triple
+from pyoxigraph import NamedNode, QuerySolutions, RdfFormat, Triple
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from graphsvc.errors import GraphsvcError
+from graphsvc.store.base import GraphStore
+from graphsvc.store.loading import ONTOLOGY_GRAPH
 from graphsvc.vocab import GRAPH, ID, PREFIXES
-from graphsvc.web.describe import Description, describe_entity, describe_ontology
+from graphsvc.web.describe import ONTOLOGY_IRI, Description, describe_entity, describe_ontology
 from graphsvc.web.descriptions import DESCRIPTION_PREFIXES, dataset_description
 from graphsvc.web.errors import WebRequestError
 from graphsvc.web.execute import used_prefixes
@@ -39,6 +41,7 @@ __all__ = [
     "entity_endpoint",
     "graph_endpoint",
     "ontology_endpoint",
+    "ontology_version_endpoint",
     "render_triples",
 ]
 
@@ -139,6 +142,34 @@ async def ontology_endpoint(request: Request) -> Response:
         "ontology",
         html_page=lambda: ontology_docs_html(settings.ontology_dir, cache_dir_of(settings)),
     )
+
+
+_VERSION_IRIS = "SELECT ?version WHERE { GRAPH ?graph { ?ontology owl:versionIRI ?version } }"
+
+
+def _version_iris(store: GraphStore) -> set[str]:
+    result = store.query(
+        _VERSION_IRIS,
+        bindings={"graph": NamedNode(str(ONTOLOGY_GRAPH)), "ontology": NamedNode(ONTOLOGY_IRI)},
+    )
+    assert isinstance(result, QuerySolutions)
+    return {row["version"].value for row in result}
+
+
+async def ontology_version_endpoint(request: Request) -> Response:
+    """``/ontology/<version>``: the ontology's version IRI. The current version is the ontology
+    document itself, negotiated as at ``/ontology``; earlier versions are not kept (404)."""
+    store = web_state(request).services.store
+    version_iri = f"{ONTOLOGY_IRI}/{request.path_params['version']}"
+    try:
+        current = await anyio.to_thread.run_sync(_version_iris, store)
+    except GraphsvcError as error:
+        return error_response(WebRequestError(f"the store failed: {error}", 500))
+    if version_iri not in current:
+        latest = ", ".join(f"<{v}>" for v in sorted(current)) or "none"
+        message = f"not found: <{version_iri}> is not a version served here; current: {latest}"
+        return error_response(WebRequestError(message, 404), {"Vary": "Accept"})
+    return await ontology_endpoint(request)
 
 
 async def dataset_endpoint(request: Request) -> Response:

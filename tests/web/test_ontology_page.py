@@ -94,3 +94,21 @@ def test_the_creator_is_the_project(client: httpx.Client) -> None:
     graph = rdflib.Graph().parse(data=response.text, format="turtle")
     assert (PROJECT, rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/prov#Agent")) in graph
     assert (ONTOLOGY, DCTERMS.creator, PROJECT) in graph  # linked from the ontology
+
+
+def test_the_version_iri_dereferences(client: httpx.Client) -> None:
+    current = client.get("/ontology/0.1.0", headers={"Accept": "text/turtle"})
+    assert current.status_code == 200, current.text
+    graph = rdflib.Graph().parse(data=current.text, format="turtle")
+    version = rdflib.URIRef("https://w3id.org/graphsvc/ontology/0.1.0")
+    assert (ONTOLOGY, OWL.versionIRI, version) in graph
+    page = client.get("/ontology/0.1.0", headers={"Accept": BROWSER})
+    assert page.headers["content-type"].startswith("text/html")
+    assert 'id="GoodPractice"' in page.text
+
+
+def test_an_unknown_version_is_not_found(client: httpx.Client) -> None:
+    response = client.get("/ontology/0.0.1", headers={"Accept": "text/turtle"})
+    assert response.status_code == 404
+    assert "<https://w3id.org/graphsvc/ontology/0.0.1> is not a version" in response.text
+    assert "<https://w3id.org/graphsvc/ontology/0.1.0>" in response.text
