@@ -14,62 +14,61 @@ __all__ = ["InFlight", "TokenBuckets"]
 class TokenBuckets:
     """One token bucket per key: up to ``burst`` requests at once, refilled at ``rate`` per second.
 
+    Kept as one number per key, the bucket's "theoretical arrival time" (the generic cell rate
+    algorithm, which is a token bucket): the moment its next request would be on schedule. A
+    request may come up to ``burst - 1`` intervals ahead of it. A bucket whose time has passed
+    is full, and forgetting it changes nothing.
+
     A ``rate`` of 0 turns the limit off. Memory is bounded: when more than ``max_keys`` clients
-    are tracked, a sweep forgets every bucket that has refilled (forgetting it changes nothing),
-    then, if a flood of clients keeps them all busy, the oldest until a quarter of the room is
-    free. A sweep is O(keys) and comes at most once per ``max_keys / 4`` new clients, so the
-    cost per request stays O(1) amortised.
+    are tracked, a sweep forgets every full bucket, then, if a flood of clients keeps them all
+    busy, the oldest until a quarter of the room is free. A sweep is O(keys) and comes at most
+    once per ``max_keys / 4`` new clients, so the cost per request stays O(1) amortised.
     """
 
-    __slots__ = ("_buckets", "burst", "max_keys", "rate")
+    __slots__ = ("_due", "burst", "interval", "max_keys", "rate", "tolerance")
 
     def __init__(self, rate: float, burst: int, max_keys: int = 100_000) -> None:
         self.rate = float(rate)
-        self.burst = float(max(1, burst))
+        self.burst = max(1, burst)
         self.max_keys = max(4, max_keys)
-        self._buckets: dict[str, list[float]] = {}
+        self.interval = 1.0 / self.rate if self.rate > 0 else 0.0
+        self.tolerance = (self.burst - 1) * self.interval
+        self._due: dict[str, float] = {}
 
     @property
     def enabled(self) -> bool:
         return self.rate > 0
 
     def __len__(self) -> int:
-        return len(self._buckets)
+        return len(self._due)
 
     def acquire(self, key: str, now: float | None = None) -> float:
         """Take one request from ``key``'s bucket: 0.0 if allowed, else the seconds to wait."""
-        rate = self.rate
-        if rate <= 0:
+        if self.rate <= 0:
             return 0.0
         if now is None:
             now = time.monotonic()
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            if len(self._buckets) >= self.max_keys:
+        due = self._due.get(key)
+        if due is None:
+            if len(self._due) >= self.max_keys:
                 self._sweep(now)
-            self._buckets[key] = [self.burst - 1.0, now]
-            return 0.0
-        tokens = bucket[0] + (now - bucket[1]) * rate
-        if tokens > self.burst:
-            tokens = self.burst
-        bucket[1] = now
-        if tokens >= 1.0:
-            bucket[0] = tokens - 1.0
-            return 0.0
-        bucket[0] = tokens
-        return (1.0 - tokens) / rate
+            due = now
+        elif due < now:
+            due = now
+        wait = due - self.tolerance - now
+        if wait > 0.0:
+            return wait
+        self._due[key] = due + self.interval
+        return 0.0
 
     def _sweep(self, now: float) -> None:
-        rate, burst = self.rate, self.burst
-        buckets = self._buckets
-        for key in [
-            k for k, (tokens, last) in buckets.items() if tokens + (now - last) * rate >= burst
-        ]:
-            del buckets[key]
-        excess = len(buckets) - self.max_keys * 3 // 4
+        due = self._due
+        for key in [k for k, when in due.items() if when <= now]:
+            del due[key]
+        excess = len(due) - self.max_keys * 3 // 4
         if excess > 0:  # dicts keep insertion order: these are the clients first seen
-            for key in list(buckets)[:excess]:
-                del buckets[key]
+            for key in list(due)[:excess]:
+                del due[key]
 
 
 class InFlight:

@@ -135,6 +135,10 @@ class ClientIdentity:
 
     def key(self, scope: Scope) -> str:
         """The key the request's limits are counted under (see :func:`limit_key`)."""
+        if not self.networks:  # the usual case, on every request: keep it short
+            client = scope.get("client")
+            peer: str = client[0] if client else _UNKNOWN
+            return peer if ":" not in peer else limit_key(peer)
         return limit_key(self.address(scope))
 
 

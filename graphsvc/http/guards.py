@@ -1,17 +1,56 @@
-"""The middleware that stands in front of the whole application, direct routes included."""
+"""The one middleware in front of the whole application, direct routes included.
+
+Security headers on every response and, on the researcher-facing routes, the per-client
+limits, in one ASGI layer: a cached ``/sparql`` answer costs about 60 µs of CPU in all, so the
+layer is kept to a few attribute reads, two dictionary lookups and one wrapped ``send``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
 from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from graphsvc.http.clients import client_identity
 from graphsvc.http.headers import SecurityHeaders
 from graphsvc.http.limits import ClientLimits
 from graphsvc.settings import Settings
 
-__all__ = ["guard_middleware"]
+__all__ = ["Guard", "guard_middleware"]
+
+
+class Guard:
+    """:class:`SecurityHeaders` around :class:`ClientLimits` on ``limited_paths``."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        settings: Settings,
+        limited_paths: Iterable[str],
+        page_policies: Mapping[str, str] | None = None,
+    ) -> None:
+        self.app = app
+        self.headers = SecurityHeaders(None, page_policies)
+        self.limits = ClientLimits(None, settings, limited_paths)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        send = self.headers.wrap(scope, send)
+        limits = self.limits
+        if not limits.applies(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        key = limits.identity.key(scope)
+        refusal = limits.admit(key)
+        if refusal is not None:
+            await refusal(send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            limits.release(key)
 
 
 def guard_middleware(
@@ -19,10 +58,13 @@ def guard_middleware(
     limited_paths: Iterable[str],
     page_policies: Mapping[str, str] | None = None,
 ) -> list[Middleware]:
-    """Security headers on every response (outermost, so a refusal gets them too), then the
-    per-client limits on ``limited_paths``."""
-    client_identity(settings)  # a bad proxy setting stops the start, not the first request
-    return [
-        Middleware(SecurityHeaders, page_policies=dict(page_policies or {})),
-        Middleware(ClientLimits, settings=settings, paths=tuple(limited_paths)),
-    ]
+    """The :class:`Guard` for ``ServiceApp(outer=…)``; a bad proxy setting raises here, at
+    start-up, not at the first request."""
+    guard = Middleware(
+        Guard,
+        settings=settings,
+        limited_paths=tuple(limited_paths),
+        page_policies=dict(page_policies or {}),
+    )
+    ClientLimits(None, settings, ())  # validates the proxy settings now
+    return [guard]

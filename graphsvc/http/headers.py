@@ -29,6 +29,7 @@ __all__ = [
     "SecurityHeaders",
     "inline_script_hashes",
     "page_policy",
+    "secured",
 ]
 
 PAGE_POLICY = (
@@ -40,10 +41,10 @@ REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 _NOSNIFF = (b"x-content-type-options", b"nosniff")
 _OTHER = (b"content-security-policy", OTHER_POLICY.encode())
-_PAGE_EXTRA = (
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", REFERRER_POLICY.encode()),
-)
+_FRAME = (b"x-frame-options", b"DENY")
+_REFERRER = (b"referrer-policy", REFERRER_POLICY.encode())
+_Header = tuple[bytes, bytes]
+_Memo = tuple[list[_Header], _Header, list[_Header]]
 _INLINE_SCRIPT = re.compile(
     r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE
 )
@@ -72,49 +73,73 @@ def page_policy(html: str, origins: Iterable[str] = ()) -> str:
 class SecurityHeaders:
     """Add the security headers to each response's start message."""
 
-    def __init__(self, app: ASGIApp, page_policies: Mapping[str, str] | None = None) -> None:
+    def __init__(self, app: ASGIApp | None, page_policies: Mapping[str, str] | None = None) -> None:
         self.app = app
         self.page_policies = {
             path: (b"content-security-policy", policy.encode())
             for path, policy in (page_policies or {}).items()
         }
         self.default_page = (b"content-security-policy", PAGE_POLICY.encode())
+        self._memo: _Memo | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert self.app is not None
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.app(scope, receive, self.wrap(scope, send))
+
+    def wrap(self, scope: Scope, send: Send) -> Send:
+        """``send``, adding the security headers to the response start."""
         page = self.page_policies.get(scope["path"], self.default_page)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = _with_headers(message, page)
+                # the message is the sender's to give away; its header list may be shared
+                message["headers"] = self.secure(message.get("headers", ()), page)
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        return send_with_headers
+
+    def secure(
+        self, headers: Iterable[tuple[bytes, bytes]], page: tuple[bytes, bytes]
+    ) -> list[tuple[bytes, bytes]]:
+        """:func:`secured`, remembered for the last header list seen: a cached answer sends
+        the same list object, which is never changed, every time (see
+        :class:`graphsvc.web.cache.Rendered`), and then costs one comparison."""
+        memo = self._memo
+        if memo is not None and memo[0] is headers and memo[1] is page:
+            return memo[2]
+        result = secured(headers, page)
+        if isinstance(headers, list):
+            self._memo = (headers, page, result)  # holds ``headers``, so its id is not reused
+        return result
 
 
-def _with_headers(message: Message, page: tuple[bytes, bytes]) -> Message:
-    headers = message.get("headers") or []
-    html = has_policy = has_nosniff = False
+def secured(
+    headers: Iterable[tuple[bytes, bytes]], page: tuple[bytes, bytes]
+) -> list[tuple[bytes, bytes]]:
+    """``headers`` and the security headers they lack (ASGI header names are lower-case)."""
+    html = has_policy = has_nosniff = has_frame = has_referrer = False
     for name, value in headers:
-        lowered = name.lower()
-        if lowered == b"content-type":
-            html = value[:9].lower() == b"text/html"
-        elif lowered == b"content-security-policy":
+        if name == b"content-type":
+            html = value.startswith(b"text/html")
+        elif name == b"content-security-policy":
             has_policy = True
-        elif lowered == b"x-content-type-options":
+        elif name == b"x-content-type-options":
             has_nosniff = True
-    added = [] if has_nosniff else [_NOSNIFF]
+        elif name == b"x-frame-options":
+            has_frame = True
+        elif name == b"referrer-policy":
+            has_referrer = True
+    secured = list(headers)
+    if not has_nosniff:
+        secured.append(_NOSNIFF)
+    if not has_policy:
+        secured.append(page if html else _OTHER)
     if html:
-        if not has_policy:
-            added.append(page)
-        added.extend(
-            header
-            for header in _PAGE_EXTRA
-            if all(name.lower() != header[0] for name, _ in headers)
-        )
-    elif not has_policy:
-        added.append(_OTHER)
-    # a new list: the application may reuse its own (cached answers do)
-    return {**message, "headers": [*headers, *added]}
+        if not has_frame:
+            secured.append(_FRAME)
+        if not has_referrer:
+            secured.append(_REFERRER)
+    return secured

@@ -27,15 +27,41 @@ from graphsvc.http.buckets import InFlight, TokenBuckets
 from graphsvc.http.clients import client_identity
 from graphsvc.settings import Settings
 
-__all__ = ["ClientLimits"]
+__all__ = ["ClientLimits", "Refusal"]
 
 _PLAIN = b"text/plain; charset=utf-8"
 
 
-class ClientLimits:
-    """Limit each client's requests to ``paths`` (exact, or prefixes when they end in ``/``)."""
+class Refusal:
+    """A ``429`` to send: why, and after how many seconds to retry."""
 
-    def __init__(self, app: ASGIApp, settings: Settings, paths: Iterable[str]) -> None:
+    __slots__ = ("reason", "retry_after")
+
+    def __init__(self, reason: str, retry_after: int) -> None:
+        self.reason = reason
+        self.retry_after = retry_after
+
+    async def __call__(self, send: Send) -> None:
+        body = (self.reason + "\n").encode()
+        headers = [
+            (b"content-type", _PLAIN),
+            (b"content-length", str(len(body)).encode()),
+            (b"retry-after", str(self.retry_after).encode()),
+            (b"access-control-allow-origin", b"*"),
+            (b"access-control-expose-headers", b"Retry-After"),
+        ]
+        await send({"type": "http.response.start", "status": 429, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+class ClientLimits:
+    """Limit each client's requests to ``paths`` (exact, or prefixes when they end in ``/``).
+
+    As middleware on its own, or through :meth:`applies`, :meth:`admit` and :meth:`release`
+    from a middleware that does more (:class:`graphsvc.http.guards.Guard`).
+    """
+
+    def __init__(self, app: ASGIApp | None, settings: Settings, paths: Iterable[str]) -> None:
         self.app = app
         self.identity = client_identity(settings)
         self.buckets = TokenBuckets(
@@ -49,47 +75,42 @@ class ClientLimits:
         self.prefixes = tuple(p for p in paths if p.endswith("/"))
         self.enabled = self.buckets.enabled or self.in_flight.limit > 0
 
-    def limits(self, path: str) -> bool:
-        return path in self.exact or path.startswith(self.prefixes)
+    def applies(self, path: str) -> bool:
+        return self.enabled and (path in self.exact or path.startswith(self.prefixes))
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.enabled or not self.limits(scope["path"]):
-            await self.app(scope, receive, send)
-            return
-        key = self.identity.key(scope)
+    def admit(self, key: str) -> Refusal | None:
+        """Count a request of ``key``: None if it may go on (then :meth:`release` it when it
+        ends), else the refusal to send."""
         wait = self.buckets.acquire(key)
         if wait > 0.0:
             retry = max(1, math.ceil(wait))
-            await _refuse(
-                send,
+            return Refusal(
                 f"too many requests from this address: at most {self.buckets.rate:g} per second "
                 f"(bursts of {self.buckets.burst:g}); retry in {retry} s",
                 retry,
             )
-            return
-        in_flight = self.in_flight
-        if not in_flight.enter(key):
-            await _refuse(
-                send,
-                f"too many requests from this address in progress: at most {in_flight.limit} at "
-                "once; wait for one to finish",
+        if not self.in_flight.enter(key):
+            return Refusal(
+                f"too many requests from this address in progress: at most "
+                f"{self.in_flight.limit} at once; wait for one to finish",
                 1,
             )
+        return None
+
+    def release(self, key: str) -> None:
+        self.in_flight.leave(key)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert self.app is not None
+        if scope["type"] != "http" or not self.applies(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        key = self.identity.key(scope)
+        refusal = self.admit(key)
+        if refusal is not None:
+            await refusal(send)
             return
         try:
             await self.app(scope, receive, send)
         finally:
-            in_flight.leave(key)
-
-
-async def _refuse(send: Send, reason: str, retry_after: int) -> None:
-    body = (reason + "\n").encode()
-    headers = [
-        (b"content-type", _PLAIN),
-        (b"content-length", str(len(body)).encode()),
-        (b"retry-after", str(retry_after).encode()),
-        (b"access-control-allow-origin", b"*"),
-        (b"access-control-expose-headers", b"Retry-After"),
-    ]
-    await send({"type": "http.response.start", "status": 429, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+            self.release(key)
