@@ -66,16 +66,30 @@ def _content_type(offer: Offer) -> str:
     return offer.media_type
 
 
+def _accepts_gzip(header: str | None) -> bool:
+    """Whether ``Accept-Encoding`` allows gzip (named or ``*``, with a non-zero q)."""
+    for part in (header or "").split(","):
+        name, *params = (field.strip().lower() for field in part.split(";"))
+        if name in ("gzip", "*"):
+            q = next((p.partition("=")[2] for p in params if p.startswith("q=")), "1")
+            try:
+                return float(q) > 0
+            except ValueError:
+                return False
+    return False
+
+
 async def _described(
     request: Request,
     describe: Callable[[], Description],
     key: str,
     offers: Sequence[Offer] = PAGE_OFFERS,
-    html_page: Callable[[], bytes] | None = None,
+    html_page: Callable[[bool], bytes] | None = None,
 ) -> Response:
     """Negotiate, answer conditional requests, describe, render: the shared path of IRI pages.
 
-    ``html_page``, if given, makes the HTML representation instead of the generic entity page.
+    ``html_page``, if given, makes the HTML representation instead of the generic entity page;
+    its argument asks for the gzip-compressed bytes (sent when the client accepts gzip).
     """
     state = web_state(request)
     base = base_url(request, state.services.settings)
@@ -84,17 +98,21 @@ async def _described(
             offers, request.headers.get("accept"), request.query_params.getlist("format")
         )
         token, modified = await state.validators()
-        tag = etag(token, key, offer.name, base)
+        own_page = offer is HTML and html_page is not None
+        gzipped = own_page and _accepts_gzip(request.headers.get("accept-encoding"))
+        tag = etag(token, key, offer.name + ("+gzip" if gzipped else ""), base)
         headers = {
             "ETag": tag,
             "Last-Modified": http_date(modified),
-            "Vary": "Accept",
+            "Vary": "Accept, Accept-Encoding" if own_page else "Accept",
             "Link": _CONTEXT_LINK.format(base=base),
         }
         if not_modified(request, tag, modified):
             return Response(status_code=304, headers=headers)
-        if offer is HTML and html_page is not None:
-            body = await anyio.to_thread.run_sync(html_page)
+        if own_page and html_page is not None:
+            body = await anyio.to_thread.run_sync(html_page, gzipped)
+            if gzipped:
+                headers["Content-Encoding"] = "gzip"
             return Response(body, headers=headers, media_type="text/html; charset=utf-8")
         description = await anyio.to_thread.run_sync(describe)
         if not description.found:
@@ -140,7 +158,9 @@ async def ontology_endpoint(request: Request) -> Response:
         request,
         lambda: describe_ontology(store),
         "ontology",
-        html_page=lambda: ontology_docs_html(settings.ontology_dir, cache_dir_of(settings)),
+        html_page=lambda gzipped: ontology_docs_html(
+            settings.ontology_dir, cache_dir_of(settings), gzipped=gzipped
+        ),
     )
 
 

@@ -112,3 +112,26 @@ def test_an_unknown_version_is_not_found(client: httpx.Client) -> None:
     assert response.status_code == 404
     assert "<https://w3id.org/graphsvc/ontology/0.0.1> is not a version" in response.text
     assert "<https://w3id.org/graphsvc/ontology/0.1.0>" in response.text
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "encoding"),
+    [("gzip, deflate, br", "gzip"), ("identity", None), ("gzip;q=0, identity", None)],
+)
+def test_html_is_compressed_when_the_client_accepts_it(
+    client: httpx.Client, accept_encoding: str, encoding: str | None
+) -> None:
+    headers = {"Accept": BROWSER, "Accept-Encoding": accept_encoding}
+    response = client.get("/ontology", headers=headers)
+    assert response.status_code == 200
+    assert response.headers.get("content-encoding") == encoding
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert 'id="GoodPractice"' in response.text  # httpx decodes gzip
+    if encoding:
+        assert int(response.headers["content-length"]) < len(response.content) / 5
+
+
+def test_compressed_and_plain_pages_have_their_own_etags(client: httpx.Client) -> None:
+    gzipped = client.get("/ontology", headers={"Accept": BROWSER, "Accept-Encoding": "gzip"})
+    plain = client.get("/ontology", headers={"Accept": BROWSER, "Accept-Encoding": "identity"})
+    assert gzipped.headers["ETag"] != plain.headers["ETag"]
