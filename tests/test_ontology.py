@@ -260,6 +260,7 @@ OTHER_COUNTRIES = [
     "TZA",
     "CPV",
     "BRB",
+    "MUS",
 ]
 
 # WAPES regions that reference/facts.md states; the others follow from geography.
