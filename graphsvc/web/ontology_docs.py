@@ -203,7 +203,7 @@ class _Schemes:
         t = self.tags
         if isinstance(value, Literal):
             if value.language:
-                return t.span(str(value), t.sup(value.language, _class="lang"))
+                return t.span(str(value), t.sup(value.language, _class="lang"), lang=value.language)
             return t.span(str(value))
         if isinstance(value, URIRef):
             label = _english(self.graph, value, SKOS.prefLabel, RDFS.label, DCTERMS.title)
