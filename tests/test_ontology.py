@@ -261,6 +261,7 @@ OTHER_COUNTRIES = [
     "CPV",
     "BRB",
     "MUS",
+    "PER",
 ]
 
 # WAPES regions that reference/facts.md states; the others follow from geography.
