@@ -188,6 +188,12 @@ def owl_rl_problems(graph: Graph) -> list[str]:
     return problems
 
 
+def test_ontology_is_owl_rl_consistent(modules: Graph) -> None:
+    graph = Graph()
+    graph += modules
+    assert owl_rl_problems(graph) == []
+
+
 def test_ontology_and_seeds_are_owl_rl_consistent(modules: Graph) -> None:
     graph = Graph()
     graph += modules
