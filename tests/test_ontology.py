@@ -261,7 +261,7 @@ OTHER_COUNTRIES = [
     "CPV",
     "BRB",
     "MUS",
-    "PER",
+    "LKA",
 ]
 
 # WAPES regions that reference/facts.md states; the others follow from geography.
