@@ -261,6 +261,7 @@ OTHER_COUNTRIES = [
     "CPV",
     "BRB",
     "MUS",
+    "PER",
     "LKA",
 ]
 
