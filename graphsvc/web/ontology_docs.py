@@ -346,6 +346,8 @@ def render_ontology_docs(paths: Iterable[Path]) -> str:
             html = Document().make_html()
     except PylodeError as error:
         raise OntologyDocsError(f"pyLODE refused the ontology: {error}") from error
+    except OSError as error:  # pyLODE caches its background vocabularies in its own package
+        raise OntologyDocsError(f"pyLODE could not read or write its files: {error}") from error
     assert isinstance(html, str)
     return html
 
