@@ -42,7 +42,7 @@ from graphsvc.api.cost import CostEstimate, IntrospectionSizes, estimate_cost
 from graphsvc.api.limits import Deadline, LimitExceeded, limit_error
 from graphsvc.api.plan import Plan, compile_plan
 from graphsvc.api.shape import ShapeLimits, shape_errors
-from graphsvc.errors import GraphsvcError
+from graphsvc.errors import GraphsvcError, NotFoundError
 from graphsvc.settings import Settings
 
 __all__ = [
@@ -79,13 +79,16 @@ class PreparedDocument:
 
     def operation(self, name: str | None) -> OperationDefinitionNode:
         """The operation to run; raises a GraphQLError when the name is missing or unknown."""
+        code = {"code": "OPERATION_RESOLUTION_FAILURE"}
         if name is None and len(self.operations) > 1:
-            raise GraphQLError("The document has several operations: give operationName.")
+            raise GraphQLError(
+                "The document has several operations: give operationName.", extensions=code
+            )
         if name is None:
             return next(iter(self.operations.values()))
         found = self.operations.get(name)
         if found is None:
-            raise GraphQLError(f"Unknown operation named '{name}'.")
+            raise GraphQLError(f"Unknown operation named '{name}'.", extensions=code)
         return found
 
 
@@ -322,8 +325,24 @@ def _hashable(value: Any) -> Any:
     return value if isinstance(value, int | str | float | bool | None) else repr(value)
 
 
+def _code(error: GraphQLError) -> str:
+    """The ``extensions.code`` of an error the client may see as it is."""
+    original = error.original_error
+    if isinstance(original, LimitExceeded):
+        return original.code
+    given = (error.extensions or {}).get("code")
+    if isinstance(given, str) and given:
+        return given
+    if isinstance(original, NotFoundError):
+        return "NOT_FOUND"
+    if original is not None or error.path is None:
+        # a GraphsvcError of a resolver, or variables that do not fit before execution
+        return "BAD_USER_INPUT"
+    return "INTERNAL_SERVER_ERROR"  # graphql-core's own complaint during execution: a bug
+
+
 def format_errors(errors: Sequence[GraphQLError]) -> list[dict[str, Any]]:
-    """Errors as JSON, with unexpected ones masked and logged.
+    """Errors as JSON, each with an ``extensions.code``, unexpected ones masked and logged.
 
     An error keeps its message when it is a GraphQL error of its own (syntax, validation,
     variable coercion, a limit) or comes from a :class:`GraphsvcError`: those are the user's to
@@ -333,13 +352,9 @@ def format_errors(errors: Sequence[GraphQLError]) -> list[dict[str, Any]]:
     for error in errors:
         original = error.original_error
         if original is None or isinstance(original, GraphsvcError | GraphQLError):
-            item = error.formatted
-            if isinstance(original, LimitExceeded):
-                item = {
-                    **item,
-                    "extensions": {**(item.get("extensions") or {}), "code": original.code},
-                }
-            formatted.append(dict(item))
+            item: dict[str, Any] = dict(error.formatted)
+            item["extensions"] = {**(error.extensions or {}), "code": _code(error)}
+            formatted.append(item)
             continue
         log.error("GraphQL resolver failed at %s", error.path, exc_info=original)
         masked = GraphQLError(
