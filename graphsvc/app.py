@@ -22,6 +22,7 @@ from graphsvc.services import Services, open_services
 from graphsvc.settings import Settings
 from graphsvc.web import PublicCors, ServiceApp, direct_routes, web_routes
 from graphsvc.web.http import PUBLIC_PATHS
+from graphsvc.web.state import close_web_state
 
 _GRAPHIQL_ORIGINS = ("https://unpkg.com",)
 """Where GraphiQL's page loads its scripts and styles (each pinned by subresource integrity)."""
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
+            await close_web_state(app.state)
             services.close()
             holder.clear()
             gc.unfreeze()  # collectable again once this service's objects are garbage

@@ -70,6 +70,9 @@ class Settings:
     sparql_max_rows: int = 10_000
     sparql_workers: int = 4
     sparql_cache_bytes: int = 64 * 1024 * 1024
+    sparql_max_nesting: int = 64
+    sparql_max_tokens: int = 10_000
+    sparql_worker_stack_mib: int = 256
     public_url: str = ""
     dataset_license: str = "https://creativecommons.org/licenses/by/4.0/"
     extra: Mapping[str, str] = field(default_factory=dict)

@@ -6,6 +6,7 @@
     └── InputError
         └── WebRequestError            a request the web interface refuses (status, message)
             ├── MalformedQueryError    400: the query does not parse (line, column)
+            ├── QueryTooComplexError   400: more tokens or deeper nesting than the limits
             ├── ForbiddenQueryError    403: SERVICE, UPDATE, remote or file: graphs (feature)
             ├── NotAcceptableError     406: no offered media type matches Accept / format=
             ├── QueryTimeoutError      503: the query ran past GRAPHSVC_SPARQL_TIMEOUT
@@ -24,6 +25,7 @@ __all__ = [
     "MalformedQueryError",
     "NotAcceptableError",
     "QueryTimeoutError",
+    "QueryTooComplexError",
     "WebRequestError",
 ]
 
@@ -49,6 +51,12 @@ class MalformedQueryError(WebRequestError):
         self.reason = reason
         self.line = line
         self.column = column
+
+
+class QueryTooComplexError(WebRequestError):
+    """A query over the size or nesting limits, refused before the engine sees it."""
+
+    status = 400
 
 
 class ForbiddenQueryError(WebRequestError):

@@ -16,13 +16,22 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
+from graphsvc.engine.evaluate import BudgetExceeded, QuerySyntaxError
+from graphsvc.engine.pool import EngineFailure, PoolBusy
 from graphsvc.errors import GraphsvcError
 from graphsvc.http.forms import FormEncodingError, parse_form
 from graphsvc.settings import Settings
 from graphsvc.web.cache import Rendered, ResultCache
 from graphsvc.web.descriptions import service_description
-from graphsvc.web.errors import ForbiddenQueryError, MalformedQueryError, WebRequestError
-from graphsvc.web.execute import Answer, QueryDataset, run_query
+from graphsvc.web.errors import (
+    BusyError,
+    ForbiddenQueryError,
+    MalformedQueryError,
+    QueryTimeoutError,
+    QueryTooComplexError,
+    WebRequestError,
+)
+from graphsvc.web.execute import Answer, QueryDataset, media_types, run_query
 from graphsvc.web.formats import GRAPH_OFFERS, HTML, RESULTS_OFFERS
 from graphsvc.web.guard import QueryInspection, inspect_query
 from graphsvc.web.html import service_page
@@ -35,7 +44,7 @@ from graphsvc.web.http import (
 )
 from graphsvc.web.negotiation import negotiate
 from graphsvc.web.resources import render_triples
-from graphsvc.web.state import existing_web_state, web_state
+from graphsvc.web.state import WebState, existing_web_state, web_state
 
 __all__ = ["MAX_QUERY_BYTES", "SparqlApp", "sparql_endpoint"]
 
@@ -149,8 +158,20 @@ async def _refuse_foreign_graphs(request: Request, graphs: Sequence[str]) -> Non
             )
 
 
-def _inspect(text: str) -> QueryInspection:
-    inspection = inspect_query(text)
+def _inspect(text: str, settings: Settings) -> QueryInspection:
+    max_tokens, max_depth = settings.sparql_max_tokens, settings.sparql_max_nesting
+    inspection = inspect_query(text, max_depth, max_tokens)
+    if inspection.size > max_tokens:
+        raise QueryTooComplexError(
+            f"the query has more than {max_tokens} tokens (GRAPHSVC_SPARQL_MAX_TOKENS): long "
+            "chains of patterns, operators, paths or unions nest deeply inside the engine; "
+            "split the query, or download a dump from /export/nq.gz"
+        )
+    if inspection.depth > max_depth:
+        raise QueryTooComplexError(
+            f"the query nests brackets {inspection.depth} deep, more than {max_depth} "
+            "(GRAPHSVC_SPARQL_MAX_NESTING)"
+        )
     if inspection.forbidden:
         line, column = inspection.forbidden_at or (0, 0)
         raise ForbiddenQueryError(
@@ -201,7 +222,7 @@ async def sparql_endpoint(request: Request) -> Response:
             return await _describe_service(request, settings, accept, formats)
         if not text.strip():
             raise MalformedQueryError("the query is empty")
-        inspection = _inspect(text)
+        inspection = _inspect(text, settings)
         default_graphs, named_graphs = _check_graphs(params)
         await _refuse_foreign_graphs(
             request,
@@ -230,12 +251,7 @@ async def sparql_endpoint(request: Request) -> Response:
         if generation is not None and (cached := cache.get(generation, key)) is not None:
             _file_request(request, cache, generation, cached)
             return _cached_response(cached)
-        answer = await state.runner.run(
-            lambda budget: run_query(
-                store, text, dataset, offer.name, settings.sparql_max_rows, budget
-            ),
-            settings.sparql_timeout,
-        )
+        answer = await _evaluate(state, text, dataset, offer.name, settings)
         response = _answer_response(answer, settings)
         if generation is not None:
             rendered = Rendered([*response.raw_headers, *PUBLIC_CORS_HEADERS], bytes(response.body))
@@ -246,6 +262,33 @@ async def sparql_endpoint(request: Request) -> Response:
         return error_response(error, {"Vary": "Accept"})
     except GraphsvcError as error:
         return error_response(WebRequestError(f"the store failed: {error}", 500))
+
+
+async def _evaluate(
+    state: WebState, text: str, dataset: QueryDataset, offer: str, settings: Settings
+) -> Answer:
+    """The answer from a worker process (embedded store) or a thread (remote store)."""
+    if state.pool is None:
+        store = state.services.store
+        return await state.runner.run(
+            lambda budget: run_query(store, text, dataset, offer, settings.sparql_max_rows, budget),
+            settings.sparql_timeout,
+        )
+    try:
+        return await state.pool.answer(
+            text, dataset, media_types(offer), settings.sparql_max_rows, settings.sparql_timeout
+        )
+    except QuerySyntaxError as exc:
+        raise MalformedQueryError(exc.reason, exc.line, exc.column) from None
+    except BudgetExceeded as exc:
+        raise QueryTimeoutError(exc.seconds) from None
+    except PoolBusy as exc:
+        raise BusyError(exc.slots) from None
+    except EngineFailure as exc:
+        _log.error("/sparql: %s; query: %.500r", exc, text)
+        raise WebRequestError(
+            "internal error: the query engine failed on this query; it has been logged", 500
+        ) from None
 
 
 def _request_key(scope: Scope) -> tuple[object, ...]:

@@ -22,13 +22,24 @@ from pyoxigraph import Literal, QuerySolutions
 from starlette.datastructures import State
 from starlette.requests import Request
 
+from graphsvc.engine.pool import WorkerPool
+from graphsvc.engine.snapshots import SnapshotKeeper
 from graphsvc.services import Services
+from graphsvc.settings import Settings
+from graphsvc.store import OxigraphStore
 from graphsvc.store.base import GraphStore
-from graphsvc.vocab import ID, PES
+from graphsvc.vocab import ID, PES, PREFIXES
 from graphsvc.web.cache import ResultCache
 from graphsvc.web.execute import QueryRunner
 
-__all__ = ["DatasetStats", "WebState", "compute_stats", "existing_web_state", "web_state"]
+__all__ = [
+    "DatasetStats",
+    "WebState",
+    "close_web_state",
+    "compute_stats",
+    "existing_web_state",
+    "web_state",
+]
 
 _PROV_CHANGES = (
     "SELECT (COUNT(?change) AS ?n) (MAX(?at) AS ?last) "
@@ -110,7 +121,8 @@ def compute_stats(store: GraphStore) -> DatasetStats:
 @dataclass
 class WebState:
     services: Services
-    runner: QueryRunner
+    runner: QueryRunner  # remote stores: queries run in threads, the remote server works
+    pool: WorkerPool | None  # the embedded store: queries run in worker processes
     results: ResultCache
     boot: str = field(default_factory=lambda: uuid.uuid4().hex)
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
@@ -186,8 +198,29 @@ def web_state(request: Request) -> WebState:
             current = WebState(
                 services,
                 QueryRunner(settings.sparql_workers),
+                _worker_pool(services.store, settings),
                 ResultCache(settings.sparql_cache_bytes),
             )
             services.on_change(current.on_change)
             app_state.graphsvc_web = current
         return current
+
+
+def _worker_pool(store: GraphStore, settings: Settings) -> WorkerPool | None:
+    """Worker processes for queries on the embedded store; none for a remote store."""
+    if not isinstance(store, OxigraphStore):
+        return None
+    keeper = SnapshotKeeper(
+        store.raw,
+        store.path is not None,
+        lambda: store.generation,
+        settings.data_dir / "snapshots",
+    )
+    return WorkerPool(keeper, settings.sparql_workers, PREFIXES, settings.sparql_worker_stack_mib)
+
+
+async def close_web_state(app_state: State) -> None:
+    """Stop what the web interface started for this service (its query workers)."""
+    current = existing_web_state(app_state)
+    if current is not None and current.pool is not None:
+        await current.pool.close()
