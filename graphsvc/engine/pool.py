@@ -121,6 +121,10 @@ class WorkerPool:
         self._starting: set[asyncio.Task[None]] = set()
         self.replaced = 0  # workers killed at a deadline or lost to a crash, and replaced
 
+    def pids(self) -> set[int]:
+        """The process ids of the running workers."""
+        return {worker.process.pid for worker in self._workers}
+
     @property
     def isolated(self) -> bool:
         """Whether every running worker is cut off from the network."""
