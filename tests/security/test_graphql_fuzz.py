@@ -1,0 +1,96 @@
+"""Attack: whatever the schema allows, and whatever it almost allows.
+
+hypothesis-graphql generates operations from the schema itself: valid queries and mutations over
+every root field, nested selections, inline fragments and argument values of every type
+(``Mode.POSITIVE``), and operations with one schema violation each — a wrong argument type, a
+missing required argument, an unknown enum value (``Mode.NEGATIVE``). Each is sent to the real
+application under uvicorn, anonymously or with an admin token (so mutations run and write), by
+POST or, for queries, by GET.
+
+What must hold for every one: no 5xx, a well-formed GraphQL response (``data`` and/or ``errors``,
+each error with a message and an ``extensions.code``), and no masked internal error in it. The run
+is deterministic (``derandomize``, no example database), so CI sees the same cases every time;
+it counts the cases it sent and requires at least :data:`CASES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import hypothesis.strategies as st
+import pytest
+from api.gql import Api, running_api
+from hypothesis import HealthCheck, given, settings
+from hypothesis_graphql import Mode, from_schema
+
+from graphsvc.api.schema import schema
+
+from .graphql_attack import GRAPHQL_RESPONSE
+from .wire import assert_healthy
+
+CASES = 1_000
+
+OPERATIONS = st.one_of(
+    from_schema(schema._schema),
+    from_schema(schema._schema, mode=Mode.NEGATIVE),
+)
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    with running_api(tmp_path_factory.mktemp("fuzz")) as api:
+        api.make_token("admin", "admin")
+        yield api
+
+
+def check(response: httpx.Response, query: str) -> None:
+    """The response is a GraphQL response, never a server error of any kind."""
+    where = f"{query!r} -> {response.status_code} {response.text[:500]}"
+    assert response.status_code < 500, where
+    assert response.status_code in (200, 400, 405), where
+    body = response.json()
+    assert isinstance(body, dict) and body, where
+    assert set(body) <= {"data", "errors", "extensions"}, where
+    if response.status_code == 400:
+        assert body.get("data") is None and body["errors"], where
+    for error in body.get("errors", ()):
+        assert isinstance(error["message"], str) and error["message"], where
+        code = error["extensions"]["code"]
+        assert isinstance(code, str) and code, where
+        assert code != "INTERNAL_SERVER_ERROR", where
+        assert "Traceback" not in error["message"], where
+
+
+def test_operations_generated_from_the_schema_never_get_a_server_error(api: Api) -> None:
+    sent: list[int] = []
+    headers: dict[str, Any] = {
+        False: {"Accept": GRAPHQL_RESPONSE},
+        True: {"Accept": GRAPHQL_RESPONSE, "Authorization": f"Bearer {api.tokens['admin']}"},
+    }
+
+    @settings(
+        max_examples=CASES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(query=OPERATIONS, signed_in=st.booleans(), by_get=st.booleans())
+    def one(query: str, signed_in: bool, by_get: bool) -> None:
+        if by_get and not query.startswith("mutation"):
+            response = api.client.get(
+                "/graphql", params={"query": query}, headers=headers[signed_in]
+            )
+        else:
+            response = api.client.post(
+                "/graphql", json={"query": query}, headers=headers[signed_in]
+            )
+        check(response, query)
+        sent.append(response.status_code)
+
+    one()
+    assert len(sent) >= CASES, f"only {len(sent)} cases were generated"
+    assert sent.count(200) > CASES // 4, "most cases were refused: the generator found too little"
+    assert_healthy(api.app)
