@@ -166,12 +166,27 @@ class TokenRegistry:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def create(self, role: str, name: str, pes: str | None = None) -> tuple[TokenRecord, str]:
-        """Make a token; returns its record and the token text, which is shown only now."""
+    def create(
+        self, role: str, name: str, pes: str | None = None, max_name_length: int | None = None
+    ) -> tuple[TokenRecord, str]:
+        """Make a token; returns its record and the token text, which is shown only now.
+
+        ``max_name_length`` defaults to the default of ``settings.max_name_length``.
+        """
+        limit = Settings().max_name_length if max_name_length is None else max_name_length
         if role not in ROLES:
             raise InputError(f"role: {role!r} is not one of {', '.join(ROLES)}")
         if not name.strip():
             raise InputError("name: a token needs a name that says who holds it")
+        if len(name.strip()) > limit:
+            raise InputError(
+                f"name: the name is {len(name.strip())} characters long; the limit is {limit}"
+            )
+        if pes is not None and len(pes) > Settings().max_url_length:
+            raise InputError(
+                f"pes: the IRI is {len(pes)} characters long; the limit is "
+                f"{Settings().max_url_length}"
+            )
         if role == "member" and not pes:
             raise InputError("pes: a member token needs the IRI of its PES (--pes)")
         if role == "admin" and pes:

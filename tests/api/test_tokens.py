@@ -137,6 +137,10 @@ def test_the_token_file_keeps_only_digests(tmp_path: Path) -> None:
         (["create", "--role", "admin", "--pes", BA, "--name", "x"], "admin token edits every PES"),
         (["create", "--role", "member", "--pes", "deu-ba", "--name", "x"], "not an absolute"),
         (["create", "--role", "member", "--pes", BA, "--name", "  "], "name"),
+        (
+            ["create", "--role", "admin", "--name", "n" * 201],
+            "201 characters long; the limit is 200",
+        ),
         (["create", "--role", "owner", "--name", "x"], "invalid choice"),
         (["revoke", "0123456789ab"], "not found: token 0123456789ab"),
     ],
