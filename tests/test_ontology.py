@@ -263,6 +263,8 @@ OTHER_COUNTRIES = [
     "MUS",
     "PER",
     "LKA",
+    "TTO",
+    "PAN",
 ]
 
 # WAPES regions that reference/facts.md states; the others follow from geography.
