@@ -265,6 +265,8 @@ OTHER_COUNTRIES = [
     "LKA",
     "TTO",
     "PAN",
+    "UGA",
+    "ZMB",
 ]
 
 # WAPES regions that reference/facts.md states; the others follow from geography.
