@@ -267,6 +267,7 @@ OTHER_COUNTRIES = [
     "PAN",
     "UGA",
     "ZMB",
+    "HND",
 ]
 
 # WAPES regions that reference/facts.md states; the others follow from geography.
