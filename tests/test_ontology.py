@@ -268,6 +268,8 @@ OTHER_COUNTRIES = [
     "UGA",
     "ZMB",
     "HND",
+    "BOL",
+    "GTM",
 ]
 
 # WAPES regions that reference/facts.md states; the others follow from geography.
