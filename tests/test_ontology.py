@@ -270,6 +270,7 @@ OTHER_COUNTRIES = [
     "HND",
     "BOL",
     "GTM",
+    "BDI",
 ]
 
 # WAPES regions that reference/facts.md states; the others follow from geography.
