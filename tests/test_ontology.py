@@ -271,6 +271,8 @@ OTHER_COUNTRIES = [
     "BOL",
     "GTM",
     "BDI",
+    "AGO",
+    "MOZ",
 ]
 
 # WAPES regions that reference/facts.md states; the others follow from geography.
