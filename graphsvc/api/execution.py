@@ -8,11 +8,11 @@ field extensions work unchanged; schema-level Strawberry extensions are not run 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from threading import Lock
 from typing import Any, TypeGuard, cast
 
@@ -191,15 +191,12 @@ class _DeadlineExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if signal.checkpoint():
                 raise self.abort_error()
             if signal.slice_over():
-                return self._after_a_turn(signal, args, kwargs)
+                run = StrawberryGraphQLCoreExecutionContext.execute_fields
+                return self._settled(signal.later(partial(run, self, *args, **kwargs)))
         return super().execute_fields(*args, **kwargs)
 
-    async def _after_a_turn(self, signal: Deadline, args: Any, kwargs: Any) -> Any:
-        await asyncio.sleep(0)
-        signal.new_slice()
-        if signal.aborted:
-            raise self.abort_error()
-        result = StrawberryGraphQLCoreExecutionContext.execute_fields(self, *args, **kwargs)
+    async def _settled(self, deferred: Awaitable[Any]) -> Any:
+        result = await deferred
         if self.is_awaitable(result):
             result = await result
         return result

@@ -25,6 +25,8 @@ import asyncio
 import math
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from graphql import GraphQLError
@@ -74,17 +76,33 @@ class Deadline:
     time is up and the write must not happen, or the deadline is disarmed for the rest of the
     operation, so that a write that commits is always answered as done.
 
-    It also paces synchronous execution: :meth:`slice_over` tells when the current run on the
-    event loop has lasted :attr:`SLICE` seconds, so the executor can let other requests in.
+    It also paces synchronous execution: :meth:`slice_over` tells when the request's work in the
+    current turn of the event loop has lasted :attr:`SLICE` seconds; the executor then defers
+    the rest (:meth:`later`), so one request never holds a turn of the loop much longer than a
+    slice.
     """
 
-    __slots__ = ("clock", "countdown", "disarmed", "expires", "fired", "lock", "seconds", "started")
+    __slots__ = (
+        "clock",
+        "countdown",
+        "deferred",
+        "disarmed",
+        "expires",
+        "fired",
+        "lock",
+        "seconds",
+        "started",
+        "turn_pending",
+    )
 
     CHECK_EVERY = 16
     """:meth:`checkpoint` reads the clock on its first call and then every this many calls."""
 
     SLICE = 0.005
     """The longest stretch of synchronous execution between two turns of the event loop."""
+
+    HOLD = 0.02
+    """The longest a compiled plan (which cannot hand the loop over) may run; then it gives up."""
 
     def __init__(self, seconds: float) -> None:
         """``seconds`` of 0 (or less) is no time limit: only the pacing applies."""
@@ -95,6 +113,8 @@ class Deadline:
         self.disarmed = False
         self.countdown = 1
         self.lock = threading.Lock()
+        self.turn_pending = False
+        self.deferred: deque[tuple[asyncio.Future[Any], Callable[[], Any]]] = deque()
 
     def checkpoint(self) -> bool:
         """``aborted``, reading the clock only every :attr:`CHECK_EVERY` calls (one per object)."""
@@ -115,11 +135,48 @@ class Deadline:
         return self.fired
 
     def slice_over(self) -> bool:
-        """Has synchronous execution held the loop for :attr:`SLICE` (as of the last clock read)?"""
+        """Has this turn's work lasted :attr:`SLICE` (as of the last clock read)?"""
         return self.clock - self.started >= self.SLICE
 
-    def new_slice(self) -> None:
+    def held_too_long(self) -> bool:
+        """Has this turn lasted :attr:`HOLD` (as of the last clock read)?"""
+        return self.clock - self.started >= self.HOLD
+
+    def later(self, work: Callable[[], Any]) -> asyncio.Future[Any]:
+        """Run ``work`` in a later turn of the event loop; its result (or error) in a future.
+
+        Deferred work waits in one queue per request. Each later turn runs from the queue, in
+        order, until the turn has lasted :attr:`SLICE`, and leaves the rest to the turn after:
+        however many branches of the request were deferred, it holds a turn for about a slice.
+        """
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        self.deferred.append((future, work))
+        if not self.turn_pending:
+            self.turn_pending = True
+            loop.call_soon(self._turn)
+        return future
+
+    def _turn(self) -> None:
         self.started = self.clock = time.monotonic()
+        deferred = self.deferred
+        while deferred:
+            future, work = deferred.popleft()
+            if future.cancelled():
+                continue
+            if self.aborted:
+                future.set_exception(self.reason)
+                continue
+            try:
+                future.set_result(work())
+            except Exception as error:
+                future.set_exception(error)
+            self.clock = time.monotonic()
+            if self.clock - self.started >= self.SLICE:
+                break
+        self.turn_pending = bool(deferred)
+        if deferred:
+            asyncio.get_running_loop().call_soon(self._turn)
 
     def begin_commit(self) -> bool:
         """May a write commit now? False once the time is up; True disarms the deadline."""

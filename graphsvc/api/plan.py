@@ -16,7 +16,9 @@ to run twice. It gives up when:
 - the document uses directives other than ``@skip``/``@include``, or fragment variables;
 - the variables do not coerce, a resolver raises or returns an awaitable, a non-null field
   resolves to null, or an abstract type's object is not a Strawberry object;
-- the execution's abort signal fired (the full executor then reports the limit).
+- the execution's abort signal fired (the full executor then reports the limit);
+- the plan has held the event loop too long (``Deadline.held_too_long``): the full executor,
+  which hands the loop over every few milliseconds, does the rest.
 
 Resolvers marked by :mod:`graphsvc.api.fast` and Strawberry's plain attribute fields are called
 without a resolve info; any other resolver gets one equivalent to the one graphql-core builds.
@@ -151,11 +153,14 @@ class _Run:
     args: dict[int, dict[str, Any]] = field(default_factory=dict)
     path: list[str | int] = field(default_factory=list)
     poll: Callable[[], bool] | None = None  # limits.Deadline.checkpoint reads the clock less
+    held: Callable[[], bool] | None = None  # limits.Deadline.held_too_long
 
     def check(self) -> None:
         signal = self.signal
         if signal is not None and (self.poll() if self.poll is not None else signal.aborted):
             raise _GiveUp
+        if self.held is not None and self.held():
+            raise _GiveUp  # the paced executor finishes it, handing the loop over as it goes
 
     def arguments(self, f: _Field) -> dict[str, Any]:
         found = self.args.get(id(f))
@@ -482,7 +487,14 @@ class Plan:
             if fields is None:
                 fields = self._fields(self.root, [self.operation.selection_set], coerced, variant)
                 self._variants[variant] = fields
-            run = _Run(self, context, coerced, signal, poll=getattr(signal, "checkpoint", None))
+            run = _Run(
+                self,
+                context,
+                coerced,
+                signal,
+                poll=getattr(signal, "checkpoint", None),
+                held=getattr(signal, "held_too_long", None),
+            )
             data = _execute_object(run, fields, None)
         except _GiveUp:
             return None

@@ -8,6 +8,7 @@ test schema served by the same view, with fields that page, hang and fail.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,31 @@ def test_long_synchronous_work_is_stopped_by_the_timeout(tmp_path: Path) -> None
     settings = limit_settings(tmp_path, request_timeout=0.05, max_query_cost=10**9)
     with serve_schema(TEST_SCHEMA, settings) as client:
         refused(post(client, "{ items(first: 300000) { edges { n label } } }"), "TIMEOUT", 200)
+
+
+def test_a_long_execution_lets_other_requests_through(tmp_path: Path) -> None:
+    """Execution hands the event loop over every few milliseconds: a small query sent while a
+    big one runs is answered before the big one ends."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    settings = limit_settings(tmp_path, request_timeout=120, max_query_cost=10**9)
+    # 100 × 100 × 20 items: seconds of work, in lists of a realistic length
+    big = "{ items(first: 100) { edges { children(first: 100) { children(first: 20) { n label } } } } }"
+    with serve_schema(TEST_SCHEMA, settings) as client, ThreadPoolExecutor(1) as pool:
+        started = pool.submit(post, client, big)
+        with httpx.Client(base_url=str(client.base_url), timeout=60) as other:
+            assert ok(other, "{ items(first: 1) { edges { n } } }")  # warm: its plan is compiled
+            time.sleep(0.5)  # the big query is executing by now; it takes seconds
+            while not started.done():
+                assert ok(other, "{ items(first: 2) { edges { n } } }")
+                if not started.done():
+                    break  # answered while the big query was still running
+            else:
+                pytest.fail("the big query ended before a small one could be answered")
+        response = started.result()
+        assert response.status_code == 200
+        edges = response.json()["data"]["items"]["edges"]
+        assert len(edges) == 100 and len(edges[-1]["children"][-1]["children"]) == 20
 
 
 def test_the_timeout_applies_to_the_real_schema(tmp_path: Path) -> None:
