@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from graphsvc.http.clients import client_identity
 from graphsvc.http.headers import SecurityHeaders
 from graphsvc.http.limits import ClientLimits
 from graphsvc.settings import Settings
@@ -66,5 +67,5 @@ def guard_middleware(
         limited_paths=tuple(limited_paths),
         page_policies=dict(page_policies or {}),
     )
-    ClientLimits(None, settings, ())  # validates the proxy settings now
+    client_identity(settings)  # reads, and so checks, the proxy settings now
     return [guard]
