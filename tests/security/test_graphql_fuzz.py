@@ -15,6 +15,7 @@ it counts the cases it sent and requires at least :data:`CASES`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -93,4 +94,50 @@ def test_operations_generated_from_the_schema_never_get_a_server_error(api: Api)
     one()
     assert len(sent) >= CASES, f"only {len(sent)} cases were generated"
     assert sent.count(200) > CASES // 4, "most cases were refused: the generator found too little"
+    assert_healthy(api.app)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+BODIES = st.one_of(
+    JSON,  # anything at all
+    st.fixed_dictionaries(  # the right keys with values of any type
+        {},
+        optional={
+            "query": st.one_of(
+                st.just("{ __typename }"), st.just("query Q($x: Int) { __typename }"), JSON
+            ),
+            "variables": JSON,
+            "operationName": JSON,
+            "extensions": JSON,
+        },
+    ),
+)
+BODY_CASES = 300
+
+
+def test_request_bodies_of_any_shape_never_get_a_server_error(api: Api) -> None:
+    """Arbitrary JSON as the body, and the four members with values of any type: each answer is
+    a 2xx or a 4xx GraphQL response with coded errors."""
+    sent: list[int] = []
+
+    @settings(max_examples=BODY_CASES, derandomize=True, database=None, deadline=None)
+    @given(body=BODIES)
+    def one(body: Any) -> None:
+        response = api.client.post(
+            "/graphql",
+            content=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "Accept": GRAPHQL_RESPONSE},
+        )
+        check(response, json.dumps(body)[:200])
+        sent.append(response.status_code)
+
+    one()
+    assert len(sent) >= BODY_CASES
+    assert 200 in sent and 400 in sent
     assert_healthy(api.app)
