@@ -22,7 +22,7 @@ from graphsvc.services import Services, open_services
 from graphsvc.settings import Settings
 from graphsvc.web import PublicCors, ServiceApp, direct_routes, web_routes
 from graphsvc.web.http import PUBLIC_PATHS
-from graphsvc.web.state import close_web_state
+from graphsvc.web.state import close_web_state, open_web_state
 
 _GRAPHIQL_ORIGINS = ("https://unpkg.com",)
 """Where GraphiQL's page loads its scripts and styles (each pinned by subresource integrity)."""
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         gc.freeze()
         holder["services"] = services
         app.state.services = services
+        await open_web_state(app.state)
         try:
             yield
         finally:

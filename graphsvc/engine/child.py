@@ -114,7 +114,11 @@ class _Worker:
 
     def serve(self) -> None:
         while (request := read_message(self.sock)) is not None:
-            write_message(self.sock, self.answer(request))
+            if request[0] == "open":
+                self.open(request[1])
+                write_message(self.sock, ("opened", request[1].generation))
+            else:
+                write_message(self.sock, self.answer(request))
 
 
 def main(argv: list[str]) -> int:

@@ -1,7 +1,8 @@
 """A pool of query worker processes: each query in a process that can be stopped at its deadline.
 
 A request takes an idle worker (a slot), waiting up to ``patience`` seconds in arrival order,
-then hands it the query and the current snapshot. At the deadline the worker is killed: the work
+has it open the current snapshot if it holds an older one (the first query after a write; not
+charged to the query's time budget), then hands it the query. At the deadline the worker is killed: the work
 stops at once, the request is answered 503, and a fresh worker takes the slot. A worker that
 dies on its own (a native crash in the engine) is replaced the same way; the service lives on.
 A request cancelled while its query runs (the client went away) kills the worker too, so no
@@ -22,7 +23,7 @@ from typing import Any
 
 from graphsvc.engine.evaluate import Answer, BudgetExceeded, QueryDataset, QuerySyntaxError
 from graphsvc.engine.snapshots import SnapshotKeeper
-from graphsvc.engine.wire import pack
+from graphsvc.engine.wire import Snapshot, pack
 
 __all__ = ["EngineFailure", "PoolBusy", "WorkerPool"]
 
@@ -56,6 +57,7 @@ class _Process:
         self.reader = reader
         self.writer = writer
         self.isolated = isolated
+        self.snapshot: Snapshot | None = None  # the one it has open
 
     @classmethod
     async def start(cls, prefixes: Mapping[str, str], stack_mib: int) -> _Process:
@@ -120,6 +122,7 @@ class WorkerPool:
         self._workers: set[_Process] = set()
         self._starting: set[asyncio.Task[None]] = set()
         self.replaced = 0  # workers killed at a deadline or lost to a crash, and replaced
+        self.open_timeout = 300.0  # for opening a snapshot (loading it, for an in-memory store)
 
     def pids(self) -> set[int]:
         """The process ids of the running workers."""
@@ -136,7 +139,7 @@ class WorkerPool:
             self._idle = asyncio.Queue()
             for _ in range(self.size):
                 self._spawn()
-        while not self._workers:
+        while len(self._workers) < self.size and self._starting:
             await asyncio.sleep(0.01)
 
     def _spawn(self) -> None:
@@ -189,6 +192,9 @@ class WorkerPool:
         snapshot = None
         try:
             snapshot = await self.keeper.acquire()
+            if worker.snapshot != snapshot:
+                await self._open(worker, snapshot)
+                deadline = loop.time() + seconds
             request = (
                 "query",
                 snapshot,
@@ -224,6 +230,37 @@ class WorkerPool:
         if kind == "timeout":
             raise BudgetExceeded(reply[1])
         raise EngineFailure(str(reply[1]))
+
+    async def _open(self, worker: _Process, snapshot: Snapshot) -> None:
+        worker.writer.write(pack(("open", snapshot)))
+        try:
+            reply = await asyncio.wait_for(worker.receive(), self.open_timeout)
+        except TimeoutError:
+            raise EngineFailure(
+                f"a query worker took over {self.open_timeout:g} s to open the data"
+            ) from None
+        if reply is None or reply[0] != "opened":
+            raise EngineFailure("a query worker failed to open the data")
+        worker.snapshot = snapshot
+
+    async def warm(self) -> None:
+        """Have every idle worker open the current snapshot, ahead of the first query."""
+        await self.start()
+        assert self._idle is not None
+        workers = []
+        while not self._idle.empty():
+            workers.append(self._idle.get_nowait())
+        snapshot = await self.keeper.acquire()
+        try:
+            for worker in workers:
+                try:
+                    await self._open(worker, snapshot)
+                except BaseException:
+                    self._replace(worker)
+                    raise
+                self._idle.put_nowait(worker)
+        finally:
+            self.keeper.release(snapshot)
 
     async def close(self) -> None:
         for task in list(self._starting):

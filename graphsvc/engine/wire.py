@@ -7,6 +7,7 @@ Every request and reply is a tuple whose first item names it:
 service → worker                           worker → service
 =========================================  =================================================
 ``("init", prefixes, stack_mib)``          ``("ready", network_isolated)``
+``("open", snapshot)``                     ``("opened", generation)``
 ``("query", snapshot, text, graphs…)``     ``("ok", body, media_type, kind, count, truncated)``,
                                            ``("syntax", reason, line, column)``,
                                            ``("timeout", seconds)`` or ``("error", message)``

@@ -61,10 +61,15 @@ _PN_CHARS_BASE = (
 _PN_CHARS_U = _PN_CHARS_BASE + "_"
 _PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PN_PREFIX = rf"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+# bounded, so that a long run of name characters and dots without a colon (``a.a.a.a…``) is
+# not rescanned from each of its words: a prefix of more than 256 characters lexes as words,
+# which the checks treat no less strictly
+_PN_PREFIX = rf"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]{{0,255}}[{_PN_CHARS}])?"
+# runs of name characters at a time, and dots only where a name goes on after them: the same
+# tokens as the grammar's rule, found without backtracking
 _PN_LOCAL = (
     rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})"
-    rf"(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+    rf"(?:[{_PN_CHARS}:]++|{_PLX}|\.++(?=[{_PN_CHARS}:]|{_PLX}))*+"
 )
 
 _LEXER = re.compile(
@@ -72,12 +77,16 @@ _LEXER = re.compile(
     (?P<ws>\s+)
   | (?P<comment>\#[^\n\r]*)
   | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              |'''(?:[^'\\]|\\.|'(?!''))*'''
-              |"(?:[^"\\\n\r]|\\.)*"
-              |'(?:[^'\\\n\r]|\\.)*')
+  | (?P<string>\"\"\"(?:[^"\\]++|\\.|"(?!""))*+\"\"\"
+              |'''(?:[^'\\]++|\\.|'(?!''))*+'''
+              |"(?:[^"\\\n\r]++|\\.)*+"
+              |'(?:[^'\\\n\r]++|\\.)*+')
+  | (?P<unterminated>\"\"\"(?:[^"\\]++|\\.|"(?!""))*+
+              |'''(?:[^'\\]++|\\.|'(?!''))*+
+              |"(?:[^"\\\n\r]++|\\.)*+
+              |'(?:[^'\\\n\r]++|\\.)*+)
   | (?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
-  | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)
+  | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}]++|\.++(?=[{_PN_CHARS}]))*+)
   | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
   | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
   | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
@@ -292,7 +301,7 @@ def _inspect(text: str, max_tokens: int = DEFAULT_MAX_TOKENS) -> QueryInspection
     update_at: tuple[int, int] | None = None
     volatile = False
     for token in significant:
-        if token.kind == "other" and token.text in ("'", '"') and lex_error is None:
+        if token.kind == "unterminated" and lex_error is None:
             lex_error = (token.line, token.column, "unterminated string literal")
         refused = _refused_in(token)
         if refused is not None:

@@ -51,6 +51,7 @@ __all__ = ["MAX_QUERY_BYTES", "SparqlApp", "sparql_endpoint"]
 _log = logging.getLogger(__name__)
 
 MAX_QUERY_BYTES = 1 << 20
+_LONG_TEXT = 16 * 1024
 _FORM = "application/x-www-form-urlencoded"
 _QUERY = "application/sparql-query"
 _UPDATE = "application/sparql-update"
@@ -222,7 +223,10 @@ async def sparql_endpoint(request: Request) -> Response:
             return await _describe_service(request, settings, accept, formats)
         if not text.strip():
             raise MalformedQueryError("the query is empty")
-        inspection = _inspect(text, settings)
+        if len(text) > _LONG_TEXT:  # lexing is linear and bounded; long texts off the loop
+            inspection = await anyio.to_thread.run_sync(_inspect, text, settings)
+        else:
+            inspection = _inspect(text, settings)
         default_graphs, named_graphs = _check_graphs(params)
         await _refuse_foreign_graphs(
             request,

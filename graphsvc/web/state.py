@@ -38,6 +38,7 @@ __all__ = [
     "close_web_state",
     "compute_stats",
     "existing_web_state",
+    "open_web_state",
     "web_state",
 ]
 
@@ -189,21 +190,22 @@ def existing_web_state(app_state: State) -> WebState | None:
 
 def web_state(request: Request) -> WebState:
     """The :class:`WebState` of the running service, created on first use."""
-    services: Services = request.app.state.services
     app_state = request.app.state
     with _STATE_LOCK:
-        current = existing_web_state(app_state)
-        if current is None:
-            settings = services.settings
-            current = WebState(
-                services,
-                QueryRunner(settings.sparql_workers),
-                _worker_pool(services.store, settings),
-                ResultCache(settings.sparql_cache_bytes),
-            )
-            services.on_change(current.on_change)
-            app_state.graphsvc_web = current
-        return current
+        return existing_web_state(app_state) or _new_web_state(app_state, app_state.services)
+
+
+def _new_web_state(app_state: State, services: Services) -> WebState:
+    settings = services.settings
+    current = WebState(
+        services,
+        QueryRunner(settings.sparql_workers),
+        _worker_pool(services.store, settings),
+        ResultCache(settings.sparql_cache_bytes),
+    )
+    services.on_change(current.on_change)
+    app_state.graphsvc_web = current
+    return current
 
 
 def _worker_pool(store: GraphStore, settings: Settings) -> WorkerPool | None:
@@ -217,6 +219,16 @@ def _worker_pool(store: GraphStore, settings: Settings) -> WorkerPool | None:
         settings.data_dir / "snapshots",
     )
     return WorkerPool(keeper, settings.sparql_workers, PREFIXES, settings.sparql_worker_stack_mib)
+
+
+async def open_web_state(app_state: State) -> None:
+    """Set up the web interface of a starting service: its query workers open the data now,
+    so the first query is not kept waiting for them."""
+    services: Services = app_state.services
+    with _STATE_LOCK:
+        current = existing_web_state(app_state) or _new_web_state(app_state, services)
+    if current.pool is not None:
+        await current.pool.warm()
 
 
 async def close_web_state(app_state: State) -> None:
