@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.sparql [--practices 100000] [--seed 1] [--duration 10]
                                      [--connections 8] [--app web|full]
+                                     [--baseline REF] [--queries 'point lookup,2-hop join']
                                      [--workdir /tmp/graphsvc-bench]
 
 Steps: generate the synthetic dataset (``graphsvc generate``), bulk-load it with the ontology and
@@ -22,6 +23,11 @@ Each query is measured twice:
   The fast queries are also sent, in this mode, to :mod:`bench.floor_endpoint` (uvicorn and
   pyoxigraph with nothing else, on a read-only view of Oxigraph's copy): what any Python server
   here pays per request, the floor under our figures.
+
+``--baseline REF`` also serves the same data with the service as it was at git commit ``REF``
+(checked out into ``--workdir``, run with this environment), measured in the same rounds: the
+cost or gain of every change since, on this machine, in this run. ``--queries`` picks queries by
+name (comma-separated).
 
 ``--app full`` (the default) runs ``graphsvc serve``; ``--app web`` serves the researcher-facing
 routes alone, with the application's middleware and the same handlers, without the read model and
@@ -106,6 +112,8 @@ class Figure:
     oxigraph_errors: int
     closed_loop: bool = False
     floor_rps: float | None = None
+    baseline_rps: float | None = None
+    baseline_latency_ms: float | None = None
 
     @property
     def ratio(self) -> float:
@@ -309,6 +317,7 @@ def serve_web(data_dir: Path, port: int) -> None:
     from graphsvc.store import open_store
     from graphsvc.web import PublicCors, ServiceApp, direct_routes, web_routes
     from graphsvc.web.http import PUBLIC_PATHS
+    from graphsvc.web.state import close_web_state, open_web_state
 
     settings = Settings.from_env().with_overrides(data_dir=data_dir, store="oxigraph")
 
@@ -316,9 +325,11 @@ def serve_web(data_dir: Path, port: int) -> None:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         services = Services(settings=settings, store=open_store(settings))
         app.state.services = services
+        await open_web_state(app.state)
         try:
             yield
         finally:
+            await close_web_state(app.state)
             services.close()
 
     async def healthz(request: Request) -> JSONResponse:
@@ -365,11 +376,23 @@ def main(argv: list[str] | None = None) -> int:
         default="full",
         help="the whole service (`graphsvc serve`, the default) or the web routes alone",
     )
+    parser.add_argument(
+        "--baseline", metavar="REF", help="also measure the service as of this git commit"
+    )
+    parser.add_argument("--queries", help="comma-separated names of the queries to run")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed (apt-get install -y wrk)")
+    queries = QUERIES
+    if args.queries:
+        names = [name.strip() for name in args.queries.split(",")]
+        unknown = set(names) - set(QUERIES)
+        if unknown:
+            raise SystemExit(f"unknown queries {sorted(unknown)}; known: {sorted(QUERIES)}")
+        queries = {name: QUERIES[name] for name in names}
     args.workdir.mkdir(parents=True, exist_ok=True)
-    dirs, quads = prepare_stores(args.workdir, args.practices, args.seed, ("ours", "oxigraph"))
+    names = ("ours", "oxigraph", "baseline") if args.baseline else ("ours", "oxigraph")
+    dirs, quads = prepare_stores(args.workdir, args.practices, args.seed, names)
     ours_dir, theirs_dir = dirs["ours"], dirs["oxigraph"] / "store"
 
     ours_port, theirs_port = free_port(), free_port()
@@ -417,9 +440,38 @@ def main(argv: list[str] | None = None) -> int:
         f"127.0.0.1:{theirs_port}",
         "--union-default-graph",
     ]
+    baseline_port = free_port()
+    baseline_url = f"http://127.0.0.1:{baseline_port}"
+    baseline: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
+    if args.baseline:
+        source = checkout(args.baseline, args.workdir)
+        baseline_env = {
+            **env,
+            "GRAPHSVC_DATA_DIR": str(dirs["baseline"]),
+            "PYTHONPATH": str(source),  # its graphsvc package before the installed one
+        }
+        baseline_cmd = [
+            sys.executable,
+            "-c",
+            "import sys; from graphsvc.cli import main; sys.exit(main())",
+            "serve",
+            "--port",
+            str(baseline_port),
+            "--no-seed",
+            "--no-access-log",
+        ]
+        baseline = server(
+            baseline_cmd,
+            baseline_env,
+            baseline_port,
+            f"{baseline_url}/healthz",
+            f"graphsvc at {args.baseline}",
+            args.startup_timeout,
+        )
     figures: list[Figure] = []
     probe = f"{theirs_url}/query?query=ASK%7B%7D"
     with (
+        baseline,
         server(
             ours_cmd, env, ours_port, f"{ours_url}/healthz", "graphsvc", args.startup_timeout
         ) as ours_up,
@@ -435,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
             args.startup_timeout,
         ),
     ):
-        for name, (query, accept) in QUERIES.items():
+        for name, (query, accept) in queries.items():
             text = PREFIXES + query
             ours_n, ours_s = count_results(f"{ours_url}/sparql", text, accept)
             theirs_n, theirs_s = count_results(f"{theirs_url}/query", text, accept)
@@ -452,15 +504,19 @@ def main(argv: list[str] | None = None) -> int:
             ours_url_q = f"{ours_url}/sparql?query={encoded}"
             theirs_url_q = f"{theirs_url}/query?query={encoded}"
             floor_url_q = f"{floor_url}/sparql?query={encoded}"
+            baseline_url_q = f"{baseline_url}/sparql?query={encoded}"
             for mode in ("repeated", "distinct"):
                 distinct = mode == "distinct"
                 ours_runs: list[tuple[float, float, int]] = []
                 theirs_runs: list[tuple[float, float, int]] = []
                 floor_runs: list[tuple[float, float, int]] = []
+                baseline_runs: list[tuple[float, float, int]] = []
                 for round_ in range(ROUNDS):  # alternate, so that a noisy neighbour hits all
                     pair = [(ours_url_q, ours_runs), (theirs_url_q, theirs_runs)]
                     if distinct and not slow:
                         pair.append((floor_url_q, floor_runs))
+                    if args.baseline:
+                        pair.append((baseline_url_q, baseline_runs))
                     for url, runs in pair if round_ % 2 == 0 else reversed(pair):
                         if slow:
                             runs.append(closed_loop(url, accept, distinct))
@@ -480,6 +536,8 @@ def main(argv: list[str] | None = None) -> int:
                         theirs[2],
                         slow,
                         _combine(floor_runs)[0] if floor_runs else None,
+                        _combine(baseline_runs)[0] if baseline_runs else None,
+                        _combine(baseline_runs)[1] if baseline_runs else None,
                     )
                 )
                 log(f"  {mode}: {ours[0]:.1f} vs {theirs[0]:.1f} req/s")
@@ -503,7 +561,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'query':<24}{'mode':<10}{'results':>8}{'ours req/s':>12}{'oxigraph':>10}{'ratio':>9}"
         f"{'ours ms':>9}{'oxi ms':>8}{'floor':>10}{'floor/oxi':>10}"
+        + (f"{'baseline':>10}{'ours/base':>10}{'base ms':>9}" if args.baseline else "")
     )
+    if args.baseline:
+        print(f"baseline: graphsvc serve as of {args.baseline}, same data, same rounds")
     for f in figures:
         flag = (
             ""
@@ -518,6 +579,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"{f.floor_rps:>10.1f}{f.floor_rps / f.oxigraph_rps:>10.0%}"
                 if f.floor_rps
                 else f"{'':>20}"
+            )
+            + (
+                f"{f.baseline_rps:>10.1f}{f.ours_rps / f.baseline_rps:>10.0%}"
+                f"{f.baseline_latency_ms or 0:>9.2f}"
+                if f.baseline_rps
+                else ""
             )
             + flag
         )
@@ -535,6 +602,28 @@ def main(argv: list[str] | None = None) -> int:
     }
     (args.workdir / "results.json").write_text(json.dumps(report, indent=2))
     return 0
+
+
+def checkout(ref: str, workdir: Path) -> Path:
+    """The project's source tree at git commit ``ref``, checked out once under ``workdir``."""
+    root = Path(__file__).resolve().parents[1]
+    commit = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--verify", f"{ref}^{{commit}}"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    target = workdir / f"source-{commit[:12]}"
+    if not (target / "graphsvc").is_dir():
+        shutil.rmtree(target, ignore_errors=True)
+        archive = subprocess.run(
+            ["git", "-C", str(root), "archive", "--format=tar", commit],
+            check=True,
+            capture_output=True,
+        ).stdout
+        target.mkdir(parents=True)
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
 
 
 if __name__ == "__main__":
