@@ -66,6 +66,8 @@ class Settings:
     document_cache_size: int = 1_000
     persisted_query_cache_size: int = 10_000
     result_cache_size: int = 1_000
+    result_cache_bytes: int = 64 * 1024 * 1024
+    max_cached_query_length: int = 65_536
     sparql_timeout: float = 10.0
     sparql_max_rows: int = 10_000
     sparql_workers: int = 4

@@ -99,6 +99,7 @@ class DocumentCache:
         self.schema = schema
         self.max_tokens = settings.max_query_tokens
         self.maxsize = settings.document_cache_size
+        self.max_text = settings.max_cached_query_length  # a longer text is prepared every time
         self.shape_limits = ShapeLimits(
             settings.max_query_depth, settings.max_query_aliases, settings.max_field_repeats
         )
@@ -122,6 +123,8 @@ class DocumentCache:
         if entry is not None:
             return entry
         entry = self._prepare(query)
+        if len(query) > self.max_text:
+            return entry
         with self._lock:
             self._entries[query] = entry
             while len(self._entries) > self.maxsize:

@@ -167,8 +167,14 @@ class GraphQLView:
         self.settings = settings
         self.documents = DocumentCache(core, settings)
         self.executor = Executor(core, settings)
-        self.persisted = PersistedQueries(settings.persisted_query_cache_size)
-        self.results = ResultCache(settings.result_cache_size)
+        self.persisted = PersistedQueries(
+            settings.persisted_query_cache_size, settings.max_cached_query_length
+        )
+        self.results = ResultCache(
+            settings.result_cache_size,
+            max_bytes=settings.result_cache_bytes,
+            max_key=settings.max_cached_query_length,
+        )
         self.tokens = TokenRegistry(tokens_path(settings))
         self.by_address = RateLimiter(settings.rate_per_address, settings.burst_per_address)
         self.by_token = RateLimiter(settings.rate_per_token, settings.burst_per_token)

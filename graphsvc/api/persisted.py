@@ -31,8 +31,9 @@ class PersistedQueryError(InputError):
 
 
 class PersistedQueries:
-    def __init__(self, maxsize: int = 10_000) -> None:
+    def __init__(self, maxsize: int = 10_000, max_text: int = 65_536) -> None:
         self.maxsize = maxsize
+        self.max_text = max_text  # a longer text runs but is not remembered
         self._texts: OrderedDict[str, str] = OrderedDict()
         self._lock = Lock()
 
@@ -75,6 +76,8 @@ class PersistedQueries:
             raise PersistedQueryError(
                 "provided sha does not match query", "PERSISTED_QUERY_HASH_MISMATCH"
             )
+        if len(query) > self.max_text:
+            return query
         with self._lock:
             self._texts[digest] = query
             self._texts.move_to_end(digest)

@@ -40,9 +40,18 @@ def result_key(
 class ResultCache:
     """An LRU of encoded result bodies for one read-model version."""
 
-    def __init__(self, maxsize: int, max_body: int = 1 << 20) -> None:
+    def __init__(
+        self,
+        maxsize: int,
+        max_body: int = 1 << 20,
+        max_bytes: int = 64 << 20,
+        max_key: int = 65_536,
+    ) -> None:
         self.maxsize = maxsize
         self.max_body = max_body
+        self.max_bytes = max_bytes  # bodies and keys together
+        self.max_key = max_key  # a longer query text (or variables) is never a key
+        self.bytes = 0
         self.version: int | None = None
         self.hits = 0
         self.misses = 0
@@ -61,6 +70,7 @@ class ResultCache:
             with self._lock:
                 if version != self.version:
                     self._entries.clear()
+                    self.bytes = 0
                     self.version = version
             self.misses += 1
             return None
@@ -78,9 +88,21 @@ class ResultCache:
         """Keep ``body`` if it was computed from the current ``version`` and is not too big."""
         if not self.enabled or len(body) > self.max_body:
             return
+        if len(key[0]) > self.max_key or len(key[2]) > self.max_key:
+            return
         with self._lock:
             if version != self.version:
                 return
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.bytes -= _size(key, old)
             self._entries[key] = body
-            while len(self._entries) > self.maxsize:
-                self._entries.popitem(last=False)
+            self.bytes += _size(key, body)
+            while len(self._entries) > self.maxsize or self.bytes > self.max_bytes:
+                dropped, dropped_body = self._entries.popitem(last=False)
+                self.bytes -= _size(dropped, dropped_body)
+
+
+def _size(key: ResultKey, body: bytes) -> int:
+    """What an entry holds on to, roughly: its body, query text and variables."""
+    return len(body) + len(key[0]) + len(key[2])
