@@ -28,6 +28,7 @@ a 10 s deadline, and the repeated ``/sparql`` answers lost 17–20% of their thr
 from __future__ import annotations
 
 import asyncio
+import weakref
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -48,39 +49,45 @@ def _timeout_response(reason: str) -> bytes:
 
 
 class _Watchdog:
-    """The connections of one event loop that have a deadline, checked every ``period`` s."""
+    """The connections of one event loop that have a deadline, checked every ``period`` s.
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, period: float) -> None:
-        self.loop = loop
+    Holds neither the loop nor the connections strongly: a server that stops leaves nothing
+    behind here."""
+
+    def __init__(self, period: float) -> None:
         self.period = period
-        self.connections: set[TimedHttpToolsProtocol] = set()
-        self.timer: asyncio.TimerHandle | None = None
+        self.connections: weakref.WeakSet[TimedHttpToolsProtocol] = weakref.WeakSet()
+        self.ticking = False
 
     def watch(self, connection: TimedHttpToolsProtocol) -> None:
         self.connections.add(connection)
-        if self.timer is None:
-            self.timer = self.loop.call_later(self.period, self.tick)
+        if not self.ticking:
+            self.ticking = True
+            connection.loop.call_later(self.period, self.tick, connection.loop)
 
     def forget(self, connection: TimedHttpToolsProtocol) -> None:
         self.connections.discard(connection)
 
-    def tick(self) -> None:
-        now = self.loop.time()
+    def tick(self, loop: asyncio.AbstractEventLoop) -> None:
+        now = loop.time()
         for connection in [c for c in self.connections if c.late(now)]:
             connection.cut_off(now)
-        self.timer = self.loop.call_later(self.period, self.tick) if self.connections else None
+        self.ticking = bool(self.connections)
+        if self.ticking:
+            loop.call_later(self.period, self.tick, loop)
 
 
-_watchdogs: dict[tuple[asyncio.AbstractEventLoop, float], _Watchdog] = {}
+_watchdogs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[float, _Watchdog]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _watchdog(loop: asyncio.AbstractEventLoop, period: float) -> _Watchdog:
-    watchdog = _watchdogs.get((loop, period))
+    """The watchdog of ``loop`` for deadlines checked every ``period`` s."""
+    per_loop = _watchdogs.setdefault(loop, {})
+    watchdog = per_loop.get(period)
     if watchdog is None:
-        # forget the loops of servers that have stopped (tests start many, in threads)
-        for key in [key for key in list(_watchdogs) if key[0].is_closed()]:
-            _watchdogs.pop(key, None)
-        watchdog = _watchdogs[(loop, period)] = _Watchdog(loop, period)
+        watchdog = per_loop[period] = _Watchdog(period)
     return watchdog
 
 
