@@ -77,14 +77,7 @@ _LEXER = re.compile(
     (?P<ws>\s+)
   | (?P<comment>\#[^\n\r]*)
   | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-  | (?P<string>\"\"\"(?:[^"\\]++|\\.|"(?!""))*+\"\"\"
-              |'''(?:[^'\\]++|\\.|'(?!''))*+'''
-              |"(?:[^"\\\n\r]++|\\.)*+"
-              |'(?:[^'\\\n\r]++|\\.)*+')
-  | (?P<unterminated>\"\"\"(?:[^"\\]++|\\.|"(?!""))*+
-              |'''(?:[^'\\]++|\\.|'(?!''))*+
-              |"(?:[^"\\\n\r]++|\\.)*+
-              |'(?:[^'\\\n\r]++|\\.)*+)
+  | (?P<quote>\"\"\"|'''|"|')  # a string begins: read by _read_string, in bounded steps
   | (?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
   | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}]++|\.++(?=[{_PN_CHARS}]))*+)
   | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
@@ -148,17 +141,46 @@ class QueryInspection:
         return bool(self.from_graphs or self.from_named_graphs)
 
 
+# The body of a string in each quoting, at most 1,024 runs or escapes per call: a long string is
+# read in many short steps, so that no single call holds the interpreter for long.
+_STRING_BODY = {
+    '"""': re.compile(r'(?:[^"\\]++|\\.|"(?!""))' + "{0,1024}+", re.DOTALL),
+    "'''": re.compile(r"(?:[^'\\]++|\\.|'(?!''))" + "{0,1024}+", re.DOTALL),
+    '"': re.compile(r'(?:[^"\\\n\r]++|\\.)' + "{0,1024}+", re.DOTALL),
+    "'": re.compile(r"(?:[^'\\\n\r]++|\\.)" + "{0,1024}+", re.DOTALL),
+}
+
+
+def _read_string(text: str, quote: str, start: int) -> tuple[str, int]:
+    """("string" or "unterminated", end) of the string whose opening ``quote`` ends at
+    ``start``."""
+    body = _STRING_BODY[quote]
+    position = start
+    while (end := body.match(text, position).end()) > position:  # type: ignore[union-attr]
+        position = end
+    if text.startswith(quote, position):
+        return "string", position + len(quote)
+    return "unterminated", position
+
+
 def tokens(text: str) -> Iterator[Token]:
     """Every token of ``text`` with its 1-based line and column, whitespace included."""
     line, line_start = 1, 0
-    for match in _LEXER.finditer(text):
+    position, size = 0, len(text)
+    while position < size:
+        match = _LEXER.match(text, position)
+        assert match is not None  # the lexer's last alternative takes any one character
         kind = match.lastgroup or "other"
-        start = match.start()
-        yield Token(kind, match.group(), line, start - line_start + 1)
-        newlines = match.group().count("\n")
+        start, end = position, match.end()
+        if kind == "quote":
+            kind, end = _read_string(text, match.group(), end)
+        value = text[start:end]
+        yield Token(kind, value, line, start - line_start + 1)
+        newlines = value.count("\n")
         if newlines:
             line += newlines
-            line_start = start + match.group().rindex("\n") + 1
+            line_start = start + value.rindex("\n") + 1
+        position = end
 
 
 def _decode_codepoints(text: str) -> str:

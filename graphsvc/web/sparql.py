@@ -223,8 +223,10 @@ async def sparql_endpoint(request: Request) -> Response:
             return await _describe_service(request, settings, accept, formats)
         if not text.strip():
             raise MalformedQueryError("the query is empty")
-        if len(text) > _LONG_TEXT:  # lexing is linear and bounded; long texts off the loop
-            inspection = await anyio.to_thread.run_sync(_inspect, text, settings)
+        if len(text) > _LONG_TEXT:  # lexing is linear and bounded; long texts off the loop,
+            # one at a time: threads contending for the interpreter would slow the loop
+            async with state.long_inspections:
+                inspection = await anyio.to_thread.run_sync(_inspect, text, settings)
         else:
             inspection = _inspect(text, settings)
         default_graphs, named_graphs = _check_graphs(params)

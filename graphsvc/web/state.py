@@ -131,6 +131,7 @@ class WebState:
     changed_at: datetime | None = None
     _stats: tuple[str, DatasetStats] | None = None
     _stats_lock: anyio.Lock = field(default_factory=anyio.Lock)
+    long_inspections: anyio.Lock = field(default_factory=anyio.Lock)  # one long text at a time
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def on_change(self, subjects: frozenset[str]) -> None:
