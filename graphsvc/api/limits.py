@@ -181,6 +181,8 @@ class Deadline:
     def begin_commit(self) -> bool:
         """May a write commit now? False once the time is up; True disarms the deadline."""
         with self.lock:
+            if self.disarmed:  # an earlier write of the operation committed: so may this one
+                return True
             if not self.fired and time.monotonic() < self.expires:
                 self.disarmed = True
             else:

@@ -4,6 +4,7 @@ GraphQL error, buckets that refill, and memory that stays bounded."""
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,16 @@ def test_a_checkpoint_reads_the_clock_at_once_and_then_every_few_objects() -> No
     running.expires = 0.0  # as if the hour had passed
     seen = [running.checkpoint() for _ in range(Deadline.CHECK_EVERY)]
     assert seen[-1]  # noticed within one round of checkpoints, and then for good
+
+
+def test_a_commit_disarms_the_deadline_for_good() -> None:
+    """Once a write of the operation committed, later writes commit and nothing aborts it."""
+    deadline = Deadline(0.01)
+    assert deadline.begin_commit()
+    time.sleep(0.02)
+    assert not deadline.aborted and not deadline.checkpoint()
+    assert deadline.begin_commit()  # a second write of the same operation, past the time
+    assert not deadline.aborted
+    late = Deadline(1e-9)
+    time.sleep(0.001)
+    assert not late.begin_commit() and late.aborted
