@@ -42,7 +42,7 @@ class SnapshotKeeper:
         generation: Callable[[], int],
         directory: Path,
     ) -> None:
-        self._store = store
+        self._store: pyoxigraph.Store | None = store
         self._on_disk = on_disk
         self._generation = generation
         _sweep(directory)
@@ -81,9 +81,14 @@ class SnapshotKeeper:
             self._remove(snapshot)
 
     def close(self) -> None:
+        """Remove the snapshots and let go of the store (whose directory lock is held for as
+        long as any reference to it lives)."""
+        self._store = None
         shutil.rmtree(self._directory, ignore_errors=True)
 
     def _make(self, generation: int) -> Snapshot:
+        if self._store is None:
+            raise RuntimeError("the snapshot keeper is closed")
         self._made += 1
         path = self._directory / f"{generation}-{self._made}"
         if self._on_disk:
