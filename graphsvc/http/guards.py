@@ -17,7 +17,10 @@ from graphsvc.http.headers import SecurityHeaders
 from graphsvc.http.limits import ClientLimits
 from graphsvc.settings import Settings
 
-__all__ = ["Guard", "guard_middleware"]
+__all__ = ["CLIENT_KEY", "Guard", "guard_middleware"]
+
+CLIENT_KEY = "graphsvc.client"
+"""The ASGI scope entry that holds the client's limit key on the researcher-facing routes."""
 
 
 class Guard:
@@ -44,6 +47,7 @@ class Guard:
             await self.app(scope, receive, send)
             return
         key = limits.identity.key(scope)
+        scope[CLIENT_KEY] = key  # who the client is, for limits further in (SPARQL workers)
         refusal = limits.admit(key)
         if refusal is not None:
             await refusal(send)

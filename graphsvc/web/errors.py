@@ -10,7 +10,8 @@
             ├── ForbiddenQueryError    403: SERVICE, UPDATE, remote or file: graphs (feature)
             ├── NotAcceptableError     406: no offered media type matches Accept / format=
             ├── QueryTimeoutError      503: the query ran past GRAPHSVC_SPARQL_TIMEOUT
-            └── BusyError              503: every query slot is taken
+            ├── BusyError              503: every query slot is taken
+            └── ClientBusyError        429: this client already runs its share of the slots
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from graphsvc.errors import InputError
 
 __all__ = [
     "BusyError",
+    "ClientBusyError",
     "ForbiddenQueryError",
     "MalformedQueryError",
     "NotAcceptableError",
@@ -93,4 +95,14 @@ class BusyError(WebRequestError):
     def __init__(self, slots: int) -> None:
         super().__init__(
             f"all {slots} query slots are busy (GRAPHSVC_SPARQL_WORKERS); retry in a moment"
+        )
+
+
+class ClientBusyError(WebRequestError):
+    status = 429
+
+    def __init__(self, running: int) -> None:
+        super().__init__(
+            f"this client already has {running} queries running, its share of the query workers "
+            "(GRAPHSVC_SPARQL_WORKERS_PER_CLIENT); retry when one has finished"
         )

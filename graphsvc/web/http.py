@@ -11,7 +11,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graphsvc.settings import Settings
-from graphsvc.web.errors import BusyError, WebRequestError
+from graphsvc.web.errors import BusyError, ClientBusyError, WebRequestError
 
 __all__ = [
     "EXPOSED_HEADERS",
@@ -39,7 +39,7 @@ EXPOSED_HEADERS = (
 def error_response(error: WebRequestError, headers: Mapping[str, str] | None = None) -> Response:
     """A plain-text refusal: the status and one paragraph that says why."""
     extra = dict(headers or {})
-    if isinstance(error, BusyError):
+    if isinstance(error, BusyError | ClientBusyError):
         extra.setdefault("Retry-After", "1")
     return PlainTextResponse(error.message + "\n", status_code=error.status, headers=extra)
 

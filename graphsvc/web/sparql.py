@@ -20,11 +20,13 @@ from graphsvc.engine.evaluate import BudgetExceeded, QuerySyntaxError
 from graphsvc.engine.pool import EngineFailure, PoolBusy
 from graphsvc.errors import GraphsvcError
 from graphsvc.http.forms import FormEncodingError, parse_form
+from graphsvc.http.guards import CLIENT_KEY
 from graphsvc.settings import Settings
 from graphsvc.web.cache import Rendered, ResultCache
 from graphsvc.web.descriptions import service_description
 from graphsvc.web.errors import (
     BusyError,
+    ClientBusyError,
     ForbiddenQueryError,
     MalformedQueryError,
     QueryTimeoutError,
@@ -257,7 +259,18 @@ async def sparql_endpoint(request: Request) -> Response:
         if generation is not None and (cached := cache.get(generation, key)) is not None:
             _file_request(request, cache, generation, cached)
             return _cached_response(cached)
-        answer = await _evaluate(state, text, dataset, offer.name, settings)
+        client = _client(request)
+        running = state.running.get(client, 0)
+        if running >= _share(settings):
+            raise ClientBusyError(running)
+        state.running[client] = running + 1
+        try:
+            answer = await _evaluate(state, text, dataset, offer.name, settings)
+        finally:
+            if (left := state.running[client] - 1) > 0:
+                state.running[client] = left
+            else:
+                del state.running[client]
         response = _answer_response(answer, settings)
         if generation is not None:
             rendered = Rendered([*response.raw_headers, *PUBLIC_CORS_HEADERS], bytes(response.body))
@@ -268,6 +281,21 @@ async def sparql_endpoint(request: Request) -> Response:
         return error_response(error, {"Vary": "Accept"})
     except GraphsvcError as error:
         return error_response(WebRequestError(f"the store failed: {error}", 500))
+
+
+def _client(request: Request) -> str:
+    """The client's limit key, as the guard in front of the routes worked it out."""
+    key = request.scope.get(CLIENT_KEY)
+    if isinstance(key, str):
+        return key
+    return request.client.host if request.client else "unknown"
+
+
+def _share(settings: Settings) -> int:
+    """How many queries one client may have in the workers at once."""
+    if settings.sparql_workers_per_client > 0:
+        return settings.sparql_workers_per_client
+    return max(1, settings.sparql_workers // 2)
 
 
 async def _evaluate(

@@ -132,6 +132,7 @@ class WebState:
     _stats: tuple[str, DatasetStats] | None = None
     _stats_lock: anyio.Lock = field(default_factory=anyio.Lock)
     long_inspections: anyio.Lock = field(default_factory=anyio.Lock)  # one long text at a time
+    running: dict[str, int] = field(default_factory=dict)  # queries in a worker, per client
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def on_change(self, subjects: frozenset[str]) -> None:

@@ -110,3 +110,22 @@ def _alive(pid: int) -> bool:
     # a killed child not yet reaped is a zombie: dead all the same
     with open(f"/proc/{pid}/stat") as stat:
         return stat.read().split(") ")[1][0] != "Z"
+
+
+def test_one_client_cannot_take_every_worker(service: RunningApp) -> None:
+    # SLOTS workers, so each client may have SLOTS // 2 queries in them at once
+    share = SLOTS // 2
+    slow = SLOW_QUERIES["count of a cartesian product"]
+    with concurrent.futures.ThreadPoolExecutor(share) as pool:
+        hogs = [pool.submit(_ask, service, slow) for _ in range(share)]
+        time.sleep(TIMEOUT / 5)  # they are in the workers
+        refused = _ask(service, "ASK { ?s ?p ?o }")
+        transport = httpx.HTTPTransport(local_address="127.0.0.2")  # another client
+        with httpx.Client(base_url=service.base_url, transport=transport, timeout=30) as other:
+            served = other.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers=JSON)
+        assert [hog.result().status_code for hog in hogs] == [503] * share
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "1"
+    assert "GRAPHSVC_SPARQL_WORKERS_PER_CLIENT" in refused.text
+    assert served.status_code == 200 and served.json()["boolean"] is True
+    assert_healthy(service)
