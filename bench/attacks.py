@@ -136,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             "GRAPHSVC_WEB_RATE_PER_ADDRESS": "1e9",
             "GRAPHSVC_WEB_BURST_PER_ADDRESS": "1000000000",
             "GRAPHSVC_WEB_CONCURRENCY_PER_ADDRESS": "100000",
+            "GRAPHSVC_SPARQL_WORKERS_PER_CLIENT": "100000",
             "GRAPHSVC_RATE_PER_ADDRESS": "1e9",
             "GRAPHSVC_BURST_PER_ADDRESS": "1000000000",
         }
