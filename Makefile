@@ -34,7 +34,9 @@ test: lint typecheck pytest
 schema: $(STAMP)
 	$(BIN)/python -c "from graphsvc.api.schema import print_sdl; print(print_sdl(), end='')" > schema.graphql
 
+# the benchmarks load servers with wrk, from Debian's packages
 bench: $(STAMP)
+	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench
 
 clean:
