@@ -26,6 +26,7 @@ from graphsvc.model.records import Practice
 from graphsvc.recommend.adjacency import Adjacency
 from graphsvc.recommend.features import Feature, FeatureIndex, Signal
 from graphsvc.recommend.peers import PeerIndex
+from graphsvc.recommend.places import Places
 from graphsvc.recommend.projection import (
     EDGE_WEIGHTS,
     build_projection,
@@ -96,7 +97,7 @@ def build_state(
     with_graph: bool = True,
 ) -> IndexState:
     """A new state built from a :func:`consistent_copy` of ``source``; the state reads ``source``
-    itself afterwards (labels, incremental updates)."""
+    itself afterwards (labels, incremental updates), its places only from the copy."""
     started = time.perf_counter()
     records = consistent_copy(source)
     kinds = node_kinds(records)
@@ -138,6 +139,7 @@ def build_state(
         context,
         features,
         peers_index,
+        Places.of(records),
         adjacency,
         graph,
         with_graph,

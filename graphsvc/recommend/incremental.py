@@ -3,7 +3,7 @@
 :func:`update_practice` re-reads one practice from the state's source and replaces its row of the
 adjacency (and so the rows of its neighbours), its features and its PES's portfolio counts,
 O(degree of its neighbours); a node the practice is the first to mention (a new event) is added
-with its context edges. The result answers exactly like a fresh build of the same source.
+with its context edges, and a new PES or country also to the state's places. The result answers exactly like a fresh build of the same source.
 
 Readers take no lock: rows, arrays and cached entries are replaced rather than edited in place,
 so a reader sees each of them before or after a change, never half-written. Example::
@@ -78,6 +78,8 @@ def _add_context_node(state: IndexState, iri: str) -> int | None:
     if kind is None:
         return None
     node = state.add_node(iri, kind)
+    if kind in (NodeKind.PES, NodeKind.COUNTRY):
+        state.places = state.places.with_node(state.source, iri)  # replaced, never edited
     row: dict[int, tuple[float, int]] = {}
     for edge in context_edges_of(state.source, iri):
         other = edge.target if edge.source == iri else edge.source

@@ -9,7 +9,8 @@ one :class:`~graphsvc.recommend.state.IndexState` built from a
 - the same graph as arrays (:class:`~graphsvc.recommend.adjacency.Adjacency`), which personalised
   PageRank by forward push walks (:mod:`graphsvc.recommend.ppr`);
 - the practices' features (:class:`~graphsvc.recommend.features.FeatureIndex`) for the
-  neighbourhood similarity, and the PES portfolios (:mod:`graphsvc.recommend.peers`).
+  neighbourhood similarity, the PES portfolios (:mod:`graphsvc.recommend.peers`), and each PES's
+  country, region and networks as the build read them (:mod:`graphsvc.recommend.places`).
 
 The work is split by what it does: :mod:`~graphsvc.recommend.build` builds a state,
 :mod:`~graphsvc.recommend.incremental` updates it practice by practice and
@@ -30,7 +31,8 @@ to another node during a rebuild starts one more. Once no rebuild is pending
 
 Concurrency: writers (the change listener, the rebuild thread when it swaps) hold ``index.lock``;
 readers take no lock. A query reads the state once, and a rebuild replaces the state as a whole,
-so no query mixes two builds. Updates replace whole rows, arrays and cached entries rather than
+so no query mixes two builds: what a query needs of nodes other than practices (places,
+portfolios, edges) is kept in the state, and only labels are read from the source. Updates replace whole rows, arrays and cached entries rather than
 editing them in place, so a reader sees each of them before or after a change, never
 half-written; a query that runs while a practice is being updated may see the new edges of that
 practice with its old features.

@@ -3,7 +3,8 @@
 A PES's *portfolio* counts the features of its practices by signal: themes, target groups and the
 events they were presented at. Two PES are compared signal by signal with the cosine of their
 tf-idf vectors (``tf`` = practices with the feature, ``idf = log(1 + PES / PES with it)``), plus
-whether they are in the same WAPES region and the Jaccard overlap of their networks; the score is
+whether they are in the same WAPES region and the Jaccard overlap of their networks (from the
+state's :class:`~graphsvc.recommend.places.Places`, as its build read them); the score is
 ``sum(PEER_WEIGHTS[s] * similarity_s)``, in [0, 1], so each signal's contribution is one term.
 
 Portfolios are updated per practice change (O(features of the practice)); the tf-idf vectors are
@@ -135,19 +136,15 @@ class PeerIndex:
 
 
 def rank_peers(index: IndexState, pes: str, first: int) -> list[Recommendation]:
-    """The ``first`` PES most similar to ``pes`` (known to be a PES of ``index``)."""
-    source = index.source
-    regions: dict[str, str | None] = {}
-    for iri, record in source.pes.items():
-        country = source.countries.get(record.country or "")
-        regions[iri] = country.region if country is not None else None
-    nets: dict[str, set[str]] = {p: set(r.networks) for p, r in source.pes.items()}
-    for m in source.memberships.values():
-        if m.member in nets and m.organization in source.networks:
-            nets[m.member].add(m.organization)
-    networks = {p: frozenset(n) for p, n in nets.items()}
+    """The ``first`` PES most similar to ``pes`` (known to be a PES of ``index``).
+
+    Regions and networks come from the state's places, as its build read them, never from the
+    live source: while a rebuild runs, the served state answers as one build.
+    """
+    places = index.places  # once: an incremental update may replace it meanwhile
+    regions, networks = places.pes_region, places.networks
     scored: list[tuple[float, int, str, dict[str, float]]] = []
-    for other in source.pes:
+    for other in places.pes_country:
         if other == pes:
             continue
         parts = index.peers_index.similarity(pes, other, regions=regions, networks=networks)

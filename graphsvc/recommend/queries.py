@@ -100,7 +100,8 @@ def recommended_practices(
     for practice in own:
         profile.update(f for f in state.features.features(practice) if f[0] is not Signal.PES)
     if not own:
-        profile.update(_place_features(state, state.source.pes[pes].country))
+        places = state.places
+        profile.update(places.features_of(places.pes_country.get(pes)))
     scale = 1.0 / max(1, len(own))
     weights = {f: m * scale for f, m in profile.items()}
     seeds = dict.fromkeys(own, 1.0) if own else {node: 1.0}
@@ -132,7 +133,7 @@ def recommend(
         profile[(Signal.TARGET_GROUP, group)] = 1.0
     if country:
         seeds[state.node_id(country, NodeKind.COUNTRY, "country")] = 1.0
-        profile.update(dict.fromkeys(_place_features(state, country), 1.0))
+        profile.update(dict.fromkeys(state.places.features_of(country), 1.0))
     return _rank(state, hybrid_weights, profile, seeds, [], strategy, first)
 
 
@@ -143,17 +144,6 @@ def peers(state: IndexState, pes: str, first: int = 10) -> list[Recommendation]:
     if first < 0:
         raise InputError("first must not be negative")
     return rank_peers(state, pes, first)
-
-
-def _place_features(state: IndexState, country: str | None) -> list[Feature]:
-    source = state.source
-    if not country or country not in source.countries:
-        return []
-    out: list[Feature] = [(Signal.COUNTRY, country)]
-    region = source.countries[country].region
-    if region and region in source.regions:
-        out.append((Signal.REGION, region))
-    return out
 
 
 # -- ranking --------------------------------------------------------------------------------------

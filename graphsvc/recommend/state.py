@@ -1,8 +1,9 @@
 """One generation of the recommendation index: what a build produces and updates edit.
 
 An :class:`IndexState` holds the node ids and their kinds, the tie-break hashes, the array graph
-(:class:`~graphsvc.recommend.adjacency.Adjacency`), the practices' features, the PES portfolios
-and the NetworkX projection, plus the lookups every query needs. It is built by
+(:class:`~graphsvc.recommend.adjacency.Adjacency`), the practices' features, the PES portfolios,
+where each PES is and what it belongs to (:class:`~graphsvc.recommend.places.Places`) and the
+NetworkX projection, plus the lookups every query needs. It is built by
 :func:`graphsvc.recommend.build.build_state`, edited practice by practice by
 :mod:`graphsvc.recommend.incremental` and read by :mod:`graphsvc.recommend.queries`;
 :class:`~graphsvc.recommend.index.RecommendationIndex` serves one state at a time and replaces it
@@ -28,6 +29,7 @@ from graphsvc.recommend.adjacency import Adjacency, FloatArray, IntArray
 from graphsvc.recommend.explain import NodeRef
 from graphsvc.recommend.features import FeatureIndex
 from graphsvc.recommend.peers import PeerIndex
+from graphsvc.recommend.places import Places
 from graphsvc.recommend.projection import EdgeKind, NodeKind, node_label
 from graphsvc.recommend.source import GraphSource
 
@@ -57,6 +59,7 @@ class IndexState:
         context: dict[int, set[int]],
         features: FeatureIndex,
         peers_index: PeerIndex,
+        places: Places,
         adjacency: Adjacency,
         graph: nx.Graph[str],
         with_graph: bool,
@@ -72,6 +75,7 @@ class IndexState:
         self.context = context
         self.features = features
         self.peers_index = peers_index
+        self.places = places  # as the build read them: queries never read places from the source
         self.adjacency = adjacency
         self.graph = graph
         self.with_graph = with_graph  # else ``graph`` is left empty and not updated
