@@ -128,6 +128,7 @@ class PES(DefinedNamespace):
     statement: URIRef
     vision: URIRef
     presentedAt: URIRef
+    adoptedBy: URIRef
     foreseenFunder: URIRef
     topic: URIRef
     objective: URIRef
