@@ -128,7 +128,7 @@ class PES(DefinedNamespace):
     statement: URIRef
     vision: URIRef
     presentedAt: URIRef
-    adoptedBy: URIRef
+    transferredTo: URIRef
     foreseenFunder: URIRef
     topic: URIRef
     objective: URIRef

@@ -390,34 +390,34 @@ def test_practice_presented_at_documented_events(store: ox.Store) -> None:
     }
 
 
-def test_a_practice_adopted_by_another_pes(store: ox.Store) -> None:
+def test_a_practice_transferred_to_another_pes(store: ox.Store) -> None:
     adopters = values(
         store,
-        """SELECT ?pes WHERE { ?p pes:adoptedBy ?pes ; prov:wasAttributedTo ?origin .
+        """SELECT ?pes WHERE { ?p pes:transferredTo ?pes ; prov:wasAttributedTo ?origin .
             ?pes a pes:PublicEmploymentService . FILTER(?pes != ?origin) }""",
     )
     assert ID + "pes/ukr-ses" in adopters
     assert ask(
         store,
         "ASK { id:practice\\/tootukassa-support-to-ukrainian-employment-service "
-        "pes:adoptedBy id:pes\\/ukr-ses ; prov:wasAttributedTo id:pes\\/est-tootukassa }",
+        "pes:transferredTo id:pes\\/ukr-ses ; prov:wasAttributedTo id:pes\\/est-tootukassa }",
     )
 
 
-def test_adopted_by_must_name_a_pes() -> None:
+def test_transferred_to_must_name_a_pes() -> None:
     bad = Graph().parse(
         data="""
             @prefix pes: <https://w3id.org/graphsvc/ontology#> .
             @prefix schema: <https://schema.org/> .
             <https://w3id.org/graphsvc/id/practice/x> a pes:GoodPractice, schema:CreativeWork ;
-                pes:adoptedBy <https://w3id.org/graphsvc/id/event/not-a-pes> .
+                pes:transferredTo <https://w3id.org/graphsvc/id/event/not-a-pes> .
         """,
         format="turtle",
     )
     report = validate(bad)
     assert not report.conforms
     assert any(
-        "pes:adoptedBy must point to a public employment service" in v.message
+        "pes:transferredTo must point to a public employment service" in v.message
         for v in report.errors
     )
 
