@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import logging
 import socket
-import struct
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -23,12 +22,11 @@ from typing import Any
 
 from graphsvc.engine.evaluate import Answer, BudgetExceeded, QueryDataset, QuerySyntaxError
 from graphsvc.engine.snapshots import SnapshotKeeper
-from graphsvc.engine.wire import Snapshot, pack
+from graphsvc.engine.wire import HEADER, Snapshot, pack, unpack
 
 __all__ = ["EngineFailure", "PoolBusy", "WorkerPool"]
 
 _log = logging.getLogger(__name__)
-_HEADER = struct.Struct("!I")
 
 
 class PoolBusy(Exception):
@@ -80,15 +78,12 @@ class _Process:
         return worker
 
     async def receive(self) -> tuple[Any, ...] | None:
-        import pickle
-
         try:
-            header = await self.reader.readexactly(_HEADER.size)
-            body = await self.reader.readexactly(_HEADER.unpack(header)[0])
+            header = await self.reader.readexactly(HEADER.size)
+            body = await self.reader.readexactly(HEADER.unpack(header)[0])
         except (asyncio.IncompleteReadError, ConnectionError):
             return None
-        message: tuple[Any, ...] = pickle.loads(body)
-        return message
+        return unpack(body)
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):

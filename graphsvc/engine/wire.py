@@ -22,9 +22,10 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Snapshot", "pack", "read_message", "write_message"]
+__all__ = ["HEADER", "Snapshot", "pack", "read_message", "unpack", "write_message"]
 
-_HEADER = struct.Struct("!I")
+HEADER = struct.Struct("!I")
+"""The length of the pickle that follows, before each message."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,13 @@ class Snapshot:
 
 def pack(message: tuple[Any, ...]) -> bytes:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return _HEADER.pack(len(data)) + data
+    return HEADER.pack(len(data)) + data
+
+
+def unpack(body: bytes) -> tuple[Any, ...]:
+    """The message whose pickle is ``body`` (what follows its header)."""
+    message: tuple[Any, ...] = pickle.loads(body)
+    return message
 
 
 def _read_exactly(sock: socket.socket, size: int) -> bytes | None:
@@ -55,14 +62,11 @@ def _read_exactly(sock: socket.socket, size: int) -> bytes | None:
 
 def read_message(sock: socket.socket) -> tuple[Any, ...] | None:
     """The next message from a blocking socket, or ``None`` once the other end has closed."""
-    header = _read_exactly(sock, _HEADER.size)
+    header = _read_exactly(sock, HEADER.size)
     if header is None:
         return None
-    body = _read_exactly(sock, _HEADER.unpack(header)[0])
-    if body is None:
-        return None
-    message: tuple[Any, ...] = pickle.loads(body)
-    return message
+    body = _read_exactly(sock, HEADER.unpack(header)[0])
+    return None if body is None else unpack(body)
 
 
 def write_message(sock: socket.socket, message: tuple[Any, ...]) -> None:

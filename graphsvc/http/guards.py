@@ -35,7 +35,7 @@ class Guard:
     ) -> None:
         self.app = app
         self.headers = SecurityHeaders(None, page_policies)
-        self.limits = ClientLimits(None, settings, limited_paths)
+        self.limits = ClientLimits(settings, limited_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Send
 
 from graphsvc.http.buckets import InFlight, TokenBuckets
 from graphsvc.http.clients import client_identity
@@ -57,12 +57,11 @@ class Refusal:
 class ClientLimits:
     """Limit each client's requests to ``paths`` (exact, or prefixes when they end in ``/``).
 
-    As middleware on its own, or through :meth:`applies`, :meth:`admit` and :meth:`release`
-    from a middleware that does more (:class:`graphsvc.http.guards.Guard`).
+    Used through :meth:`applies`, :meth:`admit` and :meth:`release` by the one middleware in
+    front of the application (:class:`graphsvc.http.guards.Guard`).
     """
 
-    def __init__(self, app: ASGIApp | None, settings: Settings, paths: Iterable[str]) -> None:
-        self.app = app
+    def __init__(self, settings: Settings, paths: Iterable[str]) -> None:
         self.identity = client_identity(settings)
         self.buckets = TokenBuckets(
             settings.web_rate_per_address,
@@ -99,18 +98,3 @@ class ClientLimits:
 
     def release(self, key: str) -> None:
         self.in_flight.leave(key)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        assert self.app is not None
-        if scope["type"] != "http" or not self.applies(scope["path"]):
-            await self.app(scope, receive, send)
-            return
-        key = self.identity.key(scope)
-        refusal = self.admit(key)
-        if refusal is not None:
-            await refusal(send)
-            return
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self.release(key)
