@@ -27,9 +27,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from graphsvc.api.connections import encode_cursor
-from graphsvc.api.ids import global_id
 from graphsvc.api.types.base import label_in
 from graphsvc.model import selection as sel
+from graphsvc.model.ids import global_id
 from graphsvc.model.readmodel import ReadModel, build_read_model
 from graphsvc.store import OxigraphStore
 

@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Route
 from strawberry.http.ides import get_graphql_ide_html
 
 from graphsvc import __version__
-from graphsvc.api import graphql_routes
+from graphsvc.api.server import graphql_routes
 from graphsvc.http.guards import guard_middleware
 from graphsvc.http.headers import page_policy
 from graphsvc.services import Services, open_services

@@ -25,12 +25,14 @@ __all__ = [
     "ConfigurationError",
     "GraphsvcError",
     "InputError",
+    "LimitExceeded",
     "NotFoundError",
     "RdfSyntaxError",
     "RemoteStoreError",
     "StoreError",
     "UnsupportedFormatError",
     "ValidationError",
+    "WriteTooLate",
 ]
 
 
@@ -88,3 +90,22 @@ class NotFoundError(GraphsvcError):
     def __init__(self, what: str) -> None:
         super().__init__(f"not found: {what}")
         self.what = what
+
+
+class LimitExceeded(GraphsvcError):
+    """A request goes beyond one of the limits; ``code`` is the GraphQL error code."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class WriteTooLate(LimitExceeded):
+    """The request's time was up before the write could commit; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The request's time was up before the change could be written; nothing was "
+            "changed. Send it again.",
+            "TIMEOUT",
+        )

@@ -158,7 +158,7 @@ def paged(description: str, returns: Any = None) -> Callable[[Callable[..., Any]
     The field takes the body's other arguments, in order, then ``first``, ``after``, ``last``
     and ``before``, and calls the body with them as ``page``. ``returns`` replaces the body's
     return type (for fields a factory makes). Strawberry reads the arguments from the
-    ``__signature__`` given here; it, :mod:`graphsvc.api.fast` and plans pass every argument
+    ``__signature__`` given here; it, :mod:`graphsvc.api.server.fast` and plans pass every argument
     but ``self`` by name.
     """
 

@@ -4,9 +4,9 @@ Each mutation returns a union: the payload on success, or an expected failure a 
 ``NotAuthorised``, ``NotFound`` or ``InvalidInput`` (one ``FieldError`` per problem, with the
 input path such as ``["input", "themes", "1"]``). Unexpected failures are masked GraphQL errors.
 
-Flow: authorise -> build the new quads -> SHACL-validate -> one store transaction with the PROV
-change record (:mod:`graphsvc.api.editing`) -> ``services.notify`` so the read model and the
-recommendation index refresh before the payload is resolved.
+The mutations are thin: the write path (:mod:`graphsvc.edit.practices`) authorises, builds,
+validates and hands the change to ``Services.commit``, which writes it with its PROV record and
+refreshes the read model and the recommendation index before the payload is resolved.
 
 A write either commits and is answered as done, or does not happen: right before the transaction
 the write asks the request's deadline (``Deadline.begin_commit``), which from then on cannot fire;
@@ -26,9 +26,12 @@ import anyio.to_thread
 import strawberry
 from strawberry.types.unset import UNSET
 
-from graphsvc.api.auth import ANONYMOUS, Principal
 from graphsvc.api.context import Context
-from graphsvc.api.editing import (
+from graphsvc.api.history import Revision
+from graphsvc.api.types import Practice
+from graphsvc.api.types.base import wrap
+from graphsvc.edit.auth import ANONYMOUS, Principal
+from graphsvc.edit.practices import (
     EditOutcome,
     InvalidInput,
     NotAuthorised,
@@ -37,9 +40,6 @@ from graphsvc.api.editing import (
     delete_practice,
     update_practice,
 )
-from graphsvc.api.provenance import Revision
-from graphsvc.api.types import Practice
-from graphsvc.api.types.base import wrap
 
 __all__ = [
     "CreatePracticeInput",
@@ -57,7 +57,7 @@ __all__ = [
 
 Info = strawberry.Info[Context, None]
 Work = Callable[[Callable[[], bool]], EditOutcome]
-"""An edit of :mod:`graphsvc.api.editing` waiting for its ``may_commit``."""
+"""An edit of :mod:`graphsvc.edit.practices` waiting for its ``may_commit``."""
 
 log = logging.getLogger(__name__)
 
@@ -229,13 +229,10 @@ def _always() -> bool:
 
 
 async def _write(info: Info, work: Work) -> EditOutcome:
-    """Run ``work`` in a worker thread, then tell the derived state what it changed."""
+    """Run ``work`` in a worker thread (its commit refreshes the derived state on this loop)."""
     deadline = info.context.deadline
     may_commit = deadline.begin_commit if deadline is not None else _always
-    outcome = await anyio.to_thread.run_sync(work, may_commit)
-    if outcome.touched:
-        info.context.services.notify(outcome.touched)
-    return outcome
+    return await anyio.to_thread.run_sync(work, may_commit)
 
 
 def _settle(task: asyncio.Task[EditOutcome]) -> None:
@@ -249,8 +246,8 @@ async def _run(info: Info, work: Work) -> EditOutcome | Failure:
     task = asyncio.ensure_future(_write(info, work))
     task.add_done_callback(_settle)
     try:
-        # shielded: when the request is cancelled, a commit already under way still ends in
-        # the refresh of the read model and the recommendation index
+        # shielded: a commit already under way when the request is cancelled still ends
+        # in the refresh of the read model and the recommendation index
         outcome = await asyncio.shield(task)
     except NotAuthorised as exc:
         return NotAuthorisedError(message=str(exc), path=list(exc.path))

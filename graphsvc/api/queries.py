@@ -14,7 +14,6 @@ import strawberry
 
 from graphsvc.api.connections import MAX_PAGE_SIZE, Connection, PageArgs, paged
 from graphsvc.api.context import Context
-from graphsvc.api.ids import COLLECTIONS, parse_global_id
 from graphsvc.api.types import (
     Activity,
     ActivityFormat,
@@ -47,6 +46,7 @@ from graphsvc.api.types.organisations import pes_connection
 from graphsvc.api.types.practices import practice_connection
 from graphsvc.api.types.search import SearchConnection, SearchKind, search_connection
 from graphsvc.errors import InputError
+from graphsvc.model.ids import COLLECTIONS, parse_global_id
 from graphsvc.model.readmodel import ReadModel
 
 __all__ = ["ReadQuery", "find_node"]

@@ -25,7 +25,6 @@ from graphsvc.api.context import Context
 from graphsvc.api.types.base import reference, references, wrap
 from graphsvc.errors import InputError
 from graphsvc.recommend import explain
-from graphsvc.recommend.live import recommendations
 
 if TYPE_CHECKING:
     from graphsvc.api.types.organisations import Pes
@@ -157,17 +156,17 @@ def _practices(ctx: Context, items: list[explain.Recommendation]) -> list[Recomm
 def related_practices(
     ctx: Context, iri: str, first: int, strategy: RecommendationStrategy
 ) -> list[RecommendedPractice]:
-    index = recommendations(ctx.services)
+    index = ctx.services.recommendations
     return _practices(ctx, index.related(iri, _first(first), strategy.value))
 
 
 def practices_for_pes(ctx: Context, pes: str, first: int) -> list[RecommendedPractice]:
-    index = recommendations(ctx.services)
+    index = ctx.services.recommendations
     return _practices(ctx, index.recommended_practices(pes, _first(first)))
 
 
 def peers_of(ctx: Context, pes: str, first: int) -> list[PeerPes]:
-    index = recommendations(ctx.services)
+    index = ctx.services.recommendations
     out: list[PeerPes] = []
     for item in index.peers(pes, _first(first)):
         record = ctx.read_model.pes.get(item.iri)
@@ -204,7 +203,7 @@ class RecommendationQuery:
         strategy: RecommendationStrategy = RecommendationStrategy.HYBRID,
     ) -> list[RecommendedPractice]:
         ctx = info.context
-        index = recommendations(ctx.services)
+        index = ctx.services.recommendations
         items = index.recommend(
             themes=references(themes, "Theme"),
             country=reference(str(country), "Country") if country else None,

@@ -7,9 +7,8 @@ from pyoxigraph import Literal, QuerySolutions
 from strawberry.tools import merge_types
 
 from graphsvc.api.context import Context
-from graphsvc.api.fast import install_direct_resolvers
+from graphsvc.api.history import ProvenanceQuery
 from graphsvc.api.mutations import EditingQuery, Mutation
-from graphsvc.api.provenance import ProvenanceQuery
 from graphsvc.api.queries import ReadQuery
 from graphsvc.api.recommendations import RecommendationQuery
 from graphsvc.api.types import OBJECT_TYPES
@@ -44,14 +43,11 @@ class Query:
 
 
 # Read model: graphsvc.api.queries; editing (mutations, viewer) and revision history:
-# graphsvc.api.mutations / provenance.
+# graphsvc.api.mutations / history.
 RootQuery = merge_types(
     "Query", (ReadQuery, Query, ProvenanceQuery, EditingQuery, RecommendationQuery)
 )
 schema = strawberry.Schema(query=RootQuery, mutation=Mutation, types=OBJECT_TYPES)
-install_direct_resolvers(
-    schema, ("graphsvc.api.types", "graphsvc.api.connections", "graphsvc.api.queries")
-)
 
 
 def print_sdl() -> str:

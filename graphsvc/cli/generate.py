@@ -10,7 +10,7 @@ from pathlib import Path
 
 from graphsvc.cli.common import Subparsers
 from graphsvc.errors import InputError
-from graphsvc.recommend.generate import generate_dataset, write_dataset
+from graphsvc.synthetic import generate_dataset, write_dataset
 
 __all__ = ["register"]
 

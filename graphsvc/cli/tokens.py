@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from graphsvc.api.auth import TokenRegistry, tokens_path
 from graphsvc.cli.common import Subparsers, settings_from_args
+from graphsvc.edit.auth import TokenRegistry, tokens_path
 
 __all__ = ["register"]
 

@@ -13,7 +13,7 @@ import httpx
 from conftest import RunningApp, run_app
 from pyoxigraph import Quad
 
-from graphsvc.api.auth import TokenRecord, TokenRegistry, tokens_path
+from graphsvc.edit.auth import TokenRecord, TokenRegistry, tokens_path
 from graphsvc.services import Services
 from graphsvc.settings import Settings
 
@@ -137,7 +137,7 @@ def serve_schema(schema: Any, settings: Settings) -> Iterator[httpx.Client]:
     from starlette.applications import Starlette
     from starlette.routing import Route
 
-    from graphsvc.api.http import GraphQLView
+    from graphsvc.api.server.view import GraphQLView
     from graphsvc.services import open_services
 
     @contextlib.asynccontextmanager

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from graphql import GraphQLObjectType
 
-from graphsvc.api.plan import DIRECT, DIRECT_WITH_INFO
 from graphsvc.api.schema import schema
+from graphsvc.api.server.plan import DIRECT, DIRECT_WITH_INFO
 from graphsvc.api.types import OBJECT_TYPES
 
 CORE = schema._schema

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from graphsvc.api.execution import MASKED_MESSAGE
-from graphsvc.api.http import MAX_BODY_BYTES
+from graphsvc.api.server.execution import MASKED_MESSAGE
+from graphsvc.api.server.view import MAX_BODY_BYTES
 
 from .gql import GRAPHQL_RESPONSE, Api, running_api, sha256
 

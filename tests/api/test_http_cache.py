@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from starlette.routing import Route
 
-from graphsvc.api.http import GraphQLView
-from graphsvc.api.results import ResultCache, result_key
+from graphsvc.api.server.results import ResultCache, result_key
+from graphsvc.api.server.view import GraphQLView
 
 from .gql import BA, Api, running_api
 from .test_mutations import CREATE, UPDATE, practice_input, send

@@ -18,7 +18,7 @@ import pytest
 import strawberry
 from graphql import get_introspection_query
 
-from graphsvc.api.execution import MASKED_MESSAGE
+from graphsvc.api.server.execution import MASKED_MESSAGE
 from graphsvc.errors import InputError
 from graphsvc.settings import Settings
 

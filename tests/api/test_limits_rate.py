@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from graphsvc.api.limits import Deadline, RateLimiter
+from graphsvc.api.server.limits import Deadline, RateLimiter
 
 from .gql import BA, GRAPHQL_RESPONSE, running_api
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import pytest
 from graphql import get_introspection_query, parse
 
-from graphsvc.api import cost as cost_module
-from graphsvc.api import shape as shape_module
-from graphsvc.api.cost import IntrospectionSizes, estimate_cost
-from graphsvc.api.execution import DocumentCache
 from graphsvc.api.schema import schema
-from graphsvc.api.shape import SATURATED, ShapeLimits, operation_shapes, shape_errors
+from graphsvc.api.server import cost as cost_module
+from graphsvc.api.server import shape as shape_module
+from graphsvc.api.server.cost import IntrospectionSizes, estimate_cost
+from graphsvc.api.server.execution import DocumentCache
+from graphsvc.api.server.shape import SATURATED, ShapeLimits, operation_shapes, shape_errors
 from graphsvc.settings import Settings
 
 CORE = schema._schema

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from pyoxigraph import NamedNode, QuerySolutions
 
-from graphsvc.api.provenance import PROVENANCE_GRAPH
+from graphsvc.edit.provenance import PROVENANCE_GRAPH
 
 from .gql import BA, GRAPHQL_RESPONSE, ID, KEHA, Api, running_api
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Graph, URIRef
 
-from graphsvc.api.editing import class_hierarchy
+from graphsvc.edit.practices import class_hierarchy
 from graphsvc.store.validation import Violation, ontology_graph, validate
 
 SHAPES = Path(__file__).parent.parent / "fixtures" / "shapes"

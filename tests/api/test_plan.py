@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from graphql import OperationDefinitionNode, parse
 
-from graphsvc.api.plan import compile_plan
 from graphsvc.api.schema import schema
+from graphsvc.api.server.plan import compile_plan
 
 from .seeded import ID, Seeded, gid, seeded
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from graphsvc.api.auth import TokenRegistry
+from graphsvc.edit.auth import TokenRegistry
 
 from .gql import BA, KEHA, running_api
 from .test_mutations import CREATE, DELETE, practice_input

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from graphsvc.recommend.generate import SyntheticDataset, generate_dataset
 from graphsvc.recommend.source import RecordSet
+from graphsvc.synthetic import SyntheticDataset, generate_dataset
 from recommend.graphs import dataset_source, hand_made
 
 

@@ -11,8 +11,8 @@ from graphsvc.model.records import (
     TargetGroup,
     Theme,
 )
-from graphsvc.recommend.generate import SyntheticDataset
 from graphsvc.recommend.source import RecordSet
+from graphsvc.synthetic import SyntheticDataset
 from graphsvc.vocab import EU_COUNTRY, ID
 
 

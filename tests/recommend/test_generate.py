@@ -15,14 +15,6 @@ from pyoxigraph import NamedNode
 
 from graphsvc.model.readmodel import build_read_model
 from graphsvc.recommend.concepts import load_ontology_concepts
-from graphsvc.recommend.generate import (
-    REGION_SHARES,
-    SyntheticDataset,
-    dataset_quads,
-    generate_dataset,
-    synthetic_graph,
-    write_dataset,
-)
 from graphsvc.settings import PROJECT_ROOT
 from graphsvc.store import OxigraphStore
 from graphsvc.store.base import Changeset
@@ -32,6 +24,14 @@ from graphsvc.store.loading import (
     ontology_files,
     parse_file,
     validate_quads,
+)
+from graphsvc.synthetic import (
+    REGION_SHARES,
+    SyntheticDataset,
+    dataset_quads,
+    generate_dataset,
+    synthetic_graph,
+    write_dataset,
 )
 
 GRAPHSVC = Path(sys.executable).parent / "graphsvc"

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 from api.gql import Api, running_api
 
-from graphsvc.api.results import ResultCache, result_key
+from graphsvc.api.server.results import ResultCache, result_key
 
 from .graphql_attack import post, refusal
 from .wire import assert_healthy

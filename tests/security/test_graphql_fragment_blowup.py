@@ -2,7 +2,7 @@
 
 Twenty fragments that each spread the next one twice are 2^20 spreads of the last one in 858
 bytes; walking each spread froze the event loop for 11.7 s. Depth, aliases and repeated fields are
-now measured in one pass that walks each fragment once (``graphsvc.api.shape``), before the
+now measured in one pass that walks each fragment once (``graphsvc.api.server.shape``), before the
 validation rules of graphql-core, and the cost walk also costs each fragment once. Every variant is
 refused (or answered) at once, with the limit's code, and ``/healthz`` answers throughout.
 """

@@ -17,9 +17,9 @@ import pytest
 from api.gql import Api, running_api
 from graphql import get_introspection_query
 
-from graphsvc.api.cost import estimate_cost
-from graphsvc.api.execution import DocumentCache, Executor
 from graphsvc.api.schema import schema
+from graphsvc.api.server.cost import estimate_cost
+from graphsvc.api.server.execution import DocumentCache, Executor
 from graphsvc.settings import Settings
 
 from .graphql_attack import error_codes, post, refusal, under_attack

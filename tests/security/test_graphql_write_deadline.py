@@ -25,7 +25,7 @@ import pytest
 from api.gql import BA, Api, running_api
 from api.test_mutations import CREATE, DELETE, HISTORY, UPDATE, practice_input
 
-from graphsvc.api.provenance import PROVENANCE_GRAPH
+from graphsvc.edit.provenance import PROVENANCE_GRAPH
 from graphsvc.errors import NotFoundError
 from graphsvc.recommend.projection import NodeKind
 

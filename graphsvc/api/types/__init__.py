@@ -134,4 +134,4 @@ OBJECT_TYPES: tuple[type, ...] = (
     YearCount,
     EventTypeCount,
 )
-"""Object types whose fields get direct resolvers (:mod:`graphsvc.api.fast`)."""
+"""Object types whose fields get direct resolvers (:mod:`graphsvc.api.server.fast`)."""

@@ -3,7 +3,7 @@
 A GraphQL object of this API is a small Strawberry object that wraps one immutable record of the
 read model (``_r``) and the request context (``_ctx``); its fields read the record and the
 read model's indexes, never the store. The methods of the types in this package are called
-directly (:mod:`graphsvc.api.fast`), with converted arguments; a method that takes ``info`` gets
+directly (:mod:`graphsvc.api.server.fast`), with converted arguments; a method that takes ``info`` gets
 graphql-core's resolve info and may read ``info.context`` only. A new field looks like::
 
     @strawberry.field(description="…")
@@ -34,7 +34,7 @@ import strawberry
 
 from graphsvc.api.connections import Connection, PageArgs, bounds
 from graphsvc.api.context import Context
-from graphsvc.api.ids import COLLECTIONS, InvalidIdError, global_id, parse_global_id
+from graphsvc.model.ids import COLLECTIONS, InvalidIdError, global_id, parse_global_id
 from graphsvc.model.readmodel import ReadModel
 from graphsvc.model.records import Labels, pick_label
 from graphsvc.model.selection import Selection, page

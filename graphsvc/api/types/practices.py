@@ -17,7 +17,7 @@ import strawberry
 
 from graphsvc.api.connections import Connection, PageArgs, paged
 from graphsvc.api.context import Context
-from graphsvc.api.provenance import Revision, history
+from graphsvc.api.history import Revision
 from graphsvc.api.recommendations import (
     RecommendationStrategy,
     RecommendedPractice,
@@ -35,6 +35,7 @@ from graphsvc.api.types.base import (
     related,
     wrap,
 )
+from graphsvc.edit.provenance import history
 from graphsvc.errors import InputError
 from graphsvc.model import records as rec
 from graphsvc.model import selection as sel

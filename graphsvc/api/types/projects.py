@@ -9,7 +9,6 @@ import strawberry
 
 from graphsvc.api.connections import Connection, PageArgs, paged
 from graphsvc.api.context import Context
-from graphsvc.api.ids import COLLECTIONS
 from graphsvc.api.types.base import (
     DEFAULT_LANG,
     LANG_DESCRIPTION,
@@ -22,6 +21,7 @@ from graphsvc.api.types.base import (
 )
 from graphsvc.api.types.events import events_field
 from graphsvc.model import records as rec
+from graphsvc.model.ids import COLLECTIONS
 from graphsvc.model.readmodel import EMPTY
 
 if TYPE_CHECKING:

@@ -38,11 +38,11 @@ from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from graphsvc.api.context import Context
-from graphsvc.api.cost import CostEstimate, IntrospectionSizes, estimate_cost
-from graphsvc.api.limits import Deadline, LimitExceeded, limit_error
-from graphsvc.api.plan import Plan, compile_plan
-from graphsvc.api.shape import ShapeLimits, shape_errors
-from graphsvc.errors import GraphsvcError, NotFoundError
+from graphsvc.api.server.cost import CostEstimate, IntrospectionSizes, estimate_cost
+from graphsvc.api.server.limits import Deadline, limit_error
+from graphsvc.api.server.plan import Plan, compile_plan
+from graphsvc.api.server.shape import ShapeLimits, shape_errors
+from graphsvc.errors import GraphsvcError, LimitExceeded, NotFoundError
 from graphsvc.settings import Settings
 
 __all__ = [

@@ -8,7 +8,7 @@ make those rules slow never reaches them:
   closes (``NoFragmentCyclesRule`` reports it);
 - introspection fields count as aliases and repeats like any other (``a: __schema { … }``);
   their depth is the schema's own (the standard introspection query nests 15 levels), so it is
-  left to the cost (:mod:`graphsvc.api.cost`), which counts each level;
+  left to the cost (:mod:`graphsvc.api.server.cost`), which counts each level;
 - *repeats* — fields that share one response key in one selection set, fragments included — are
   what the rule that checks that fields can be merged compares pairwise, so their number is
   bounded too (380 copies of ``viewer { name }`` took that rule 0.7 s).

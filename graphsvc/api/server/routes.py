@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from graphsvc.api.http import GraphQLView
 from graphsvc.api.schema import schema
+from graphsvc.api.server.fast import install_direct_resolvers
+from graphsvc.api.server.view import GraphQLView
 from graphsvc.settings import Settings
 
-__all__ = ["graphql_routes"]
+__all__ = ["DIRECT_FIELDS", "graphql_routes"]
+
+DIRECT_FIELDS = install_direct_resolvers(
+    schema, ("graphsvc.api.types", "graphsvc.api.connections", "graphsvc.api.queries")
+)
+"""Fields served by direct resolvers (``api.server.fast``), installed once per process."""
 
 
 def graphql_routes(settings: Settings) -> list[BaseRoute]:

@@ -20,7 +20,7 @@ to run twice. It gives up when:
 - the plan has held the event loop too long (``Deadline.held_too_long``): the full executor,
   which hands the loop over every few milliseconds, does the rest.
 
-Resolvers marked by :mod:`graphsvc.api.fast` and Strawberry's plain attribute fields are called
+Resolvers marked by :mod:`graphsvc.api.server.fast` and Strawberry's plain attribute fields are called
 without a resolve info; any other resolver gets one equivalent to the one graphql-core builds.
 Arguments are coerced once per execution and field node, not once per item.
 """
@@ -67,7 +67,7 @@ from graphql.type import GraphQLIncludeDirective, GraphQLSkipDirective
 __all__ = ["DIRECT", "DIRECT_WITH_INFO", "METHOD", "Plan", "compile_plan"]
 
 DIRECT = "_graphsvc_direct"
-"""Attribute that marks a resolver which ignores its resolve info (see :mod:`graphsvc.api.fast`)."""
+"""Attribute that marks a resolver which ignores its resolve info (see :mod:`graphsvc.api.server.fast`)."""
 DIRECT_WITH_INFO = "_graphsvc_direct_info"
 """Attribute that marks a direct resolver which reads ``context`` from its resolve info."""
 METHOD = "_graphsvc_method"

@@ -15,8 +15,8 @@ Follows the GraphQL-over-HTTP specification:
   ``429`` with ``Retry-After``; each with a GraphQL ``errors`` body.
 - A document not seen before is parsed and validated in a worker thread, never on the event loop.
 - GraphiQL is served to browsers on ``GET /graphql`` when ``settings.graphiql`` is on.
-- Automatic persisted queries (:mod:`graphsvc.api.persisted`), over ``GET`` too.
-- Successful query results are cached per read-model version (:mod:`graphsvc.api.results`).
+- Automatic persisted queries (:mod:`graphsvc.api.server.persisted`), over ``GET`` too.
+- Successful query results are cached per read-model version (:mod:`graphsvc.api.server.results`).
 """
 
 from __future__ import annotations
@@ -36,12 +36,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.http.ides import get_graphql_ide_html
 
-from graphsvc.api.auth import ANONYMOUS, Principal, TokenRegistry, tokens_path
 from graphsvc.api.context import Context
-from graphsvc.api.execution import DocumentCache, Executor, format_errors
-from graphsvc.api.limits import RateLimiter
-from graphsvc.api.persisted import PersistedQueries, PersistedQueryError
-from graphsvc.api.results import ResultCache, result_key
+from graphsvc.api.server.execution import DocumentCache, Executor, format_errors
+from graphsvc.api.server.limits import RateLimiter
+from graphsvc.api.server.persisted import PersistedQueries, PersistedQueryError
+from graphsvc.api.server.results import ResultCache, result_key
+from graphsvc.edit.auth import ANONYMOUS, Principal, TokenRegistry, tokens_path
 from graphsvc.http.clients import client_key
 from graphsvc.settings import Settings
 

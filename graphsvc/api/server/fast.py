@@ -13,7 +13,7 @@ become a plain ``getattr``. The SDL, defaults and error handling are unchanged.
 A field keeps Strawberry's resolver when its resolver is defined outside the given modules, is
 async, asks for the root, has field extensions or permission classes, or takes an argument whose
 type has no converter. Object types of the given modules also drop the ``is_type_of`` check
-(graphql-core calls it for every object). Direct resolvers are marked (:data:`~graphsvc.api.plan.DIRECT`)
+(graphql-core calls it for every object). Direct resolvers are marked (:data:`~graphsvc.api.server.plan.DIRECT`)
 so that an execution plan can call them without building a resolve info.
 """
 
@@ -34,7 +34,7 @@ from strawberry.types.base import (
 from strawberry.types.enum import StrawberryEnumDefinition
 from strawberry.types.field import StrawberryField
 
-from graphsvc.api.plan import DIRECT, DIRECT_WITH_INFO, METHOD
+from graphsvc.api.server.plan import DIRECT, DIRECT_WITH_INFO, METHOD
 
 __all__ = ["install_direct_resolvers"]
 

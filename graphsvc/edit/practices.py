@@ -2,7 +2,8 @@
 
 The GraphQL mutations (:mod:`graphsvc.api.mutations`) call these functions in a worker thread.
 Each one holds ``services.write_lock`` from the first read to the commit, so what it checked is
-what it writes, and applies the change and its PROV record in one :class:`Changeset`.
+what it writes, and hands the change and its PROV record to :meth:`graphsvc.services.Services.commit`,
+which writes both in one transaction and refreshes the derived state before the lock is let go.
 
 Input values are plain Python (``{"title": [("en", "…")], "themes": ["youth-guarantee"]}``);
 references may be full IRIs, ``id:``-relative paths (``theme/youth-guarantee``), bare slugs
@@ -10,8 +11,8 @@ references may be full IRIs, ``id:``-relative paths (``theme/youth-guarantee``),
 is bounded (:class:`InputLimits`); a value over its bound is an :class:`InvalidInput` naming it.
 
 A write commits only if ``may_commit()`` says so right before the store transaction (the GraphQL
-deadline passes :meth:`graphsvc.api.limits.Deadline.begin_commit`): a write that would commit
-too late raises :class:`WriteTooLate` and writes nothing.
+deadline passes :meth:`graphsvc.api.server.limits.Deadline.begin_commit`): a write that would commit
+too late raises :class:`graphsvc.errors.WriteTooLate` and writes nothing.
 """
 
 from __future__ import annotations
@@ -26,9 +27,8 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
 from rdflib import Graph
 
-from graphsvc.api.auth import Principal
-from graphsvc.api.limits import LimitExceeded
-from graphsvc.api.provenance import PROVENANCE_GRAPH, ChangeKind, ChangeRecord, change_quads
+from graphsvc.edit.auth import Principal
+from graphsvc.edit.provenance import PROVENANCE_GRAPH, ChangeKind, ChangeRecord, change_quads
 from graphsvc.errors import GraphsvcError, InputError, NotFoundError
 from graphsvc.services import Services
 from graphsvc.settings import Settings
@@ -57,7 +57,6 @@ __all__ = [
     "InvalidInput",
     "NotAuthorised",
     "PracticeNotFound",
-    "WriteTooLate",
     "class_hierarchy",
     "create_practice",
     "delete_practice",
@@ -115,24 +114,6 @@ class InputLimits:
 
 def _always() -> bool:
     return True
-
-
-class WriteTooLate(LimitExceeded):
-    """The request's time was up before the write could commit; nothing was written."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "The request's time was up before the change could be written; nothing was "
-            "changed. Send it again.",
-            "TIMEOUT",
-        )
-
-
-def _commit(store: GraphStore, changes: Changeset, may_commit: Callable[[], bool]) -> None:
-    """Apply ``changes`` unless the request's time is up (asked under the write lock)."""
-    if not may_commit():
-        raise WriteTooLate()
-    store.apply(changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +181,7 @@ def resolve_reference(value: str, kind: str) -> NamedNode:
 
 def _global_id_iri(text: str) -> str | None:
     """The IRI inside a Relay global ID (what ``Practice.id`` returns), if ``text`` is one."""
-    from graphsvc.api.ids import InvalidIdError, parse_global_id
+    from graphsvc.model.ids import InvalidIdError, parse_global_id
 
     try:
         return parse_global_id(text)[1]
@@ -568,9 +549,8 @@ def create_practice(
             f"Created practice '{_title(quads)}'.",
             [FIELDS[name].value for name, terms in values.items() if terms],
         )
-        prov = change_quads(record)
-        _validate(store, node, [*quads, *prov], values)
-        _commit(store, Changeset(add=[*quads, *prov]), may_commit)
+        _validate(store, node, [*quads, *change_quads(record)], values)
+        services.commit(Changeset(add=quads), record, frozenset({node.value}), may_commit)
     return EditOutcome(node.value, record, frozenset({node.value}))
 
 
@@ -632,9 +612,10 @@ def update_practice(
             f"Updated practice '{_title([*kept, *added])}': {', '.join(changed)}.",
             [FIELDS[name].value for name in changed],
         )
-        prov = change_quads(record)
-        _validate(store, node, [*kept, *added, *prov], values)
-        _commit(store, Changeset(remove=removed, add=[*added, *prov]), may_commit)
+        _validate(store, node, [*kept, *added, *change_quads(record)], values)
+        services.commit(
+            Changeset(remove=removed, add=added), record, frozenset({node.value}), may_commit
+        )
     return EditOutcome(node.value, record, frozenset({node.value}))
 
 
@@ -660,8 +641,9 @@ def delete_practice(
             f"Deleted practice '{_title(old)}'.",
             sorted({q.predicate.value for q in old if q.predicate != _TYPE}),
         )
-        prov = change_quads(record)
-        _validate(store, node, prov, {})
-        _commit(store, Changeset(remove=[*old, *incoming], add=prov), may_commit)
-    touched = {node.value} | {q.subject.value for q in incoming if isinstance(q.subject, NamedNode)}
-    return EditOutcome(node.value, record, frozenset(touched))
+        _validate(store, node, change_quads(record), {})
+        touched = frozenset(
+            {node.value} | {q.subject.value for q in incoming if isinstance(q.subject, NamedNode)}
+        )
+        services.commit(Changeset(remove=[*old, *incoming]), record, touched, may_commit)
+    return EditOutcome(node.value, record, touched)

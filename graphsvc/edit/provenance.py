@@ -1,4 +1,4 @@
-"""Change records (PROV-O) and the revision history of a practice.
+"""Change records (PROV-O) and the revision history of a practice, read back from the store.
 
 Every mutation writes, in the same transaction as the change, one ``prov:Activity`` in the graph
 ``graph/provenance``::
@@ -26,24 +26,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import strawberry
 from pyoxigraph import Literal, NamedNode, Quad
 
-from graphsvc.api.auth import TokenRecord
-from graphsvc.api.context import Context
+from graphsvc.edit.auth import TokenRecord
 from graphsvc.store.base import GraphStore
 from graphsvc.vocab import DCTERMS, ID, PES, PROV, RDF, RDFS, XSD, graph_iri
 
 __all__ = [
     "PROVENANCE_GRAPH",
-    "ChangeAgent",
     "ChangeKind",
     "ChangeRecord",
-    "ProvenanceQuery",
-    "Revision",
     "change_quads",
     "history",
-    "practice_revisions",
 ]
 
 PROVENANCE_GRAPH = NamedNode(str(graph_iri("provenance")))
@@ -63,8 +57,9 @@ _LABEL = NamedNode(str(RDFS.label))
 _DATETIME = NamedNode(str(XSD.dateTime))
 
 
-@strawberry.enum(description="What a change did to a resource.")
 class ChangeKind(enum.Enum):
+    """What a change did to a resource."""
+
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
@@ -191,65 +186,3 @@ def _read_change(
 
 
 # -- GraphQL ---------------------------------------------------------------------------------
-
-
-@strawberry.type(description="The API token (a PROV agent) that made a change.")
-class ChangeAgent:
-    id: strawberry.ID = strawberry.field(description="IRI of the agent, id:agent/token-<id>.")
-    name: str | None = strawberry.field(description="Who holds the token, as its creator named it.")
-    on_behalf_of: strawberry.ID | None = strawberry.field(
-        description="IRI of the PES the token edits for; null for an admin token."
-    )
-
-
-@strawberry.type(description="One recorded change of a practice: who, when and what.")
-class Revision:
-    id: strawberry.ID = strawberry.field(description="IRI of the change record, id:change/<uuid>.")
-    kind: ChangeKind
-    time: datetime = strawberry.field(description="When the change was made (UTC).")
-    agent: ChangeAgent
-    target: strawberry.ID = strawberry.field(description="IRI of the practice it changed.")
-    description: str
-    changed_properties: list[str] = strawberry.field(
-        description="IRIs of the RDF properties the change touched, e.g. dct:title."
-    )
-    changed_fields: list[str] = strawberry.field(
-        description="The same as GraphQL input field names, e.g. title, themes."
-    )
-
-    @classmethod
-    def from_record(cls, record: ChangeRecord) -> Revision:
-        from graphsvc.api.editing import field_names
-
-        return cls(
-            id=strawberry.ID(record.iri),
-            kind=record.kind,
-            time=record.time,
-            agent=ChangeAgent(
-                id=strawberry.ID(record.agent),
-                name=record.agent_name,
-                on_behalf_of=strawberry.ID(record.on_behalf_of) if record.on_behalf_of else None,
-            ),
-            target=strawberry.ID(record.target),
-            description=record.description,
-            changed_properties=list(record.changed),
-            changed_fields=field_names(record.changed),
-        )
-
-
-def practice_revisions(info: strawberry.Info[Context, None], iri: str) -> list[Revision]:
-    """The revision history of the practice ``iri``, oldest first (for ``Practice.revisions``)."""
-    return [Revision.from_record(r) for r in history(info.context.services.store, iri)]
-
-
-@strawberry.type
-class ProvenanceQuery:
-    @strawberry.field(
-        description="Every recorded change of a practice, oldest first; also for deleted ones."
-    )
-    def practice_history(
-        self, info: strawberry.Info[Context, None], id: strawberry.ID
-    ) -> list[Revision]:
-        from graphsvc.api.editing import practice_iri
-
-        return practice_revisions(info, practice_iri(str(id)))

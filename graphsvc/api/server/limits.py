@@ -14,8 +14,8 @@ code                      limit                               setting
 ``RATE_LIMITED``          requests per token or per address   ``rate_per_*``, ``burst_per_*``
 ========================  ==================================  ===============================
 
-Depth, aliases and repeats are measured by :mod:`graphsvc.api.shape` and cached with the
-document. The cost (:mod:`graphsvc.api.cost`) depends on variables (``first: $n``) and is
+Depth, aliases and repeats are measured by :mod:`graphsvc.api.server.shape` and cached with the
+document. The cost (:mod:`graphsvc.api.server.cost`) depends on variables (``first: $n``) and is
 computed per operation and page sizes, then cached.
 """
 
@@ -31,23 +31,14 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from graphsvc.errors import GraphsvcError
+from graphsvc.errors import LimitExceeded
 
 __all__ = [
     "Deadline",
-    "LimitExceeded",
     "RateLimiter",
     "RequestTimeout",
     "limit_error",
 ]
-
-
-class LimitExceeded(GraphsvcError):
-    """A request goes beyond one of the limits; ``code`` is the GraphQL error code."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 class RequestTimeout(LimitExceeded):

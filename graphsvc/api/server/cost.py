@@ -44,7 +44,7 @@ from graphql.type.definition import (
 )
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 
-from graphsvc.api.shape import SATURATED
+from graphsvc.api.server.shape import SATURATED
 
 __all__ = ["PAGE_ARGUMENTS", "CostEstimate", "IntrospectionSizes", "estimate_cost"]
 
