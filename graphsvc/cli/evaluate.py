@@ -15,12 +15,13 @@ import time
 from graphsvc.cli.common import Subparsers, settings_from_args
 from graphsvc.cli.generate import _positive
 from graphsvc.model.readmodel import build_read_model
-from graphsvc.recommend.evaluate import Metrics, Protocol, evaluate, markdown_table
-from graphsvc.recommend.generate import generate_dataset
+from graphsvc.recommend.evaluate import Evaluation, Protocol, evaluate
+from graphsvc.recommend.evaluate_report import markdown_report
 from graphsvc.recommend.source import GraphSource, RecordSet
 from graphsvc.store import OxigraphStore
 from graphsvc.store.base import Changeset
 from graphsvc.store.loading import check_files, ontology_and_seed_targets
+from graphsvc.synthetic import generate_dataset
 
 __all__ = ["register", "seed_source", "synthetic_source"]
 
@@ -79,7 +80,7 @@ def seed_source(args: argparse.Namespace) -> GraphSource:
 
 
 def evaluate_command(args: argparse.Namespace) -> int:
-    results: dict[str, dict[str, Metrics]] = {}
+    results: dict[str, Evaluation] = {}
     started = time.perf_counter()
     if not args.no_synthetic:
         source = synthetic_source(args.practices, args.seed)
@@ -94,7 +95,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
         print("graphsvc evaluate: nothing to do (both data sets skipped)", file=sys.stderr)
         return 2
     try:
-        print(markdown_table(results), flush=True)
+        print("\n\n".join(markdown_report(n, ev) for n, ev in results.items()), flush=True)
     except BrokenPipeError:  # e.g. piped into `head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
