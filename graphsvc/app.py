@@ -33,7 +33,6 @@ __all__ = ["create_app"]
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the service. The store opens when the app starts and closes when it stops."""
     settings = (settings or Settings.from_env()).validate()
-    holder: dict[str, Services] = {}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -43,7 +42,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # 100k practices, every request waiting). Frozen, collections see only newer objects.
         gc.collect()
         gc.freeze()
-        holder["services"] = services
         app.state.services = services
         await open_web_state(app.state)
         try:
@@ -51,7 +49,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await close_web_state(app.state)
             services.close()
-            holder.clear()
             gc.unfreeze()  # collectable again once this service's objects are garbage
 
     async def healthz(request: Request) -> JSONResponse:

@@ -9,11 +9,9 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
-from typing import Any
 
 from graphsvc.errors import InputError
 from graphsvc.model import records as rec
-from graphsvc.model.readmodel import ReadModel
 
 __all__ = [
     "COLLECTIONS",
@@ -21,7 +19,6 @@ __all__ = [
     "InvalidIdError",
     "global_id",
     "iri_of",
-    "node_of",
     "parse_global_id",
 ]
 
@@ -111,13 +108,3 @@ def iri_of(value: str, expected: str) -> str:
     return iri
 
 
-def node_of(rm: ReadModel, value: str) -> Any | None:
-    """The record a global ID (or a known IRI) names, or ``None`` if there is none."""
-    if _is_iri(value):
-        for collection in COLLECTIONS.values():
-            found = getattr(rm, collection).get(value)
-            if found is not None:
-                return found
-        return None
-    type_name, iri = parse_global_id(value)
-    return getattr(rm, COLLECTIONS[type_name]).get(iri)

@@ -240,10 +240,6 @@ class ReadModel:
         country = self.countries.get(pes.country or "")
         return country.region if country is not None else None
 
-    def practice_keys(self, iri: str) -> tuple[tuple[str, Hashable], ...]:
-        """The ``(index name, key)`` entries that list the practice."""
-        return self._practice_keys.get(iri, ())
-
     def theme_closure(self, themes: Iterable[str]) -> frozenset[str]:
         """The themes and all their broader themes."""
         out: set[str] = set()

@@ -43,7 +43,6 @@ __all__ = [
     "page",
     "practice_constraints",
     "practice_facets",
-    "select_events",
     "select_pes",
     "select_practices",
 ]
@@ -261,11 +260,6 @@ def event_constraints(rm: ReadModel, f: EventFilter) -> Constraints:
     if not f.all_themes:
         disjunctive.add("themes")
     return Constraints(sets, scores, frozenset(disjunctive & sets.keys()))
-
-
-def select_events(rm: ReadModel, f: EventFilter) -> tuple[Selection, dict[str, float] | None]:
-    c = event_constraints(rm, f)
-    return c.selection(), c.scores
 
 
 def _overlaps(event: Event, date_from: str | None, date_to: str | None) -> bool:

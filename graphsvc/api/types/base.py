@@ -63,7 +63,6 @@ __all__ = [
     "references",
     "related",
     "wrap",
-    "wrapper_for",
 ]
 
 DEFAULT_LANG = "en"
@@ -139,10 +138,6 @@ class Node:
     def iri(self) -> str:
         iri: str = self._r.iri
         return iri
-
-
-def wrapper_for(type_name: str) -> type[Node]:
-    return _WRAPPERS[type_name]
 
 
 def wrap(type_name: str, ctx: Context, record: Any) -> Any:
