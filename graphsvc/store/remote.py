@@ -1,7 +1,23 @@
-"""A remote SPARQL 1.1 Query + Update endpoint as a store (for example ``oxigraph serve``)."""
+"""A remote SPARQL 1.1 Query + Update endpoint as a store: ``oxigraph serve`` or Virtuoso.
+
+Engines differ where the SPARQL 1.1 Protocol leaves room, and the store hides the differences:
+
+* **Oxigraph** keeps the default graph apart from the named graphs, takes queries as
+  ``application/sparql-query`` bodies and runs each update request as one transaction.
+* **Virtuoso** (7.2, Debian's ``virtuoso-opensource``) answers a ``GRAPH ?g`` pattern with its
+  own system graphs too, makes its default graph the union of all graphs, takes queries only as
+  form fields, refuses blank nodes in ``INSERT DATA``, names blank nodes ``nodeID://…`` in
+  results and answers ``ASK`` with a one-row table. The service keeps all its data in named
+  graphs, so the union default graph is what it asks for anyway; the system graphs are left out
+  of :meth:`named_graphs`, :meth:`quads` and dumps.
+
+The engine is recognised from the ``Server`` header of the server's first answer.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO
 
@@ -13,6 +29,7 @@ from pyoxigraph import (
     Literal,
     NamedNode,
     Quad,
+    QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
     RdfFormat,
@@ -24,10 +41,28 @@ from graphsvc.store.base import BoundTerm, Changeset, GraphName, GraphStore, Que
 from graphsvc.store.sparql_text import bind_values, changeset_update, quad_block
 from graphsvc.vocab import PREFIXES
 
-__all__ = ["RemoteSparqlStore"]
+__all__ = ["VIRTUOSO_SYSTEM_GRAPHS", "RemoteSparqlStore"]
 
 _RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+VIRTUOSO_SYSTEM_GRAPHS = (
+    "http://www.openlinksw.com/schemas/virtrdf#",
+    "http://www.w3.org/ns/ldp#",
+    "http://localuriqaserver/sparql",
+    "http://www.w3.org/2002/07/owl#",
+)
+"""Graphs a fresh Virtuoso database holds for its own use: never the service's data."""
+_SYSTEM_FILTER = "FILTER(?g NOT IN (" + ", ".join(f"<{g}>" for g in VIRTUOSO_SYSTEM_GRAPHS) + "))"
+# a blank node label as Virtuoso writes it in JSON results; a quote inside a JSON string is
+# escaped, so an unescaped quote before the prefix always opens a value
+_VIRTUOSO_BNODE = re.compile(rb'(?<!\\)"nodeID://')
+_VIRTUOSO_CHUNK = 200
+# `BIND(<iri> AS ?v)` next to a FILTER in a UNION branch fails in Virtuoso 7.2's compiler ("equiv
+# replaces filter but under deprecation"); `VALUES ?v { <iri> }` means the same where ?v is new,
+# as BIND requires
+_BIND_IRI = re.compile(r"BIND\((<[^<>\s]*>) AS \?(\w+)\)")
+_QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
 class RemoteSparqlStore(GraphStore):
@@ -40,10 +75,34 @@ class RemoteSparqlStore(GraphStore):
 
     kind = "sparql"
 
-    def __init__(self, query_url: str, update_url: str, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        query_url: str,
+        update_url: str,
+        *,
+        timeout: float = 30.0,
+        engine: str | None = None,
+    ) -> None:
         self.query_url = query_url
         self.update_url = update_url
         self._client = httpx.Client(timeout=timeout)
+        self._engine = engine
+
+    @property
+    def engine(self) -> str:
+        """``"virtuoso"`` or ``"oxigraph"`` (any other standard server is spoken to as Oxigraph)."""
+        if self._engine is None:
+            try:
+                response = self._client.get(self.query_url, params={"query": "ASK {}"})
+            except httpx.HTTPError as exc:
+                raise RemoteStoreError(self.query_url, f"request failed: {exc}") from exc
+            server = response.headers.get("server", "")
+            self._engine = "virtuoso" if server.lower().startswith("virtuoso") else "oxigraph"
+        return self._engine
+
+    @property
+    def virtuoso(self) -> bool:
+        return self.engine == "virtuoso"
 
     def _post(
         self,
@@ -80,6 +139,8 @@ class RemoteSparqlStore(GraphStore):
             if isinstance(graph, NamedNode):
                 params.append(("default-graph-uri", graph.value))
         params.extend(("named-graph-uri", g.value) for g in named_graphs or ())
+        if self.virtuoso:
+            return self._virtuoso_query(text, params)
         if union_default_graph:
             params.append(("union-default-graph", ""))  # Oxigraph server extension
         response = self._post(
@@ -89,26 +150,80 @@ class RemoteSparqlStore(GraphStore):
             accept=_RESULTS_ACCEPT,
             params=params,
         )
+        return self._parse(response)
+
+    def _virtuoso_query(
+        self, text: str, params: list[tuple[str, str | int | float | bool | None]]
+    ) -> QueryResult:
+        # Virtuoso 7.2 reads a query only from form fields; its default graph is already the
+        # union of all graphs
+        text = _BIND_IRI.sub(r"VALUES ?\2 { \1 }", text)
+        body = httpx.QueryParams([("query", text), *params])
+        response = self._post(
+            self.query_url,
+            str(body),
+            "application/x-www-form-urlencoded",
+            accept=_RESULTS_ACCEPT,
+        )
+        content = _VIRTUOSO_BNODE.sub(b'"', response.content)
+        form = _QUERY_FORM.search(text[len(_PROLOGUE) :])
+        if form is not None and form.group(1).upper() == "ASK":
+            # an ASK is answered as one row with one integer column
+            rows: list[dict[str, dict[str, str]]] = json.loads(content)["results"]["bindings"]
+            values = [cell.get("value") for row in rows for cell in row.values()]
+            answer = values[:1] in (["1"], ["true"])
+            data = json.dumps({"head": {}, "boolean": answer}).encode()
+            boolean = pyoxigraph.parse_query_results(data, QueryResultsFormat.JSON)
+            assert isinstance(boolean, QueryBoolean)
+            return boolean
+        return self._parse(response, content)
+
+    def _parse(self, response: httpx.Response, content: bytes | None = None) -> QueryResult:
+        body = response.content if content is None else content
         media_type = response.headers.get("content-type", "").split(";")[0].strip()
-        if media_type == "application/n-triples":
-            parsed = pyoxigraph.parse(response.content, RdfFormat.N_TRIPLES)
+        if media_type in ("application/n-triples", "text/plain"):
+            parsed = pyoxigraph.parse(body, RdfFormat.N_TRIPLES)
             return (Triple(q.subject, q.predicate, q.object) for q in parsed)
         if media_type != "application/sparql-results+json":
             raise RemoteStoreError(self.query_url, f"unexpected response type {media_type!r}")
-        return pyoxigraph.parse_query_results(response.content, QueryResultsFormat.JSON)
+        return pyoxigraph.parse_query_results(body, QueryResultsFormat.JSON)
 
     def _update(self, update: str) -> None:
         self._post(self.update_url, update, "application/sparql-update")
 
+    def _insert(self, quads: Sequence[Quad]) -> str:
+        if not self.virtuoso:
+            return "INSERT DATA " + quad_block(quads)
+        # Virtuoso compiles each operation to SQL of bounded length and refuses blank nodes in
+        # INSERT DATA: several operations of one request (one transaction), INSERT … WHERE {}
+        # where a blank node occurs
+        operations = []
+        for start in range(0, len(quads), _VIRTUOSO_CHUNK):
+            chunk = quads[start : start + _VIRTUOSO_CHUNK]
+            if any(isinstance(t, BlankNode) for q in chunk for t in (q.subject, q.object)):
+                operations.append("INSERT " + quad_block(chunk) + " WHERE {}")
+            else:
+                operations.append("INSERT DATA " + quad_block(chunk))
+        return " ;\n".join(operations)
+
     def apply(self, changes: Changeset) -> None:
-        if changes:
+        if not changes:
+            return
+        if not self.virtuoso:
             self._update(changeset_update(changes))
+            return
+        operations = []
+        if changes.remove:
+            operations.append(changeset_update(Changeset(remove=changes.remove)))
+        if changes.add:
+            operations.append(self._insert(changes.add))
+        self._update(" ;\n".join(operations))
 
     def replace_graph(self, graph: NamedNode, quads: Iterable[Quad]) -> None:
         new = [Quad(q.subject, q.predicate, q.object, graph) for q in quads]
         update = f"DROP SILENT GRAPH {graph}"
         if new:
-            update += " ;\nINSERT DATA " + quad_block(new)
+            update += " ;\n" + self._insert(new)
         self._update(update)
 
     def quads(
@@ -123,12 +238,15 @@ class RemoteSparqlStore(GraphStore):
             if term is not None:
                 bound[name] = term
         if isinstance(graph, DefaultGraph):
-            where = "{ ?s ?p ?o }"
+            # Virtuoso's default graph is the union of the named ones: it holds no quads of its own
+            where = "{ FILTER(false) }" if self.virtuoso else "{ ?s ?p ?o }"
         elif graph is not None:
             if isinstance(graph, BlankNode):
                 raise StoreError("a remote store cannot address blank-node graphs")
             bound["g"] = graph
             where = "{ GRAPH ?g { ?s ?p ?o } }"
+        elif self.virtuoso:
+            where = "{ GRAPH ?g { ?s ?p ?o } " + _SYSTEM_FILTER + " }"
         else:
             where = "{ { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
         result = self.query(f"SELECT ?s ?p ?o ?g WHERE {where}", bindings=bound or None)
@@ -138,7 +256,8 @@ class RemoteSparqlStore(GraphStore):
             yield Quad(row["s"], row["p"], row["o"], g if g is not None else DefaultGraph())
 
     def named_graphs(self) -> list[NamedNode]:
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        system = _SYSTEM_FILTER if self.virtuoso else ""
+        result = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {system} }}")
         assert isinstance(result, QuerySolutions)
         return [row["g"] for row in result if isinstance(row["g"], NamedNode)]
 
