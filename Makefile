@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench clean schema ontology-docs
+CHROMIUM := /usr/bin/chromium
+# every npm project under frontend/ (its package.json and committed package-lock.json)
+FRONTENDS := $(patsubst %/package.json,%,$(wildcard frontend/*/package.json))
+
+.PHONY: run test lint typecheck pytest bench clean schema ontology-docs frontend
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP) ontology-docs
+run: $(STAMP) ontology-docs frontend
 	$(BIN)/graphsvc serve
 
 # HTML documentation of ontology/*.ttl (pyLODE), kept in data/ontology-docs/ per content hash
@@ -26,13 +30,37 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) frontend $(CHROMIUM)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
 
 schema: $(STAMP)
 	$(BIN)/python -c "from graphsvc.api.schema import print_sdl; print(print_sdl(), end='')" > schema.graphql
+
+# Front-end builds: `npm ci && npm run build` per project, again only when a file of it (outside
+# node_modules/ and dist/) is newer than its stamp. Without Node.js nothing is built and make stops.
+frontend: $(FRONTENDS:%=%/dist/.built)
+
+frontend_sources = $(shell find $(1) \( -name node_modules -o -name dist \) -prune -o -type f -print)
+
+define FRONTEND_BUILD
+$(1)/dist/.built: $(call frontend_sources,$(1))
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+	  echo "make: $(1) needs Node.js 20+ and npm to build (Debian: apt-get install nodejs npm); nothing was built" >&2; \
+	  exit 1; }
+	rm -f $$@
+	cd $(1) && npm ci --no-audit --no-fund && npm run build
+	touch $$@
+endef
+$(foreach app,$(FRONTENDS),$(eval $(call FRONTEND_BUILD,$(app))))
+
+# The browser tests drive Debian's Chromium (Playwright's own browser downloads are not reachable).
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { \
+	  echo "make: the browser tests need Chromium at $(CHROMIUM) and there is no apt-get to install it" >&2; \
+	  exit 1; }
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 # the benchmarks load servers with wrk, from Debian's packages
 bench: $(STAMP)
