@@ -20,6 +20,7 @@ Stable API (other subsystems build on it)::
     rm.practices_by_target_group[tg]
     rm.practices_by_event[event]          practices presented at the event (pes:presentedAt)
     rm.practices_by_network[network]      practices of PES that are members of the network
+    rm.practices_by_event_type[type]      practices presented at an event of the type
     rm.theme_narrower[theme]              direct narrower themes
     rm.theme_descendants[theme]           the theme and all narrower themes, transitively
     rm.theme_ancestors[theme]             the theme and all broader themes, transitively
@@ -52,20 +53,27 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from graphsvc.model.queries import (
-    load_activities,
-    load_agents,
-    load_concepts,
-    load_countries,
-    load_events,
-    load_memberships,
-    load_networks,
-    load_pes,
+from graphsvc.model.loaders import (
+    ACTIVITIES,
+    ACTIVITY_FORMATS,
+    AGENTS,
+    CLUSTERS,
+    COUNTRIES,
+    EVENT_TYPES,
+    EVENTS,
+    MEMBERSHIPS,
+    NETWORKS,
+    PES_SPEC,
+    REGIONS,
+    ROLES,
+    TARGET_GROUPS,
+    THEMES,
+    RecordSpec,
+    load,
     load_practices,
     load_projects,
-    load_regions,
     subject_types,
 )
 from graphsvc.model.records import (
@@ -97,6 +105,14 @@ from graphsvc.vocab import PES as PES_NS
 __all__ = ["EMPTY", "Index", "ReadModel", "build_read_model"]
 
 K = TypeVar("K", bound=Hashable)
+
+
+class _Record(Protocol):
+    @property
+    def iri(self) -> str: ...
+
+
+R = TypeVar("R", bound=_Record)
 Index = dict[K, frozenset[str]]
 EMPTY: frozenset[str] = frozenset()
 
@@ -192,6 +208,7 @@ class ReadModel:
     practices_by_target_group: Index[str] = field(default_factory=dict)
     practices_by_event: Index[str] = field(default_factory=dict)
     practices_by_network: Index[str] = field(default_factory=dict)
+    practices_by_event_type: Index[str] = field(default_factory=dict)
 
     pes_by_country: Index[str] = field(default_factory=dict)
     pes_by_region: Index[str] = field(default_factory=dict)
@@ -435,6 +452,8 @@ class ReadModel:
             keys.append(("practices_by_year", p.year))
         keys += [("practices_by_target_group", tg) for tg in p.target_groups]
         keys += [("practices_by_event", e) for e in p.events]
+        types = {t for e in p.events if e in self.events and (t := self.events[e].event_type)}
+        keys += [("practices_by_event_type", t) for t in sorted(types)]
         return tuple(keys)
 
     def _search_practice(self, p: Practice) -> None:
@@ -485,30 +504,34 @@ def _closure(start: str, step: Callable[[str], Iterable[str]]) -> frozenset[str]
     return frozenset(seen)
 
 
+def _by_iri(store: GraphStore, spec: RecordSpec[R]) -> dict[str, R]:
+    return {r.iri: r for r in load(store, spec)}
+
+
 def build_read_model(store: GraphStore) -> ReadModel:
     """Read every entity from ``store`` and build all indexes (a dozen SPARQL queries)."""
     started = time.perf_counter()
     rm = ReadModel(search=SearchIndex(published=False))
-    rm.pes = {r.iri: r for r in load_pes(store)}
-    rm.networks = {r.iri: r for r in load_networks(store)}
-    rm.memberships = {r.iri: r for r in load_memberships(store)}
-    rm.regions = {r.iri: r for r in load_regions(store)}
-    rm.countries = {r.iri: r for r in load_countries(store)}
-    rm.themes = {r.iri: r for r in load_concepts(store, PES_NS.Theme, Theme)}
-    rm.target_groups = {r.iri: r for r in load_concepts(store, PES_NS.TargetGroup, TargetGroup)}
-    rm.event_types = {r.iri: r for r in load_concepts(store, PES_NS.EventType, EventType)}
-    rm.roles = {r.iri: r for r in load_concepts(store, ORG.Role, Concept)}
-    rm.activity_formats = {r.iri: r for r in load_concepts(store, PES_NS.ActivityFormat, Concept)}
-    rm.clusters = {r.iri: r for r in load_concepts(store, PES_NS.WorkProgrammeCluster, Concept)}
+    rm.pes = _by_iri(store, PES_SPEC)
+    rm.networks = _by_iri(store, NETWORKS)
+    rm.memberships = _by_iri(store, MEMBERSHIPS)
+    rm.regions = _by_iri(store, REGIONS)
+    rm.countries = _by_iri(store, COUNTRIES)
+    rm.themes = _by_iri(store, THEMES)
+    rm.target_groups = _by_iri(store, TARGET_GROUPS)
+    rm.event_types = _by_iri(store, EVENT_TYPES)
+    rm.roles = _by_iri(store, ROLES)
+    rm.activity_formats = _by_iri(store, ACTIVITY_FORMATS)
+    rm.clusters = _by_iri(store, CLUSTERS)
     rm.agents = {
         r.iri: r
-        for r in load_agents(store)
+        for r in load(store, AGENTS)
         if r.iri not in rm.pes and r.iri not in rm.networks and r.iri not in rm.regions
     }
-    rm.events = {r.iri: r for r in load_events(store)}
+    rm.events = _by_iri(store, EVENTS)
     rm.projects = {r.iri: r for r in load_projects(store)}
     _index_project_parts(rm)
-    rm.activities = {r.iri: r for r in load_activities(store)}
+    rm.activities = _by_iri(store, ACTIVITIES)
     _index_structure(rm)
     rm._index_practices(load_practices(store))
     rm.search.publish()  # from here on readers may hold it: copy on write
