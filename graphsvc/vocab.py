@@ -115,6 +115,7 @@ class PES(DefinedNamespace):
     ActivityFormat: URIRef
     Mission: URIRef
     SourceDocument: URIRef
+    RecommendationFeedback: URIRef
     # properties
     region: URIRef
     country: URIRef
@@ -139,6 +140,9 @@ class PES(DefinedNamespace):
     adoptedOn: URIRef
     adoptedBy: URIRef
     changedProperty: URIRef
+    feedbackOn: URIRef
+    recommendedFor: URIRef
+    verdict: URIRef
     # schemes and named individuals
     themeScheme: URIRef
     targetGroupScheme: URIRef

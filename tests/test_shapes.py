@@ -130,6 +130,14 @@ EXPECTED: dict[str, list[Expected]] = {
             "IRI of a property",
         ),
     ],
+    "feedback": [
+        (ID["feedback/0d3c5a6e00000002"], PES.feedbackOn, "the practice it judges"),
+        (ID["feedback/0d3c5a6e00000002"], PES.verdict, '"useful" or "not-relevant"'),
+        (ID["feedback/0d3c5a6e00000002"], PROV.wasAttributedTo, "the PES that gave it"),
+        (ID["feedback/0d3c5a6e00000002"], DCTERMS.created, "xsd:dateTime"),
+        (ID["feedback/0d3c5a6e00000002"], PROV.wasGeneratedBy, "the change record"),
+        (ID["feedback/0d3c5a6e00000003"], PES.feedbackOn, "exactly one pes:feedbackOn"),
+    ],
     "source-document": [
         (ID["source/998"], DCTERMS.language, "needs its language"),
         (ID["source/998"], DCTERMS.identifier, "its file name"),
