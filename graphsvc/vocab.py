@@ -140,6 +140,7 @@ class PES(DefinedNamespace):
     adoptedOn: URIRef
     adoptedBy: URIRef
     changedProperty: URIRef
+    revision: URIRef
     feedbackOn: URIRef
     recommendedFor: URIRef
     verdict: URIRef
