@@ -8,7 +8,8 @@ is a GraphQL error. Lists are connections (see :mod:`graphsvc.api.types.base`).
 
 from __future__ import annotations
 
-from typing import Any
+import inspect
+from typing import Any, Optional
 
 import strawberry
 
@@ -92,6 +93,20 @@ def _all(cls: type[Node], description: str) -> Any:
     return paged(description, returns=Connection[cls])(every)  # type: ignore[valid-type]
 
 
+def _one(cls: type[Node], description: str) -> Any:
+    """A root field looking up one entity of ``cls`` by ``id``; null if it does not exist."""
+    type_name = cls.TYPE_NAME
+
+    def lookup(self: None, info: Info, id: strawberry.ID) -> Any:
+        return _lookup(info, str(id), type_name)
+
+    # the return type is made at run time, for the type the field looks up
+    lookup.__signature__ = inspect.signature(lookup).replace(  # type: ignore[attr-defined]
+        return_annotation=Optional[cls]  # noqa: UP045 (a runtime type, not an annotation)
+    )
+    return strawberry.field(resolver=lookup, description=description)
+
+
 ID_DESCRIPTION = "A global ID, an IRI or a slug of the type (e.g. youth-guarantee)."
 
 
@@ -113,65 +128,18 @@ class ReadQuery:
 
     # -- one entity ----------------------------------------------------------------------------
 
-    @strawberry.field(description="A good practice. " + ID_DESCRIPTION)
-    def practice(self, info: Info, id: strawberry.ID) -> Practice | None:
-        found: Practice | None = _lookup(info, str(id), "Practice")
-        return found
-
-    @strawberry.field(description="A PES. " + ID_DESCRIPTION)
-    def pes(self, info: Info, id: strawberry.ID) -> Pes | None:
-        found: Pes | None = _lookup(info, str(id), "Pes")
-        return found
-
-    @strawberry.field(description="A network (wapes, eu-pes-network). " + ID_DESCRIPTION)
-    def network(self, info: Info, id: strawberry.ID) -> Network | None:
-        found: Network | None = _lookup(info, str(id), "Network")
-        return found
-
-    @strawberry.field(description="A membership. A global ID or an IRI.")
-    def membership(self, info: Info, id: strawberry.ID) -> Membership | None:
-        found: Membership | None = _lookup(info, str(id), "Membership")
-        return found
-
-    @strawberry.field(description="A WAPES region. " + ID_DESCRIPTION)
-    def region(self, info: Info, id: strawberry.ID) -> Region | None:
-        found: Region | None = _lookup(info, str(id), "Region")
-        return found
-
-    @strawberry.field(description="A country: a global ID, an IRI or an alpha-3 code (SWE).")
-    def country(self, info: Info, id: strawberry.ID) -> Country | None:
-        found: Country | None = _lookup(info, str(id), "Country")
-        return found
-
-    @strawberry.field(description="A theme. " + ID_DESCRIPTION)
-    def theme(self, info: Info, id: strawberry.ID) -> Theme | None:
-        found: Theme | None = _lookup(info, str(id), "Theme")
-        return found
-
-    @strawberry.field(description="A target group. " + ID_DESCRIPTION)
-    def target_group(self, info: Info, id: strawberry.ID) -> TargetGroup | None:
-        found: TargetGroup | None = _lookup(info, str(id), "TargetGroup")
-        return found
-
-    @strawberry.field(description="An event type. " + ID_DESCRIPTION)
-    def event_type(self, info: Info, id: strawberry.ID) -> EventType | None:
-        found: EventType | None = _lookup(info, str(id), "EventType")
-        return found
-
-    @strawberry.field(description="An event. " + ID_DESCRIPTION)
-    def event(self, info: Info, id: strawberry.ID) -> Event | None:
-        found: Event | None = _lookup(info, str(id), "Event")
-        return found
-
-    @strawberry.field(description="A project. " + ID_DESCRIPTION)
-    def project(self, info: Info, id: strawberry.ID) -> Project | None:
-        found: Project | None = _lookup(info, str(id), "Project")
-        return found
-
-    @strawberry.field(description="A work-programme activity. A global ID or an IRI.")
-    def activity(self, info: Info, id: strawberry.ID) -> Activity | None:
-        found: Activity | None = _lookup(info, str(id), "Activity")
-        return found
+    practice = _one(Practice, "A good practice. " + ID_DESCRIPTION)
+    pes = _one(Pes, "A PES. " + ID_DESCRIPTION)
+    network = _one(Network, "A network (wapes, eu-pes-network). " + ID_DESCRIPTION)
+    membership = _one(Membership, "A membership. A global ID or an IRI.")
+    region = _one(Region, "A WAPES region. " + ID_DESCRIPTION)
+    country = _one(Country, "A country: a global ID, an IRI or an alpha-3 code (SWE).")
+    theme = _one(Theme, "A theme. " + ID_DESCRIPTION)
+    target_group = _one(TargetGroup, "A target group. " + ID_DESCRIPTION)
+    event_type = _one(EventType, "An event type. " + ID_DESCRIPTION)
+    event = _one(Event, "An event. " + ID_DESCRIPTION)
+    project = _one(Project, "A project. " + ID_DESCRIPTION)
+    activity = _one(Activity, "A work-programme activity. A global ID or an IRI.")
 
     # -- lists ---------------------------------------------------------------------------------
 

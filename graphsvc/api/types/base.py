@@ -55,6 +55,7 @@ __all__ = [
     "derived",
     "filtered_page",
     "group",
+    "homepage_field",
     "label_in",
     "localized",
     "page_of",
@@ -62,6 +63,7 @@ __all__ = [
     "reference",
     "references",
     "related",
+    "sources_field",
     "wrap",
 ]
 
@@ -385,3 +387,24 @@ def group(pairs: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
     for key, iri in pairs:
         out.setdefault(key, set()).add(iri)
     return {k: frozenset(v) for k, v in out.items()}
+
+
+def sources_field() -> Any:
+    """The ``sources`` field every sourced type has (a new field for each type that holds it)."""
+
+    @strawberry.field(description="Where the facts come from.")
+    def sources(self: Any) -> list[str]:
+        return list(self._r.sources)
+
+    return sources
+
+
+def homepage_field() -> Any:
+    """The ``homepage`` field of agents with a web site."""
+
+    @strawberry.field(description="Its web site.")
+    def homepage(self: Any) -> str | None:
+        homepage: str | None = self._r.homepage
+        return homepage
+
+    return homepage

@@ -24,6 +24,7 @@ from graphsvc.api.types.base import (
     page_of_list,
     references,
     related,
+    sources_field,
     wrap,
 )
 from graphsvc.api.types.practices import (
@@ -118,7 +119,10 @@ def event_filter(f: EventFilter | None) -> sel.EventFilter:
     )
 
 
-@strawberry.type(description="An event type and how many events of the list are of it.")
+@strawberry.type(
+    description="An event type and how many items of the list have it: events of the type, "
+    "or practices presented at an event of the type."
+)
 class EventTypeCount:
     event_type: EventTypeT
     count: int
@@ -301,6 +305,4 @@ class Event(Node):
         "Practices presented at the event.",
     )
 
-    @strawberry.field(description="Where the facts come from.")
-    def sources(self) -> list[str]:
-        return list(self._r.sources)
+    sources = sources_field()

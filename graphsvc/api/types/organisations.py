@@ -23,9 +23,11 @@ from graphsvc.api.types.base import (
     Node,
     agent,
     filtered_page,
+    homepage_field,
     label_in,
     references,
     related,
+    sources_field,
     wrap,
 )
 from graphsvc.api.types.events import events_field
@@ -122,6 +124,14 @@ def _memberships(self: Any, page: PageArgs) -> Connection[Any]:
     return related(self._ctx, "Membership", found, page)
 
 
+_AGENT_EVENTS = "Events it hosted, organised, moderated or took part in."
+
+
+def _agent_events(self: Any) -> sel.Selection:
+    found: sel.Selection = self._ctx.read_model.events_by_pes.get(self._r.iri, EMPTY)
+    return found
+
+
 @strawberry.type(description="A public employment service (cv:PublicOrganisation).")
 class Pes(Agent):
     _r: strawberry.Private[rec.Pes]
@@ -132,9 +142,7 @@ class Pes(Agent):
         alt = self._r.alt_labels
         return min(alt, key=len) if alt else None
 
-    @strawberry.field(description="Its web site.")
-    def homepage(self) -> str | None:
-        return self._r.homepage
+    homepage = homepage_field()
 
     @strawberry.field(description="The country it serves.")
     def country(self) -> CountryT | None:
@@ -183,14 +191,9 @@ class Pes(Agent):
         lambda self: self._ctx.read_model.practices_by_pes.get(self._r.iri, EMPTY),
         "Its good practices.",
     )
-    events = events_field(
-        lambda self: self._ctx.read_model.events_by_pes.get(self._r.iri, EMPTY),
-        "Events it hosted, organised, moderated or took part in.",
-    )
+    events = events_field(_agent_events, _AGENT_EVENTS)
 
-    @strawberry.field(description="Where the facts come from.")
-    def sources(self) -> list[str]:
-        return list(self._r.sources)
+    sources = sources_field()
 
     @strawberry.field(description="How sure the curators are of the facts, when stated.")
     def confidence(self) -> str | None:
@@ -218,9 +221,7 @@ class Network(Agent):
     def created(self) -> str | None:
         return self._r.created
 
-    @strawberry.field(description="Its web site.")
-    def homepage(self) -> str | None:
-        return self._r.homepage
+    homepage = homepage_field()
 
     @paged("Its regions (WAPES).")
     def regions(self, page: PageArgs) -> Connection[RegionT]:
@@ -245,14 +246,9 @@ class Network(Agent):
         lambda self: self._ctx.read_model.practices_by_network.get(self._r.iri, EMPTY),
         "Practices of its member PES.",
     )
-    events = events_field(
-        lambda self: self._ctx.read_model.events_by_pes.get(self._r.iri, EMPTY),
-        "Events it hosted, organised, moderated or took part in.",
-    )
+    events = events_field(_agent_events, _AGENT_EVENTS)
 
-    @strawberry.field(description="Where the facts come from.")
-    def sources(self) -> list[str]:
-        return list(self._r.sources)
+    sources = sources_field()
 
 
 @strawberry.type(description="Membership of an agent in a network or a project (org:Membership).")
@@ -285,9 +281,7 @@ class Membership(Node):
     def end_date(self) -> str | None:
         return self._r.end
 
-    @strawberry.field(description="Where the facts come from.")
-    def sources(self) -> list[str]:
-        return list(self._r.sources)
+    sources = sources_field()
 
 
 @strawberry.type(description="A party that is neither a PES nor a network, e.g. the Commission.")
@@ -299,7 +293,4 @@ class OtherAgent(Agent):
     def memberships(self, page: PageArgs) -> Connection[Membership]:
         return _memberships(self, page)
 
-    events = events_field(
-        lambda self: self._ctx.read_model.events_by_pes.get(self._r.iri, EMPTY),
-        "Events it hosted, organised, moderated or took part in.",
-    )
+    events = events_field(_agent_events, _AGENT_EVENTS)

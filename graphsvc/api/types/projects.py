@@ -17,6 +17,7 @@ from graphsvc.api.types.base import (
     label_in,
     page_of_list,
     related,
+    sources_field,
     wrap,
 )
 from graphsvc.api.types.events import events_field
@@ -185,9 +186,7 @@ class Project(Agent):
         "Events of the project.",
     )
 
-    @strawberry.field(description="Where the facts come from.")
-    def sources(self) -> list[str]:
-        return list(self._r.sources)
+    sources = sources_field()
 
 
 # -- work-programme activities -----------------------------------------------------------------
@@ -234,6 +233,4 @@ class Activity(Node):
     def extra(self) -> list[ActivityExtra]:
         return [ActivityExtra(key=k, value=v) for k, v in sorted(self._r.extra.items())]
 
-    @strawberry.field(description="Where the facts come from.")
-    def sources(self) -> list[str]:
-        return list(self._r.sources)
+    sources = sources_field()
