@@ -71,7 +71,7 @@ NTRIPLES = "application/n-triples"
 
 QUERIES: dict[str, tuple[str, str]] = {
     "point lookup": (
-        "SELECT ?p ?o WHERE { <https://w3id.org/graphsvc/id/practice/synthetic-000042> ?p ?o }",
+        "SELECT ?p ?o WHERE { <https://w3id.org/graphsvc/id/practice/synthetic-1-000042> ?p ?o }",
         JSON_RESULTS,
     ),
     "2-hop join": (
@@ -87,7 +87,7 @@ QUERIES: dict[str, tuple[str, str]] = {
     ),
     "CONSTRUCT": (
         "CONSTRUCT { ?practice dct:title ?title ; dct:subject ?theme } WHERE { "
-        "?practice prov:wasAttributedTo <https://w3id.org/graphsvc/id/pes/nld-synthetic-001> ; "
+        "?practice prov:wasAttributedTo <https://w3id.org/graphsvc/id/pes/nld-synthetic-1-001> ; "
         "dct:title ?title ; dct:subject ?theme }",
         NTRIPLES,
     ),

@@ -184,7 +184,7 @@ def generate_dataset(
         region_label = label.get(region, region)
         nets = []
         for k in range(max(1, quota // 25)):
-            iri = str(ID[f"network/synthetic-{region.rsplit('/', 1)[-1]}-{k + 1}"])
+            iri = str(ID[f"network/synthetic-{seed}-{region.rsplit('/', 1)[-1]}-{k + 1}"])
             nets.append(iri)
             ds.networks[iri] = Network(
                 iri=iri,
@@ -200,7 +200,7 @@ def generate_dataset(
             country = countries[k % len(countries)]
             code = country.rsplit("/", 1)[-1]
             n = len(ds.pes) + 1
-            iri = str(ID[f"pes/{code.lower()}-synthetic-{n:03d}"])
+            iri = str(ID[f"pes/{code.lower()}-synthetic-{seed}-{n:03d}"])
             ds.pes[iri] = Pes(
                 iri=iri,
                 labels={"en": f"Employment service {n:03d} of {label.get(country, code)}"},
@@ -235,7 +235,7 @@ def generate_dataset(
         topic = sorted(rng.sample(core, min(2, len(core))))
         kind = rng.choice(event_types)
         year = rng.randint(2010, 2025)
-        iri = str(ID[f"event/synthetic-{k + 1:0{ew}d}"])
+        iri = str(ID[f"event/synthetic-{seed}-{k + 1:0{ew}d}"])
         ds.events[iri] = Event(
             iri=iri,
             name={
@@ -291,7 +291,7 @@ def generate_dataset(
         year = min(2025, 2005 + int(rng.triangular(0, 21, 17)))
         home = ds.pes[owner].country
         main = sorted(chosen, key=lambda t: label.get(t, t))[0]
-        iri = str(ID[f"practice/synthetic-{k + 1:0{pw}d}"])
+        iri = str(ID[f"practice/synthetic-{seed}-{k + 1:0{pw}d}"])
         title = (
             f"{rng.choice(_ADJECTIVES)} {label.get(main, 'practice').lower()} "
             f"{rng.choice(_NOUNS)} {k + 1}"
