@@ -5,6 +5,11 @@ Windows follow the Relay algorithm: ``after``/``before`` narrow the list, then `
 head and ``last`` the tail. A page holds at most :data:`MAX_PAGE_SIZE` items; without ``first`` or
 ``last`` it holds the configured default page size. :func:`paged` gives a field the four
 page arguments.
+
+``strawberry.relay`` is not used: its ``ListConnection`` slices a materialised list and has no
+``totalCount`` or facets, and its ``GlobalID`` and ``PageInfo`` would change the published schema
+(``schema.graphql``) that clients build on. These connections page the read model's precomputed,
+ordered selections, and the compiled plans (:mod:`graphsvc.api.server.plan`) answer them directly.
 """
 
 from __future__ import annotations

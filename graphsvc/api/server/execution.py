@@ -4,6 +4,13 @@ The HTTP view calls graphql-core directly on the Strawberry schema's core schema
 through ``Schema.execute``: a request for a known document skips parsing, validation and the
 per-request extension machinery, and pays only for execution. Strawberry resolvers, types and
 field extensions work unchanged; schema-level Strawberry extensions are not run on this path.
+
+Why not Strawberry's own ``ParserCache``, ``ValidationCache``, ``QueryDepthLimiter``,
+``MaxAliasesLimiter`` and ``MaskErrors`` on ``Schema.execute``: for the typical practice-page
+query over 2,192 practices, that stack takes a median of 6.4 ms per request against 0.68 ms here
+(9.3x; ``python -m bench.strawberry_path``). The limiters also walk every fragment spread (see
+:mod:`graphsvc.api.server.shape`), and ``MaskErrors`` gives no ``extensions.code``, which every
+error here carries so a client can tell a limit from a bad query.
 """
 
 from __future__ import annotations

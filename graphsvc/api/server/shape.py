@@ -14,6 +14,10 @@ make those rules slow never reaches them:
   bounded too (380 copies of ``viewer { name }`` took that rule 0.7 s).
 
 Counts that spreads multiply saturate at :data:`SATURATED`, so the numbers stay small.
+
+Strawberry ships ``QueryDepthLimiter`` and ``MaxAliasesLimiter``; they are not used because they
+visit every spread: on a document of 18 nested fragments each spreading the next twice (262,144
+spreads), the two take 2.1 s to check it, this pass 0.12 ms (``python -m bench.strawberry_path``).
 """
 
 from __future__ import annotations
