@@ -23,13 +23,14 @@ import networkx as nx
 import numpy as np
 
 from graphsvc.model.records import Practice
+from graphsvc.recommend import communities
 from graphsvc.recommend.adjacency import Adjacency
 from graphsvc.recommend.features import Feature, FeatureIndex, Signal
 from graphsvc.recommend.peers import PeerIndex
 from graphsvc.recommend.places import Places
 from graphsvc.recommend.projection import (
     EDGE_WEIGHTS,
-    build_projection,
+    NodeKind,
     context_edges,
     node_kinds,
     practice_country,
@@ -38,8 +39,15 @@ from graphsvc.recommend.projection import (
 )
 from graphsvc.recommend.source import GraphSource, RecordSet
 from graphsvc.recommend.state import EDGE_CODE, EDGE_KINDS, IndexState
+from graphsvc.recommend.text import TextIndex, practice_terms
 
-__all__ = ["build_state", "consistent_copy", "practice_features", "theme_ancestors"]
+__all__ = [
+    "build_state",
+    "consistent_copy",
+    "practice_features",
+    "theme_ancestors",
+    "theme_distances",
+]
 
 
 def theme_ancestors(source: GraphSource) -> dict[str, frozenset[str]]:
@@ -55,6 +63,26 @@ def theme_ancestors(source: GraphSource) -> dict[str, frozenset[str]]:
             seen.add(b)
             todo.extend(source.themes[b].broader)
         out[theme] = frozenset(seen)
+    return out
+
+
+def theme_distances(source: GraphSource) -> dict[str, dict[str, int]]:
+    """Each theme's broader and narrower themes with the number of ``skos:broader`` steps to
+    them (the shortest chain). O(themes x depth)."""
+    out: dict[str, dict[str, int]] = {t: {} for t in source.themes}
+    for theme in source.themes:
+        frontier, seen, step = [theme], {theme}, 0
+        while frontier:
+            step += 1
+            nxt = []
+            for t in frontier:
+                for b in source.themes[t].broader:
+                    if b in source.themes and b not in seen:
+                        seen.add(b)
+                        nxt.append(b)
+                        out[theme][b] = step  # b is broader than theme
+                        out[b].setdefault(theme, step)  # and theme narrower than b
+            frontier = nxt
     return out
 
 
@@ -94,7 +122,6 @@ def build_state(
     source: GraphSource,
     *,
     signal_weights: Mapping[Signal, float] | None = None,
-    with_graph: bool = True,
 ) -> IndexState:
     """A new state built from a :func:`consistent_copy` of ``source``; the state reads ``source``
     itself afterwards (labels, incremental updates), its places only from the copy."""
@@ -109,6 +136,8 @@ def build_state(
     vs: list[int] = []
     ks: list[int] = []
     context: dict[int, set[int]] = {}
+    context_graph: nx.Graph[int] = nx.Graph()
+    context_graph.add_nodes_from(i for i, iri in enumerate(iris) if kinds[iri] != NodeKind.PRACTICE)
     for edge in context_edges(records):
         a, b = ids[edge.source], ids[edge.target]
         us.append(a)
@@ -116,10 +145,16 @@ def build_state(
         ks.append(EDGE_CODE[edge.kind])
         context.setdefault(a, set()).add(b)
         context.setdefault(b, set()).add(a)
+        if not context_graph.has_edge(a, b):  # a repeated pair keeps its first edge, as below
+            context_graph.add_edge(a, b, cost=1.0 / EDGE_WEIGHTS[edge.kind])
     features = FeatureIndex(n, signal_weights)
     peers_index = PeerIndex()
+    text = TextIndex()
+    years = np.zeros(n, dtype=np.int16)
     for practice in records.practices.values():
         pid = ids[practice.iri]
+        text.set_terms(pid, practice_terms(practice))
+        years[pid] = practice.year or 0
         for edge in practice_edges(records, practice):
             us.append(pid)
             vs.append(ids[edge.target])
@@ -130,18 +165,21 @@ def build_state(
             peers_index.add(practice.pes, found)
     weights = np.array([EDGE_WEIGHTS[k] for k in EDGE_KINDS])[np.array(ks, dtype=np.int64)]
     adjacency = Adjacency.from_edges(n, us, vs, weights, ks)
-    graph = build_projection(records) if with_graph else nx.Graph()
+    node_kind = np.array([int(kinds[i]) for i in iris], dtype=np.int8)
     return IndexState(
         source,
         iris,
-        np.array([int(kinds[i]) for i in iris], dtype=np.int8),
+        node_kind,
         ancestors,
         context,
         features,
         peers_index,
         Places.of(records),
         adjacency,
-        graph,
-        with_graph,
-        time.perf_counter() - started,
+        text=text,
+        years=years,
+        community=communities.detect(adjacency, node_kind),
+        context_graph=context_graph,
+        theme_distance=theme_distances(records),
+        build_seconds=time.perf_counter() - started,
     )

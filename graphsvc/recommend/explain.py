@@ -15,9 +15,11 @@ named). Example::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from graphsvc.recommend import reasons
 from graphsvc.recommend.features import Signal
 
 __all__ = [
@@ -25,9 +27,11 @@ __all__ = [
     "NodeRef",
     "Reason",
     "Recommendation",
+    "Strength",
     "join_labels",
     "path_reason",
     "shared_reason",
+    "strength_of",
 ]
 
 
@@ -56,6 +60,23 @@ class Reason:
     nodes: tuple[NodeRef, ...]
 
 
+class Strength(enum.StrEnum):
+    """How strongly an item is related, from its score (the same bands for every query)."""
+
+    STRONG = "strong"
+    MODERATE = "moderate"
+    WEAK = "weak"
+
+
+def strength_of(score: float, bands: tuple[float, float]) -> Strength:
+    """``strong`` from ``bands[0]``, ``moderate`` from ``bands[1]``, else ``weak``."""
+    if score >= bands[0]:
+        return Strength.STRONG
+    if score >= bands[1]:
+        return Strength.MODERATE
+    return Strength.WEAK
+
+
 @dataclass(frozen=True, slots=True)
 class Recommendation:
     """One ranked item: a practice or a PES, with everything that explains it."""
@@ -67,6 +88,7 @@ class Recommendation:
     score: float
     contributions: tuple[Contribution, ...]
     reasons: tuple[Reason, ...]
+    strength: Strength = Strength.WEAK
 
     def contribution(self, signal: str, method: str | None = None) -> float:
         """The summed contribution of ``signal`` (through ``method``, or through both)."""
@@ -77,46 +99,16 @@ class Recommendation:
         )
 
 
-def join_labels(labels: Sequence[str]) -> str:
-    if len(labels) <= 1:
-        return "".join(labels)
-    return f"{', '.join(labels[:-1])} and {labels[-1]}"
+def join_labels(labels: Sequence[str], lang: str = "en") -> str:
+    return reasons.join_labels(labels, lang)
 
 
-_MAX_NAMED = 3
+def shared_reason(signal: Signal | str, nodes: Sequence[NodeRef], lang: str = "en") -> Reason:
+    """A reason for nodes of one signal that both sides share, in ``lang``."""
+    key = str(signal)
+    return Reason(key, reasons.text(key, lang, [n.label for n in nodes]), tuple(nodes))
 
 
-def _named(nodes: Sequence[NodeRef]) -> str:
-    labels = [n.label for n in nodes[:_MAX_NAMED]]
-    if len(nodes) > _MAX_NAMED:
-        labels.append(f"{len(nodes) - _MAX_NAMED} more")
-    return join_labels(labels)
-
-
-_TEXTS: dict[Signal, Callable[[Sequence[NodeRef]], str]] = {
-    Signal.THEME: lambda n: f"shares {'themes' if len(n) > 1 else 'theme'} {_named(n)}",
-    Signal.BROADER_THEME: lambda n: f"related themes under {_named(n)}",
-    Signal.TARGET_GROUP: lambda n: (
-        f"same {'target groups' if len(n) > 1 else 'target group'} ({_named(n)})"
-    ),
-    Signal.PES: lambda n: f"same PES ({_named(n)})",
-    Signal.COUNTRY: lambda n: f"same country ({_named(n)})",
-    Signal.REGION: lambda n: f"same WAPES region ({_named(n)})",
-    Signal.EVENT: lambda n: (
-        f"presented at the same {'events' if len(n) > 1 else 'event'} ({_named(n)})"
-    ),
-}
-
-
-def shared_reason(signal: Signal, nodes: Sequence[NodeRef]) -> Reason:
-    """A reason for nodes of one signal that both sides share."""
-    return Reason(signal.value, _TEXTS[signal](nodes), tuple(nodes))
-
-
-def path_reason(path: Sequence[NodeRef]) -> Reason:
+def path_reason(path: Sequence[NodeRef], lang: str = "en") -> Reason:
     """A reason for a short path from the query to the recommended node."""
-    return Reason(
-        "path",
-        "linked through " + " → ".join(n.label for n in path),
-        tuple(path),
-    )
+    return Reason("path", reasons.text("path", lang, [n.label for n in path]), tuple(path))

@@ -14,6 +14,7 @@ so a reader sees each of them before or after a change, never half-written. Exam
 
 from __future__ import annotations
 
+from graphsvc.recommend import communities
 from graphsvc.recommend.build import practice_features
 from graphsvc.recommend.features import Signal
 from graphsvc.recommend.projection import (
@@ -22,9 +23,9 @@ from graphsvc.recommend.projection import (
     context_edges_of,
     kind_of,
     practice_edges,
-    replace_practice,
 )
 from graphsvc.recommend.state import EDGE_CODE, IndexState
+from graphsvc.recommend.text import practice_terms
 
 __all__ = ["COMPACT_AFTER", "update_practice"]
 
@@ -46,7 +47,9 @@ def update_practice(state: IndexState, iri: str) -> None:
         if node is not None:
             state.adjacency.set_row(node, {})
             state.features.set_features(node, ())
+            state.text.set_terms(node, {})
             state.alive[node] = False
+            state.community[node] = -1
     else:
         if node is None:
             node = state.add_node(iri, NodeKind.PRACTICE)
@@ -62,11 +65,12 @@ def update_practice(state: IndexState, iri: str) -> None:
         state.features.set_features(node, features)
         if practice.pes and practice.pes in source.pes:
             state.peers_index.add(practice.pes, features)
+        state.text.set_terms(node, practice_terms(practice))
+        state.year[node] = practice.year or 0
         state.alive[node] = True
+        communities.assign(state, node)
     if node is not None:
         state.refs.pop(node, None)
-    if state.with_graph:
-        replace_practice(state.graph, source, iri)
     if state.adjacency.replaced_rows > max(COMPACT_AFTER, state.adjacency.size // 10):
         state.adjacency.compact()
     state.changes += 1
@@ -88,5 +92,8 @@ def _add_context_node(state: IndexState, iri: str) -> int | None:
             row[other_id] = (EDGE_WEIGHTS[edge.kind], EDGE_CODE[edge.kind])
             state.context.setdefault(node, set()).add(other_id)
             state.context.setdefault(other_id, set()).add(node)
+            state.context_graph.add_edge(node, other_id, cost=1.0 / EDGE_WEIGHTS[edge.kind])
+    state.context_graph.add_node(node)
     state.adjacency.set_row(node, row)
+    communities.assign(state, node)
     return node

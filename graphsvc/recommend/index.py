@@ -4,20 +4,23 @@
 one :class:`~graphsvc.recommend.state.IndexState` built from a
 :class:`~graphsvc.recommend.source.GraphSource` (the read model), which holds
 
-- the NetworkX projection (:mod:`graphsvc.recommend.projection`), kept current, for analysis and
-  baselines; no request walks it;
-- the same graph as arrays (:class:`~graphsvc.recommend.adjacency.Adjacency`), which personalised
+- the projection (:mod:`graphsvc.recommend.projection`) as arrays (:class:`~graphsvc.recommend.adjacency.Adjacency`), which personalised
   PageRank by forward push walks (:mod:`graphsvc.recommend.ppr`);
 - the practices' features (:class:`~graphsvc.recommend.features.FeatureIndex`) for the
   neighbourhood similarity, the PES portfolios (:mod:`graphsvc.recommend.peers`), and each PES's
-  country, region and networks as the build read them (:mod:`graphsvc.recommend.places`).
+  country, region and networks as the build read them (:mod:`graphsvc.recommend.places`);
+- the text postings (:mod:`graphsvc.recommend.text`), the communities found by Louvain
+  (:mod:`graphsvc.recommend.communities`) and the NetworkX graph of the nodes other than
+  practices that explanation paths are found on (:mod:`graphsvc.recommend.paths`). No NetworkX
+  copy of the whole projection is kept: :func:`~graphsvc.recommend.projection.build_projection`
+  makes one for analysis and baselines.
 
 The work is split by what it does: :mod:`~graphsvc.recommend.build` builds a state,
 :mod:`~graphsvc.recommend.incremental` updates it practice by practice and
-:mod:`~graphsvc.recommend.queries` ranks and explains (strategies, :data:`HYBRID_WEIGHTS`).
+:mod:`~graphsvc.recommend.ranking` (:func:`~graphsvc.recommend.ranking.rank`) ranks and explains.
 
-Deterministic: the same data gives the same rankings; ties are broken by a fixed hash of the IRI
-(CRC-32), so the order never depends on load or update order.
+Deterministic: the same data gives the same rankings; ties are broken on content (PageRank,
+text, year, title, then IRI), so the order never depends on load or update order.
 
 Freshness: :meth:`RecommendationIndex.update_practice` re-reads one practice from the source and
 replaces its edges, features and portfolio counts, O(degree of its neighbours). A change to any
@@ -49,17 +52,24 @@ import logging
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 
-import networkx as nx
-
 from graphsvc.errors import GraphsvcError
-from graphsvc.recommend import incremental, queries
+from graphsvc.recommend import communities, incremental, paths
 from graphsvc.recommend.adjacency import Adjacency, FloatArray
 from graphsvc.recommend.build import build_state, practice_features, theme_ancestors
+from graphsvc.recommend.communities import Cluster
 from graphsvc.recommend.explain import NodeRef, Recommendation
 from graphsvc.recommend.features import SIGNAL_WEIGHTS, FeatureIndex, Signal
+from graphsvc.recommend.filters import Filters
 from graphsvc.recommend.peers import PeerIndex
 from graphsvc.recommend.projection import NodeKind, kind_of
-from graphsvc.recommend.queries import HYBRID_WEIGHTS, Strategy
+from graphsvc.recommend.ranking import (
+    HYBRID_WEIGHTS,
+    Ranking,
+    RankKind,
+    RankRequest,
+    Strategy,
+    rank,
+)
 from graphsvc.recommend.source import GraphSource
 from graphsvc.recommend.state import BoolArray, IndexState
 
@@ -81,14 +91,10 @@ class RecommendationIndex:
         self,
         source: GraphSource,
         *,
-        hybrid_weights: Mapping[str, float] | None = None,
         signal_weights: Mapping[Signal, float] | None = None,
-        with_graph: bool = True,
     ) -> None:
         self.source = source
-        self.hybrid_weights = dict(hybrid_weights or HYBRID_WEIGHTS)
         self.signal_weights = dict(signal_weights or SIGNAL_WEIGHTS)
-        self.with_graph = with_graph
         self.lock = threading.RLock()
         self._rebuilt = threading.Condition(self.lock)
         self._worker: threading.Thread | None = None  # the rebuild thread, while one runs
@@ -122,20 +128,10 @@ class RecommendationIndex:
     def peers_index(self) -> PeerIndex:
         return self._state.peers_index
 
-    @property
-    def graph(self) -> nx.Graph[str]:
-        return self._state.graph
-
-    @graph.setter
-    def graph(self, graph: nx.Graph[str]) -> None:
-        self._state.graph = graph
-
     # -- building and freshness -------------------------------------------------------------------
 
     def _build(self) -> IndexState:
-        return build_state(
-            self.source, signal_weights=self.signal_weights, with_graph=self.with_graph
-        )
+        return build_state(self.source, signal_weights=self.signal_weights)
 
     def rebuild(self) -> None:
         """Build everything again from the source, in this thread (writers wait meanwhile)."""
@@ -262,7 +258,12 @@ class RecommendationIndex:
     def practices_of(self, pes_node: int) -> list[int]:
         return self._state.practices_of(pes_node)
 
-    # -- queries (see graphsvc.recommend.queries) -------------------------------------------------
+    # -- queries (see graphsvc.recommend.ranking) -------------------------------------------------
+
+    def rank(self, request: RankRequest) -> Ranking:
+        """One page of a ranking, with its total and, if empty, why: the typed entry point
+        (:func:`graphsvc.recommend.ranking.rank`)."""
+        return rank(self._state, request)
 
     def related(
         self,
@@ -271,20 +272,47 @@ class RecommendationIndex:
         strategy: Strategy | str = Strategy.HYBRID,
         *,
         explain: bool = True,
+        diversify: bool = True,
+        filters: Filters | None = None,
+        lang: str = "en",
     ) -> list[Recommendation]:
-        """The ``first`` practices most related to practice ``iri``.
+        """The ``first`` practices most related to practice ``iri`` (diversified by default).
 
-        With ``explain=False`` the items carry only IRI, rank and score (for evaluation runs).
+        With ``explain=False`` the items carry only IRI, rank, score and strength.
         """
-        return queries.related(
-            self._state, self.hybrid_weights, iri, first, strategy, explain=explain
+        request = RankRequest(
+            RankKind.RELATED,
+            iri,
+            filters=filters or Filters(),
+            diversify=diversify,
+            strategy=strategy,
+            first=first,
+            lang=lang,
+            explain=explain,
         )
+        return list(self.rank(request).items)
 
     def recommended_practices(
-        self, pes: str, first: int = 10, strategy: Strategy | str = Strategy.HYBRID
+        self,
+        pes: str,
+        first: int = 10,
+        strategy: Strategy | str = Strategy.HYBRID,
+        *,
+        diversify: bool = True,
+        filters: Filters | None = None,
+        lang: str = "en",
     ) -> list[Recommendation]:
         """Practices of other PES on the themes PES ``pes`` works on, which it does not have."""
-        return queries.recommended_practices(self._state, self.hybrid_weights, pes, first, strategy)
+        request = RankRequest(
+            RankKind.FOR_PES,
+            pes,
+            filters=filters or Filters(),
+            diversify=diversify,
+            strategy=strategy,
+            first=first,
+            lang=lang,
+        )
+        return list(self.rank(request).items)
 
     def recommend(
         self,
@@ -293,12 +321,53 @@ class RecommendationIndex:
         target_groups: Sequence[str] = (),
         first: int = 10,
         strategy: Strategy | str = Strategy.HYBRID,
+        *,
+        diversify: bool = True,
+        filters: Filters | None = None,
+        lang: str = "en",
     ) -> list[Recommendation]:
         """Practices for a member with no practice in the graph yet, from what they work on."""
-        return queries.recommend(
-            self._state, self.hybrid_weights, themes, country, target_groups, first, strategy
+        request = RankRequest(
+            RankKind.PROFILE,
+            themes=tuple(themes),
+            country=country,
+            target_groups=tuple(target_groups),
+            filters=filters or Filters(),
+            diversify=diversify,
+            strategy=strategy,
+            first=first,
+            lang=lang,
         )
+        return list(self.rank(request).items)
 
-    def peers(self, pes: str, first: int = 10) -> list[Recommendation]:
+    def peers(
+        self, pes: str, first: int = 10, *, filters: Filters | None = None, lang: str = "en"
+    ) -> list[Recommendation]:
         """PES with the most similar portfolios to PES ``pes``, with reasons. O(PES x portfolio)."""
-        return queries.peers(self._state, pes, first)
+        request = RankRequest(
+            RankKind.PEERS, pes, filters=filters or Filters(), first=first, lang=lang
+        )
+        return list(self.rank(request).items)
+
+    # -- graph-wide views -------------------------------------------------------------------------
+
+    def clusters(self) -> list[Cluster]:
+        """The communities of practices with their top themes (Louvain; see
+        :mod:`graphsvc.recommend.communities`)."""
+        return communities.clusters(self._state)
+
+    def cluster_of(self, practice: str) -> int | None:
+        """The community number of a practice, or ``None``."""
+        state = self._state
+        node = state.node_id(practice, NodeKind.PRACTICE, "practice")
+        state.grow()
+        number = int(state.community[node])
+        return number if number >= 0 else None
+
+    def path(self, source: str, target: str, lang: str = "en") -> list[NodeRef]:
+        """The cheapest path from practice ``source`` to practice ``target`` through nodes other
+        than practices (see :mod:`graphsvc.recommend.paths`); ``[]`` if none is short enough."""
+        state = self._state
+        a = state.node_id(source, NodeKind.PRACTICE, "practice")
+        b = state.node_id(target, NodeKind.PRACTICE, "practice")
+        return [state.ref(n, lang) for n in paths.path(state, {a: 1.0}, b)]

@@ -6,6 +6,8 @@ tf-idf vectors (``tf`` = practices with the feature, ``idf = log(1 + PES / PES w
 whether they are in the same WAPES region and the Jaccard overlap of their networks (from the
 state's :class:`~graphsvc.recommend.places.Places`, as its build read them); the score is
 ``sum(PEER_WEIGHTS[s] * similarity_s)``, in [0, 1], so each signal's contribution is one term.
+PES scoring under :data:`MIN_PEER_SCORE` are not shown; ties are broken on content (the larger
+portfolio first, then the label), never on a hash.
 
 Portfolios are updated per practice change (O(features of the practice)); the tf-idf vectors are
 recomputed lazily after a change, O(sum of the portfolio sizes). A query is O(PES x portfolio
@@ -20,24 +22,39 @@ size), about 150 x 60 here. Example::
 from __future__ import annotations
 
 import math
-import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from graphsvc.model.text import sort_key
+from graphsvc.recommend import reasons
 from graphsvc.recommend.explain import (
     Contribution,
     Reason,
     Recommendation,
-    join_labels,
     shared_reason,
+    strength_of,
 )
 from graphsvc.recommend.features import Feature, Signal
+from graphsvc.recommend.filters import Filters, pes_passes
 
 if TYPE_CHECKING:
     from graphsvc.recommend.state import IndexState
 
-__all__ = ["NETWORK", "PEER_WEIGHTS", "PeerIndex", "rank_peers"]
+__all__ = [
+    "MIN_PEER_SCORE",
+    "NETWORK",
+    "PEER_STRENGTH_BANDS",
+    "PEER_WEIGHTS",
+    "PeerIndex",
+    "rank_peers",
+]
+
+MIN_PEER_SCORE = 0.1
+"""Peer PES scoring less are not shown (a shared WAPES region alone scores 0.1)."""
+
+PEER_STRENGTH_BANDS: tuple[float, float] = (0.5, 0.25)
+"""``strong`` from the first, ``moderate`` from the second, else ``weak``."""
 
 NETWORK = "network"
 """The contribution key of shared networks (not a practice feature)."""
@@ -135,30 +152,35 @@ class PeerIndex:
         return sorted(common, key=lambda x: (-min(x[1], x[2]), -(x[1] + x[2]), x[0]))
 
 
-def rank_peers(index: IndexState, pes: str, first: int) -> list[Recommendation]:
-    """The ``first`` PES most similar to ``pes`` (known to be a PES of ``index``).
+def rank_peers(
+    index: IndexState, pes: str, filters: Filters | None = None, lang: str = "en"
+) -> list[Recommendation]:
+    """Every PES similar to ``pes`` (known to be a PES of ``index``) that passes ``filters``,
+    scoring at least :data:`MIN_PEER_SCORE`, best first. O(PES x portfolio size).
 
     Regions and networks come from the state's places, as its build read them, never from the
     live source: while a rebuild runs, the served state answers as one build.
     """
     places = index.places  # once: an incremental update may replace it meanwhile
     regions, networks = places.pes_region, places.networks
-    scored: list[tuple[float, int, str, dict[str, float]]] = []
+    scored: list[tuple[float, int, str, str, dict[str, float]]] = []
     for other in places.pes_country:
-        if other == pes:
+        if other == pes or (filters is not None and not pes_passes(index, filters, other)):
             continue
         parts = index.peers_index.similarity(pes, other, regions=regions, networks=networks)
         total = sum(PEER_WEIGHTS[s] * v for s, v in parts.items())
-        if total > 0:
-            scored.append((-total, zlib.crc32(other.encode()), other, parts))
+        if total >= MIN_PEER_SCORE:
+            size = sum(index.peers_index.portfolio(other).values())
+            label = sort_key(index.ref_of(other).label)
+            scored.append((-total, -size, label, other, parts))
     scored.sort()
     out = []
-    for rank, (neg, _, other, parts) in enumerate(scored[:first], start=1):
+    for rank, (neg, _, _, other, parts) in enumerate(scored, start=1):
         contributions = sorted(
             (Contribution(str(s), "similarity", PEER_WEIGHTS[s] * v) for s, v in parts.items()),
             key=lambda c: (-c.value, c.signal),
         )
-        ref = index.ref_of(other)
+        ref = index.ref_of(other, lang)
         out.append(
             Recommendation(
                 iri=other,
@@ -167,7 +189,10 @@ def rank_peers(index: IndexState, pes: str, first: int) -> list[Recommendation]:
                 rank=rank,
                 score=-neg,
                 contributions=tuple(contributions),
-                reasons=tuple(_peer_reasons(index, pes, other, contributions, regions, networks)),
+                reasons=tuple(
+                    _peer_reasons(index, pes, other, contributions, regions, networks, lang)
+                ),
+                strength=strength_of(-neg, PEER_STRENGTH_BANDS),
             )
         )
     return out
@@ -180,33 +205,26 @@ def _peer_reasons(
     contributions: Sequence[Contribution],
     regions: Mapping[str, str | None],
     networks: Mapping[str, frozenset[str]],
+    lang: str,
 ) -> list[Reason]:
-    reasons: list[Reason] = []
+    out: list[Reason] = []
     for c in contributions:
         if c.signal in (Signal.THEME, Signal.TARGET_GROUP, Signal.EVENT):
             common = index.peers_index.shared(pes, other, Signal(c.signal))[:3]
-            nodes = tuple(index.ref_of(iri) for iri, _, _ in common)
-            listed = join_labels(
-                [
-                    f"{n.label} ({a} and {b} practices)"
-                    for n, (_, a, b) in zip(nodes, common, strict=True)
-                ]
-            )
-            text = {
-                Signal.THEME: f"both work on {listed}",
-                Signal.TARGET_GROUP: f"both serve {listed}",
-                Signal.EVENT: f"both presented practices at {listed}",
-            }[Signal(c.signal)]
-            reasons.append(Reason(c.signal, text, nodes))
+            nodes = tuple(index.ref_of(iri, lang) for iri, _, _ in common)
+            listed = [
+                reasons.phrase("practices", lang, x=n.label, a=a, b=b)
+                for n, (_, a, b) in zip(nodes, common, strict=True)
+            ]
+            out.append(Reason(c.signal, reasons.text(f"peer-{c.signal}", lang, listed), nodes))
         elif c.signal == Signal.REGION:
             region = regions[pes] or ""
-            reasons.append(shared_reason(Signal.REGION, [index.ref_of(region)]))
+            out.append(shared_reason(Signal.REGION, [index.ref_of(region, lang)], lang))
         elif c.signal == NETWORK:
             nodes = tuple(
-                index.ref_of(n)
+                index.ref_of(n, lang)
                 for n in sorted(networks[pes] & networks[other])
                 if index.has_node(n)
             )
-            text = f"both members of {join_labels([n.label for n in nodes])}"
-            reasons.append(Reason(NETWORK, text, nodes))
-    return reasons
+            out.append(shared_reason(NETWORK, nodes, lang))
+    return out

@@ -1,20 +1,44 @@
-"""The four recommendation queries over one :class:`~graphsvc.recommend.state.IndexState`.
+"""Scoring, ordering and explaining the rankings of :mod:`graphsvc.recommend.ranking`.
 
-:func:`related` (practices related to a practice), :func:`recommended_practices` (practices of
-other PES on a PES's themes), :func:`recommend` (for a member with no practice yet, from themes,
-a country and target groups) and :func:`peers` (PES with similar portfolios).
+**Profiles.** A query is a weighted set of features (:mod:`graphsvc.recommend.features`) and a
+seed set for the walk: a practice's own features and the practice; a PES's practices' features,
+averaged, and its practices (or, without practices, its country and region, and the PES); a
+profile's themes, target groups, country and region, and those nodes. Each theme of the query
+also matches the themes above and below it in the SKOS hierarchy, with the weight
+:data:`THEME_DECAY` to the power of the number of ``skos:broader`` steps between them (a practice
+on "Youth employment" is related to one on its narrower "Youth Guarantee", at half the weight of
+the same theme).
 
-Strategies (:class:`Strategy`): ``pagerank`` ranks by PPR from the practice (or seed set);
-``similarity`` by weighted Adamic–Adar over shared features; ``hybrid`` (the default) by
-``HYBRID_WEIGHTS["pagerank"] * ppr / max(ppr) + HYBRID_WEIGHTS["similarity"] * similarity``, both
-terms in [0, 1]. Every :class:`~graphsvc.recommend.explain.Recommendation` carries contributions
-that sum to its score, and reasons naming the shared nodes.
+**Scores**, each term bounded in [0, 1], so a score means the same in every query:
+
+- *similarity*: the weight of the features shared, over the weight of the query's own features
+  (Adamic–Adar weights), capped at 1 and multiplied by the *coverage* of the query: the weight of
+  the signals it has over :data:`FULL_PROFILE` (at most 1). A profile of a country alone can
+  reach only a third of a full score: "same WAPES region" alone is a weak reason;
+- *pagerank*: personalised PageRank from the seeds (:mod:`graphsvc.recommend.ppr`) over the
+  PageRank a *twin* of the query would get (a practice with exactly the query's links; for a
+  profile, one linked to each of its nodes), capped at 1;
+- *text*: the idf-weighted share of the query's key terms an item has
+  (:mod:`graphsvc.recommend.text`).
+
+``hybrid`` (the default) is ``HYBRID_WEIGHTS``-weighted sum of the three; ``similarity``,
+``pagerank`` and ``text`` use one term. Items under :data:`MIN_SCORE` are not shown.
+
+**Order.** By score; ties by the raw PageRank, the text score, the year (newer first), then the
+title and the IRI, so a tie is never broken by a hash; then, by default, re-ranked for diversity
+(:mod:`graphsvc.recommend.diversity`).
+
+**Explanations.** Contributions sum to the score, one per signal and method. PageRank is split by
+the edge its mass arrived through: labelled by that edge's kind (``theme``, ``event``, ``pes``,
+``country``, ``target-group``) only when the node it came from is one the query links to (for a
+profile: one of its nodes); mass that came through any other node is ``walk``. Reasons name the
+shared nodes in the requested language, the shared key terms, or a weighted shortest path
+(:mod:`graphsvc.recommend.paths`) when nothing is shared directly.
 
 Complexity of a query: PPR push volume (bounded by ``1 / (epsilon * alpha)``) plus the posting
-lengths of the profile's features, plus O(nodes) numpy work for dense vectors and top-k; no Python
-loop over practices. Example::
-
-    >>> [r.label for r in related(state, HYBRID_WEIGHTS, practice_iri, 3)]  # doctest: +SKIP
+lengths of the profile's features and key terms, O(nodes) numpy work for the dense vectors and
+the candidate set, and the diversified pool (about four times the depth); no Python loop over
+practices.
 """
 
 from __future__ import annotations
@@ -22,31 +46,43 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from graphsvc.errors import InputError
-from graphsvc.recommend.adjacency import FloatArray
+from graphsvc.model.text import sort_key
+from graphsvc.recommend import diversity, paths, reasons
+from graphsvc.recommend.adjacency import FloatArray, IntArray
 from graphsvc.recommend.explain import (
     Contribution,
     Reason,
     Recommendation,
     path_reason,
     shared_reason,
+    strength_of,
 )
 from graphsvc.recommend.features import Feature, Signal
-from graphsvc.recommend.peers import rank_peers
-from graphsvc.recommend.ppr import COARSE_EPSILON, EPSILON, personalized_pagerank
-from graphsvc.recommend.projection import EdgeKind, NodeKind
-from graphsvc.recommend.state import EDGE_CODE, EDGE_KINDS, IndexState, top_scores
+from graphsvc.recommend.filters import check, practice_mask
+from graphsvc.recommend.peers import MIN_PEER_SCORE, rank_peers
+from graphsvc.recommend.ppr import ALPHA, COARSE_EPSILON, EPSILON, personalized_pagerank
+from graphsvc.recommend.projection import EDGE_WEIGHTS, EdgeKind, NodeKind
+from graphsvc.recommend.state import EDGE_CODE, IndexState
+
+if TYPE_CHECKING:
+    from graphsvc.recommend.ranking import Ranking, RankRequest
 
 __all__ = [
+    "FULL_PROFILE",
     "HYBRID_WEIGHTS",
+    "MIN_PEER_SCORE",
+    "MIN_SCORE",
+    "STRENGTH_BANDS",
+    "THEME_DECAY",
+    "Query",
     "Strategy",
-    "peers",
-    "recommend",
-    "recommended_practices",
-    "related",
+    "run",
 ]
 
 
@@ -54,70 +90,102 @@ class Strategy(enum.StrEnum):
     HYBRID = "hybrid"
     PAGERANK = "pagerank"
     SIMILARITY = "similarity"
+    TEXT = "text"
 
 
-HYBRID_WEIGHTS: dict[str, float] = {"pagerank": 0.3, "similarity": 0.7}
-"""Weights of the two normalised scores in the hybrid (tuned on a development seed)."""
+HYBRID_WEIGHTS: dict[str, float] = {"similarity": 0.6, "pagerank": 0.25, "text": 0.15}
+"""Weights of the three bounded scores in the hybrid; they sum to 1."""
 
-_PRACTICE_SIGNAL = {
-    EDGE_CODE[EdgeKind.THEME]: Signal.THEME.value,
-    EDGE_CODE[EdgeKind.EVENT]: Signal.EVENT.value,
-    EDGE_CODE[EdgeKind.TARGET_GROUP]: Signal.TARGET_GROUP.value,
-    EDGE_CODE[EdgeKind.PES]: Signal.PES.value,
-    EDGE_CODE[EdgeKind.COUNTRY]: Signal.COUNTRY.value,
+MIN_SCORE = 0.1
+"""Practices scoring less are not shown: an empty list with a reason beats filler."""
+
+STRENGTH_BANDS: tuple[float, float] = (0.45, 0.25)
+"""``strong`` from the first, ``moderate`` from the second, else ``weak``."""
+
+THEME_DECAY = 0.5
+"""Weight of a theme one ``skos:broader`` step above or below a query's theme (squared for two)."""
+
+FULL_PROFILE = 1.5
+"""Signal weight of a query that counts in full (a theme, its broader theme and a place)."""
+
+_SHARED_KIND = {
+    EDGE_CODE[EdgeKind.THEME]: "theme",
+    EDGE_CODE[EdgeKind.EVENT]: "event",
+    EDGE_CODE[EdgeKind.TARGET_GROUP]: "target-group",
+    EDGE_CODE[EdgeKind.PES]: "pes",
+    EDGE_CODE[EdgeKind.COUNTRY]: "country",
+}
+_WALK = "walk"
+_TWIN_WEIGHT = {
+    NodeKind.THEME: EDGE_WEIGHTS[EdgeKind.THEME],
+    NodeKind.EVENT: EDGE_WEIGHTS[EdgeKind.EVENT],
+    NodeKind.TARGET_GROUP: EDGE_WEIGHTS[EdgeKind.TARGET_GROUP],
+    NodeKind.PES: EDGE_WEIGHTS[EdgeKind.PES],
+    NodeKind.COUNTRY: EDGE_WEIGHTS[EdgeKind.COUNTRY],
 }
 
 
-def related(
-    state: IndexState,
-    hybrid_weights: Mapping[str, float],
-    iri: str,
-    first: int = 10,
-    strategy: Strategy | str = Strategy.HYBRID,
-    *,
-    explain: bool = True,
-) -> list[Recommendation]:
-    """The ``first`` practices most related to practice ``iri``.
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What a ranking compares with: weighted features (``base`` marks the query's own, the
+    rest come from the theme hierarchy), walk seeds, key terms, nodes left out, the own PES."""
 
-    With ``explain=False`` the items carry only IRI, rank and score (for evaluation runs).
-    """
+    profile: Mapping[Feature, float]
+    base: frozenset[Feature]
+    seeds: Mapping[int, float]
+    terms: tuple[str, ...]
+    exclude: tuple[int, ...]
+    own_pes: str | None
+
+
+# -- queries ------------------------------------------------------------------------------------
+
+
+def _with_hierarchy(
+    state: IndexState, profile: dict[Feature, float], themes: Mapping[str, float]
+) -> None:
+    """Add the themes above and below ``themes`` (theme -> multiplier), decayed by steps."""
+    for theme, multiplier in themes.items():
+        for other, steps in state.theme_distance.get(theme, {}).items():
+            feature = (Signal.THEME, other)
+            value = multiplier * THEME_DECAY**steps
+            if profile.get(feature, 0.0) < value and other not in themes:
+                profile[feature] = value
+
+
+def related_query(state: IndexState, iri: str) -> Query:
     node = state.node_id(iri, NodeKind.PRACTICE, "practice")
-    profile = state.features.profile(node)
-    return _rank(state, hybrid_weights, profile, {node: 1.0}, [node], strategy, first, explain)
+    own = state.features.features(node)
+    profile = dict.fromkeys(own, 1.0)
+    _with_hierarchy(state, profile, {i: 1.0 for s, i in own if s is Signal.THEME})
+    pes = next((i for s, i in own if s is Signal.PES), None)
+    terms = tuple(state.text.key_terms(state.text.terms(node)))
+    return Query(profile, frozenset(own), {node: 1.0}, terms, (node,), pes)
 
 
-def recommended_practices(
-    state: IndexState,
-    hybrid_weights: Mapping[str, float],
-    pes: str,
-    first: int = 10,
-    strategy: Strategy | str = Strategy.HYBRID,
-) -> list[Recommendation]:
-    """Practices of other PES on the themes PES ``pes`` works on, which it does not have."""
+def pes_query(state: IndexState, pes: str) -> Query:
     node = state.node_id(pes, NodeKind.PES, "PES")
     own = state.practices_of(node)
-    profile: Counter[Feature] = Counter()
+    counts: Counter[Feature] = Counter()
+    words: Counter[str] = Counter()
     for practice in own:
-        profile.update(f for f in state.features.features(practice) if f[0] is not Signal.PES)
+        counts.update(f for f in state.features.features(practice) if f[0] is not Signal.PES)
+        words.update(state.text.terms(practice))
     if not own:
         places = state.places
-        profile.update(places.features_of(places.pes_country.get(pes)))
+        counts.update(places.features_of(places.pes_country.get(pes)))
     scale = 1.0 / max(1, len(own))
-    weights = {f: m * scale for f, m in profile.items()}
+    profile = {f: m * scale for f, m in counts.items()}
+    base = frozenset(profile)
+    _with_hierarchy(state, profile, {i: m for (s, i), m in profile.items() if s is Signal.THEME})
+    terms = tuple(state.text.key_terms(words, own=False)) if own else ()
     seeds = dict.fromkeys(own, 1.0) if own else {node: 1.0}
-    return _rank(state, hybrid_weights, weights, seeds, own, strategy, first)
+    return Query(profile, base, seeds, terms, tuple(own), pes)
 
 
-def recommend(
-    state: IndexState,
-    hybrid_weights: Mapping[str, float],
-    themes: Sequence[str] = (),
-    country: str | None = None,
-    target_groups: Sequence[str] = (),
-    first: int = 10,
-    strategy: Strategy | str = Strategy.HYBRID,
-) -> list[Recommendation]:
-    """Practices for a member with no practice in the graph yet, from what they work on."""
+def profile_query(
+    state: IndexState, themes: Sequence[str], country: str | None, target_groups: Sequence[str]
+) -> Query:
     if not themes and not country and not target_groups:
         raise InputError("give at least one theme, a country or a target group")
     profile: dict[Feature, float] = {}
@@ -125,7 +193,6 @@ def recommend(
     for theme in themes:
         seeds[state.node_id(theme, NodeKind.THEME, "theme")] = 1.0
         profile[(Signal.THEME, theme)] = 1.0
-        profile[(Signal.BROADER_THEME, theme)] = 1.0  # practices on narrower themes
         for broader in state.ancestors.get(theme, frozenset()):
             profile.setdefault((Signal.BROADER_THEME, broader), 1.0)
     for group in target_groups:
@@ -134,120 +201,23 @@ def recommend(
     if country:
         seeds[state.node_id(country, NodeKind.COUNTRY, "country")] = 1.0
         profile.update(dict.fromkeys(state.places.features_of(country), 1.0))
-    return _rank(state, hybrid_weights, profile, seeds, [], strategy, first)
+    base = frozenset(profile)
+    _with_hierarchy(state, profile, dict.fromkeys(themes, 1.0))
+    return Query(profile, base, seeds, (), (), None)
 
 
-def peers(state: IndexState, pes: str, first: int = 10) -> list[Recommendation]:
-    """PES with the most similar portfolios to PES ``pes``, with reasons (see
-    :func:`graphsvc.recommend.peers.rank_peers`). O(PES x portfolio size)."""
-    state.node_id(pes, NodeKind.PES, "PES")
-    if first < 0:
-        raise InputError("first must not be negative")
-    return rank_peers(state, pes, first)
+# -- scoring ------------------------------------------------------------------------------------
 
 
-# -- ranking --------------------------------------------------------------------------------------
-
-
-def _rank(
-    state: IndexState,
-    hybrid_weights: Mapping[str, float],
-    profile: Mapping[Feature, float],
-    seeds: Mapping[int, float],
-    exclude: Sequence[int],
-    strategy: Strategy | str,
-    first: int,
-    explain: bool = True,
-) -> list[Recommendation]:
-    try:
-        strategy = Strategy(strategy)
-    except ValueError:
-        known = ", ".join(s.value for s in Strategy)
-        raise InputError(f"unknown strategy {strategy!r}; use one of {known}") from None
-    if first < 0:
-        raise InputError("first must not be negative")
-    size = state.adjacency.size
-    state.grow()
-    mask = state.alive[:size].copy()
-    mask[list(exclude)] = False
-    score: FloatArray | None = None
-    sim: FloatArray | None = None
-    ppr: FloatArray | None = None
-    ppr_scale = 0.0
-    w_sim = hybrid_weights["similarity"] if strategy is Strategy.HYBRID else 1.0
-    w_ppr = hybrid_weights["pagerank"] if strategy is Strategy.HYBRID else 1.0
-    excluded = np.array(sorted(set(exclude)), dtype=np.int64)
-    if strategy is not Strategy.PAGERANK:
-        total = state.features.profile_weight(profile)
-        if total > 0:
-            sim = state.features.accumulate(profile, size)
-            sim *= 1.0 / total
-            score = sim * w_sim
-            score[excluded] = 0.0  # postings hold live practices only: the rest is 0
-    if strategy is not Strategy.SIMILARITY:
-        threshold = _thresholds(state, size).copy()
-        seed_ids = np.array(sorted(seeds), dtype=np.int64)
-        threshold[seed_ids] = EPSILON * state.adjacency.degree[seed_ids]
-        ppr = personalized_pagerank(state.adjacency, seeds, threshold=threshold)
-        walk = ppr * mask  # live practices only
-        top = float(walk.max()) if size else 0.0
-        if top > 0:
-            ppr_scale = w_ppr / top
-            walk *= ppr_scale
-            score = walk if score is None else np.add(score, walk, out=score)
-    if score is None:
-        score = np.zeros(size, dtype=np.float64)
-    chosen = top_scores(score, None, first, state.tie[:size])
-    if not explain:
-        return [
-            Recommendation(state.iris[n], "", "practice", rank, float(score[n]), (), ())
-            for rank, n in enumerate(chosen, start=1)
-        ]
-    walks = _arrivals(state, chosen, ppr, ppr_scale) if ppr is not None else {}
-    matches = state.features.contributions_of(profile, chosen)
-    return [
-        _explain(
-            state,
-            node,
-            rank,
-            float(score[node]),
-            matches[node],
-            sim,
-            w_sim,
-            walks.get(node),
-            ppr,
-            seeds,
-        )
-        for rank, node in enumerate(chosen, start=1)
-    ]
-
-
-def _arrivals(
-    state: IndexState, chosen: Sequence[int], ppr: FloatArray, scale: float
-) -> dict[int, dict[str, float]]:
-    """Per chosen node, its scaled PageRank split by the kind of edge the mass arrived
-    through (see :func:`~graphsvc.recommend.ppr.arriving_mass`), for all nodes in one go."""
-    if not chosen or scale <= 0:
-        return {}
-    nodes = np.array(chosen, dtype=np.int64)
-    position, neighbour, weight, kind = state.adjacency.gather(nodes)
-    degree = state.adjacency.degree[neighbour]
-    mass = ppr[neighbour] * weight / np.where(degree > 0, degree, 1.0)
-    kinds = len(EDGE_KINDS)
-    sums = np.bincount(position * kinds + kind, weights=mass, minlength=len(nodes) * kinds)
-    sums = sums.reshape(len(nodes), kinds)
-    totals = sums.sum(axis=1)
-    out: dict[int, dict[str, float]] = {}
-    for i, node in enumerate(chosen):
-        value = scale * float(ppr[node])
-        if totals[i] <= 0 or value <= 0:
-            continue
-        parts: dict[str, float] = {}
-        for code in np.flatnonzero(sums[i] > 0).tolist():
-            name = _PRACTICE_SIGNAL.get(code, EDGE_KINDS[code].value)
-            parts[name] = parts.get(name, 0.0) + value * float(sums[i, code]) / totals[i]
-        out[node] = parts
-    return out
+@dataclass(slots=True)
+class _Scores:
+    score: FloatArray
+    sim: FloatArray | None
+    sim_scale: float  # similarity = min(1, accumulated * sim_scale)
+    text: FloatArray | None
+    ppr: FloatArray | None
+    walk_scale: float  # walk = min(1, ppr * walk_scale)
+    weights: dict[str, float]
 
 
 def _thresholds(state: IndexState, size: int) -> FloatArray:
@@ -261,41 +231,355 @@ def _thresholds(state: IndexState, size: int) -> FloatArray:
     return cached[1]
 
 
-# -- explanations ---------------------------------------------------------------------------------
+def _twin(state: IndexState, ppr: FloatArray, seeds: Mapping[int, float]) -> float:
+    """The PageRank a twin of the query would get (see the module docstring)."""
+    total = sum(seeds.values())
+    twin = 0.0
+    degree = state.adjacency.degree
+    for seed, w in sorted(seeds.items()):
+        kind = NodeKind(int(state.kind[seed]))
+        if kind == NodeKind.PRACTICE:
+            cols, ws, _ = state.adjacency.row(seed)
+            deg = degree[cols]
+            mass = ppr[cols] * ws / np.where(deg > 0, deg, 1.0)
+            twin += (w / total) * (1.0 - ALPHA) * float(mass.sum())
+        elif degree[seed] > 0:
+            twin += (1.0 - ALPHA) * float(ppr[seed]) * _TWIN_WEIGHT.get(kind, 0.25) / degree[seed]
+    return twin
+
+
+def _score(state: IndexState, query: Query, strategy: Strategy, size: int) -> _Scores:
+    hybrid = strategy is Strategy.HYBRID
+    weights = dict(HYBRID_WEIGHTS) if hybrid else {strategy.value: 1.0}
+    score = np.zeros(size, dtype=np.float64)
+    sim: FloatArray | None = None
+    sim_scale = 0.0
+    if weights.get("similarity"):
+        base = sum(
+            m * state.features.weight(f) for f, m in query.profile.items() if f in query.base
+        )
+        signals = {f[0] for f in query.base if state.features.weight(f) > 0}
+        coverage = min(1.0, sum(state.features.weights[s] for s in signals) / FULL_PROFILE)
+        if base > 0:
+            sim = state.features.accumulate(query.profile, size)
+            sim_scale = 1.0 / base
+            np.minimum(sim * sim_scale, 1.0, out=sim)
+            sim *= coverage
+            sim_scale *= coverage
+            score += weights["similarity"] * sim
+    text: FloatArray | None = None
+    if weights.get("text") and query.terms:
+        text = state.text.similar(query.terms, size)
+        score += weights["text"] * text
+    ppr: FloatArray | None = None
+    walk_scale = 0.0
+    if weights.get("pagerank"):
+        threshold = _thresholds(state, size).copy()
+        seed_ids = np.array(sorted(query.seeds), dtype=np.int64)
+        threshold[seed_ids] = EPSILON * state.adjacency.degree[seed_ids]
+        ppr = personalized_pagerank(state.adjacency, query.seeds, threshold=threshold)
+        twin = _twin(state, ppr, query.seeds)
+        if twin > 0:
+            walk_scale = 1.0 / twin
+            score += weights["pagerank"] * np.minimum(ppr * walk_scale, 1.0)
+    return _Scores(score, sim, sim_scale, text, ppr, walk_scale, weights)
+
+
+# -- ordering -----------------------------------------------------------------------------------
+
+
+def _sorted(state: IndexState, ids: IntArray, scores: _Scores, final: FloatArray) -> IntArray:
+    """``ids`` best first: score, raw PageRank, text, year, then title and IRI."""
+    zeros = np.zeros(len(ids))
+    ppr = scores.ppr[ids] if scores.ppr is not None else zeros
+    text = scores.text[ids] if scores.text is not None else zeros
+    year = state.year[ids].astype(np.float64)
+    order = np.lexsort((-year, -text, -ppr, -final[ids]))
+    ids = ids[order]
+    keys = np.stack([final[ids], ppr[order], text[order], year[order]])
+    same = np.all(keys[:, 1:] == keys[:, :-1], axis=0) if len(ids) > 1 else np.zeros(0, bool)
+    if not same.any():
+        return ids
+    out = ids.tolist()
+    start = 0
+    for i in range(1, len(out) + 1):
+        if i == len(out) or not same[i - 1]:
+            if i - start > 1:
+                run = out[start:i]
+                run.sort(key=lambda n: (sort_key(state.ref(n).label), state.iris[n]))
+                out[start:i] = run
+            start = i
+    return np.array(out, dtype=np.int64)
+
+
+def _groups(state: IndexState, pool: IntArray, query: Query) -> tuple[list[IntArray], list[int]]:
+    """Per pool item: codes of its PES, country and community (-1: none); the query's codes."""
+    pes: dict[str, int] = {}
+    country: dict[str, int] = {}
+    seen = [-1, -1, -1]
+    if query.own_pes is not None:
+        seen[0] = pes.setdefault(query.own_pes, 0)
+    for feature in query.base:
+        if feature[0] is Signal.COUNTRY and query.profile.get(feature, 0.0) >= 0.5:
+            seen[1] = country.setdefault(feature[1], len(country))
+            break
+    if len(query.exclude) == 1:  # a practice: its community
+        seen[2] = int(state.community[query.exclude[0]])
+    pes_codes = np.full(len(pool), -1, dtype=np.int64)
+    country_codes = np.full(len(pool), -1, dtype=np.int64)
+    for i, node in enumerate(pool.tolist()):
+        for signal, iri in state.features.features(node):
+            if signal is Signal.PES:
+                pes_codes[i] = pes.setdefault(iri, len(pes))
+            elif signal is Signal.COUNTRY:
+                country_codes[i] = country.setdefault(iri, len(country))
+    return [pes_codes, country_codes, state.community[pool].astype(np.int64)], seen
+
+
+def _order(
+    state: IndexState,
+    candidates: IntArray,
+    scores: _Scores,
+    final: FloatArray,
+    query: Query,
+    depth: int,
+    diversify: bool,
+) -> list[int]:
+    """The first ``depth`` candidates in ranking order (diversified unless told otherwise)."""
+    pool_size = depth if not diversify else max(4 * depth, 40)
+    while True:
+        if len(candidates) <= pool_size:
+            pool, outside = candidates, 0.0
+        else:
+            values = final[candidates]
+            cut = -np.partition(-values, pool_size - 1)[pool_size - 1]
+            inside = values >= cut  # every tie at the cut, so the pool is a prefix
+            pool = candidates[inside]
+            rest = values[~inside]
+            outside = float(rest.max()) if len(rest) else 0.0
+        ordered = _sorted(state, pool, scores, final)
+        if not diversify:
+            return [int(n) for n in ordered[:depth]]
+        own = None
+        if query.own_pes is not None:
+            mine = state.features.posting((Signal.PES, query.own_pes))
+            own = np.isin(ordered, mine)
+        groups, seen = _groups(state, ordered, query)
+        picks, exact = diversity.rerank(final[ordered], groups, own, depth, outside, seen)
+        if exact or len(pool) == len(candidates):
+            return [int(ordered[p]) for p in picks]
+        pool_size *= 4
+
+
+# -- the entry point ----------------------------------------------------------------------------
+
+
+def run(state: IndexState, request: RankRequest) -> Ranking:
+    """See :func:`graphsvc.recommend.ranking.rank` (which checks the page first)."""
+    from graphsvc.recommend.ranking import Ranking, RankKind
+
+    try:
+        strategy = Strategy(request.strategy)
+    except ValueError:
+        known = ", ".join(s.value for s in Strategy)
+        raise InputError(f"unknown strategy {request.strategy!r}; use one of {known}") from None
+    check(state, request.filters)
+    lang = reasons.language(request.lang)
+    if request.kind is RankKind.PEERS:
+        if request.subject is None:
+            raise InputError("peers: give a PES")
+        state.node_id(request.subject, NodeKind.PES, "PES")
+        ranked = rank_peers(state, request.subject, request.filters, lang)
+        ranked = [r for r in ranked if r.iri not in request.exclude]
+        page = tuple(
+            _renumber(r, request.offset + i + 1)
+            for i, r in enumerate(ranked[request.offset : request.offset + request.first])
+        )
+        empty = None
+        if not ranked:
+            empty = reasons.phrase("empty-threshold", lang, x=f"{MIN_PEER_SCORE:.2f}")
+        return Ranking(page, request.offset, len(ranked), empty)
+    if request.kind is RankKind.RELATED:
+        if request.subject is None:
+            raise InputError("related: give a practice")
+        query = related_query(state, request.subject)
+    elif request.kind is RankKind.FOR_PES:
+        if request.subject is None:
+            raise InputError("recommended practices: give a PES")
+        query = pes_query(state, request.subject)
+    else:
+        query = profile_query(state, request.themes, request.country, request.target_groups)
+    return _rank_practices(state, request, query, strategy, lang)
+
+
+def _renumber(item: Recommendation, rank: int) -> Recommendation:
+    if item.rank == rank:
+        return item
+    return Recommendation(
+        item.iri,
+        item.label,
+        item.kind,
+        rank,
+        item.score,
+        item.contributions,
+        item.reasons,
+        item.strength,
+    )
+
+
+def _rank_practices(
+    state: IndexState, request: RankRequest, query: Query, strategy: Strategy, lang: str
+) -> Ranking:
+    from graphsvc.recommend.ranking import Ranking
+
+    state.grow()
+    size = state.adjacency.size
+    scores = _score(state, query, strategy, size)
+    final = scores.score
+    mask = state.alive[:size].copy()
+    mask[list(query.exclude)] = False
+    for iri in request.exclude:
+        node = state.ids.get(iri)
+        if node is not None and node < size:
+            mask[node] = False
+    filtered = practice_mask(state, request.filters, query.own_pes, size)
+    if filtered is not None:
+        mask &= filtered
+    boosts: dict[int, float] = {}
+    for iri, value in sorted(request.boosts.items()):
+        node = state.ids.get(iri)
+        if node is not None and node < size and mask[node] and final[node] > 0:
+            boosts[node] = value
+            final[node] += value
+    final = np.where(mask, final, 0.0)
+    candidates = np.flatnonzero(final >= MIN_SCORE)
+    total = len(candidates)
+    empty = None
+    if total == 0:
+        if not mask.any():
+            empty = reasons.phrase("empty-filters", lang)
+        elif not query.profile and not query.terms:
+            empty = reasons.phrase("empty-profile", lang)
+        else:
+            empty = reasons.phrase("empty-threshold", lang, x=f"{MIN_SCORE:.2f}")
+        return Ranking((), request.offset, 0, empty)
+    depth = min(request.offset + request.first, total)
+    chosen = _order(state, candidates, scores, final, query, depth, request.diversify)
+    page = chosen[request.offset : request.offset + request.first]
+    items = tuple(
+        _explain(state, query, scores, final, node, request.offset + i + 1, boosts, request, lang)
+        if request.explain
+        else Recommendation(
+            state.iris[node],
+            "",
+            "practice",
+            request.offset + i + 1,
+            float(final[node]),
+            (),
+            (),
+            strength_of(float(final[node]), STRENGTH_BANDS),
+        )
+        for i, node in enumerate(page)
+    )
+    return Ranking(items, request.offset, total, None)
+
+
+# -- explanations -------------------------------------------------------------------------------
+
+
+def _walk_parts(state: IndexState, query: Query, scores: _Scores, node: int) -> dict[str, float]:
+    """The node's PageRank term split by the edge its mass arrived through (see the module
+    docstring), scaled to its part of the score."""
+    if scores.ppr is None or scores.walk_scale <= 0:
+        return {}
+    ppr = scores.ppr
+    weight = scores.weights["pagerank"]
+    value = weight * min(1.0, float(ppr[node]) * scores.walk_scale)
+    if value <= 0:
+        return {}
+    cols, ws, ks = state.adjacency.row(node)
+    degree = state.adjacency.degree[cols]
+    mass = ppr[cols] * ws / np.where(degree > 0, degree, 1.0)
+    total = float(mass.sum())
+    if total <= 0:
+        return {}
+    shared = _shared_nodes(state, query)
+    parts: dict[str, float] = {}
+    for v, m, k in zip(cols.tolist(), mass.tolist(), ks.tolist(), strict=True):
+        if m <= 0:
+            continue
+        name = _SHARED_KIND.get(k, _WALK) if v in shared else _WALK
+        parts[name] = parts.get(name, 0.0) + value * m / total
+    return parts
+
+
+def _shared_nodes(state: IndexState, query: Query) -> frozenset[int]:
+    """The nodes the query links to (its practices' neighbours; a profile's own nodes)."""
+    out: set[int] = set()
+    for seed in query.seeds:
+        if state.kind[seed] == NodeKind.PRACTICE:
+            out.update(state.adjacency.row(seed)[0].tolist())
+        else:
+            out.add(seed)
+    return frozenset(out)
 
 
 def _explain(
     state: IndexState,
+    query: Query,
+    scores: _Scores,
+    final: FloatArray,
     node: int,
     rank: int,
-    score: float,
-    match: tuple[Mapping[Signal, float], Mapping[Signal, list[str]]],
-    sim: FloatArray | None,
-    w_sim: float,
-    walk: Mapping[str, float] | None,
-    ppr: FloatArray | None,
-    seeds: Mapping[int, float],
+    boosts: Mapping[int, float],
+    request: RankRequest,
+    lang: str,
 ) -> Recommendation:
     contributions: list[Contribution] = []
-    shares, shared = match
-    if sim is not None:
-        for signal, share in shares.items():
-            contributions.append(Contribution(signal.value, "similarity", w_sim * share))
-    for name, value in sorted((walk or {}).items()):
+    shared: dict[str, list[tuple[float, str]]] = {}
+    if scores.sim is not None and scores.sim[node] > 0:
+        raw: dict[str, float] = {}
+        for feature in state.features.features(node):
+            multiplier = query.profile.get(feature)
+            if not multiplier:
+                continue
+            signal, iri = feature
+            name = signal.value
+            if signal is Signal.THEME and feature not in query.base:
+                name = "related-theme"
+            part = multiplier * state.features.weight(feature)
+            raw[name] = raw.get(name, 0.0) + part
+            shared.setdefault(name, []).append((-part, iri))
+        total = sum(raw.values())
+        value = scores.weights["similarity"] * float(scores.sim[node])
+        for name, part in raw.items():
+            contributions.append(Contribution(name, "similarity", value * part / total))
+    terms: list[str] = []
+    if scores.text is not None and scores.text[node] > 0:
+        terms = state.text.shared(query.terms, node)
+        value = scores.weights["text"] * float(scores.text[node])
+        contributions.append(Contribution("text", "tfidf", value))
+    for name, value in sorted(_walk_parts(state, query, scores, node).items()):
         contributions.append(Contribution(name, "pagerank", value))
+    if node in boosts:
+        contributions.append(Contribution("feedback", "feedback", boosts[node]))
     contributions.sort(key=lambda c: (-c.value, c.signal, c.method))
     order = {c.signal: i for i, c in reversed(list(enumerate(contributions)))}
-    reasons: list[Reason] = [
-        shared_reason(signal, [state.ref_of(i) for i in iris])
-        for signal, iris in sorted(
-            shared.items(), key=lambda kv: (order.get(kv[0].value, len(order)), kv[0].value)
-        )
-    ]
-    if not reasons and ppr is not None:
-        path = _path(state, seeds, node)
-        if path:
-            reasons.append(path_reason([state.ref(n) for n in path]))
-    ref = state.ref(node)
+    found: list[Reason] = []
+    for name, nodes in sorted(shared.items(), key=lambda kv: (order.get(kv[0], 99), kv[0])):
+        refs = [state.ref_of(iri, lang) for _, iri in sorted(nodes)]
+        found.append(shared_reason(name, refs, lang))
+    if terms:
+        found.append(Reason("text", reasons.text("text", lang, terms), ()))
+    if node in boosts and request.boosted_by and state.has_node(request.boosted_by):
+        by = state.ref_of(request.boosted_by, lang)
+        found.append(shared_reason("feedback", [by], lang))
+    if not shared and scores.ppr is not None:
+        route = paths.path(state, query.seeds, node)
+        if route:
+            found.append(path_reason([state.ref(n, lang) for n in route], lang))
+    ref = state.ref(node, lang)
+    score = float(final[node])
     return Recommendation(
         iri=ref.iri,
         label=ref.label,
@@ -303,50 +587,6 @@ def _explain(
         rank=rank,
         score=score,
         contributions=tuple(contributions),
-        reasons=tuple(reasons),
+        reasons=tuple(found),
+        strength=strength_of(score, STRENGTH_BANDS),
     )
-
-
-def _path(
-    state: IndexState, seeds: Mapping[int, float], target: int, max_context_hops: int = 3
-) -> list[int]:
-    """A shortest path seed -> ... -> target whose inner nodes are not practices.
-
-    Breadth-first over the context graph (no practice inside the path), at most
-    ``max_context_hops`` context edges; O(context nodes within that radius).
-    """
-    goal: dict[int, int] = {}
-    target_cols, _, _ = state.adjacency.row(target)
-    for v in sorted(int(c) for c in target_cols):
-        goal[v] = target
-    parent: dict[int, int | None] = {}
-    frontier: list[int] = []
-    for seed in sorted(seeds):
-        if state.kind[seed] == NodeKind.PRACTICE:
-            parent[seed] = None
-            cols, _, _ = state.adjacency.row(seed)
-            for u in sorted(int(c) for c in cols):
-                if u not in parent:
-                    parent[u] = seed
-                    frontier.append(u)
-        elif seed not in parent:
-            parent[seed] = None
-            frontier.append(seed)
-    for hop in range(max_context_hops + 1):
-        for u in frontier:
-            if u in goal:
-                path = [u]
-                while (up := parent.get(path[-1])) is not None:
-                    path.append(up)
-                path.reverse()
-                return [*path, target]
-        if hop == max_context_hops:
-            break
-        nxt: list[int] = []
-        for u in frontier:
-            for v in sorted(state.context.get(u, ())):
-                if v not in parent:
-                    parent[v] = u
-                    nxt.append(v)
-        frontier = nxt
-    return []

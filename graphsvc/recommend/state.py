@@ -2,8 +2,11 @@
 
 An :class:`IndexState` holds the node ids and their kinds, the tie-break hashes, the array graph
 (:class:`~graphsvc.recommend.adjacency.Adjacency`), the practices' features, the PES portfolios,
-where each PES is and what it belongs to (:class:`~graphsvc.recommend.places.Places`) and the
-NetworkX projection, plus the lookups every query needs. It is built by
+where each PES is and what it belongs to (:class:`~graphsvc.recommend.places.Places`), the text
+postings (:class:`~graphsvc.recommend.text.TextIndex`), each node's community
+(:mod:`graphsvc.recommend.communities`) and the NetworkX graph of the nodes other than practices
+that explanation paths are found on (:mod:`graphsvc.recommend.paths`), plus the lookups every
+query needs. It is built by
 :func:`graphsvc.recommend.build.build_state`, edited practice by practice by
 :mod:`graphsvc.recommend.incremental` and read by :mod:`graphsvc.recommend.queries`;
 :class:`~graphsvc.recommend.index.RecommendationIndex` serves one state at a time and replaces it
@@ -32,6 +35,7 @@ from graphsvc.recommend.peers import PeerIndex
 from graphsvc.recommend.places import Places
 from graphsvc.recommend.projection import EdgeKind, NodeKind, node_label
 from graphsvc.recommend.source import GraphSource
+from graphsvc.recommend.text import TextIndex
 
 __all__ = ["EDGE_CODE", "EDGE_KINDS", "BoolArray", "IndexState", "top_scores"]
 
@@ -61,8 +65,12 @@ class IndexState:
         peers_index: PeerIndex,
         places: Places,
         adjacency: Adjacency,
-        graph: nx.Graph[str],
-        with_graph: bool,
+        *,
+        text: TextIndex,
+        years: npt.NDArray[np.int16],
+        community: npt.NDArray[np.int32],
+        context_graph: nx.Graph[int],
+        theme_distance: dict[str, dict[str, int]],
         build_seconds: float,
     ) -> None:
         self.source = source  # the live source: labels and updates read it after the build
@@ -77,12 +85,16 @@ class IndexState:
         self.peers_index = peers_index
         self.places = places  # as the build read them: queries never read places from the source
         self.adjacency = adjacency
-        self.graph = graph
-        self.with_graph = with_graph  # else ``graph`` is left empty and not updated
+        self.text = text
+        self.year = years  # per node: a practice's year, 0 if unknown
+        self.community = community  # per node: its community number, -1 for none
+        self.context_graph = context_graph  # node ids other than practices; read by paths
+        self.theme_distance = theme_distance  # theme -> broader and narrower themes -> steps
         self.build_seconds = build_seconds
         self.changes = 0  # per update, so cached per-node arrays know when they are stale
         self.refs: dict[int, NodeRef] = {}
         self.threshold_cache: tuple[int, FloatArray] | None = None
+        self.cluster_cache: tuple[int, object] | None = None
 
     # -- growing ----------------------------------------------------------------------------------
 
@@ -94,6 +106,8 @@ class IndexState:
             self.kind = np.concatenate([self.kind, np.full(grow, -1, dtype=np.int8)])
             self.tie = np.concatenate([self.tie, np.zeros(grow, dtype=np.int64)])
             self.alive = np.concatenate([self.alive, np.zeros(grow, dtype=np.bool_)])
+            self.year = np.concatenate([self.year, np.zeros(grow, dtype=np.int16)])
+            self.community = np.concatenate([self.community, np.full(grow, -1, dtype=np.int32)])
 
     def add_node(self, iri: str, kind: NodeKind) -> int:
         node = self.adjacency.add_node()
@@ -117,8 +131,13 @@ class IndexState:
             raise NotFoundError(f"{what} {iri}")
         return node
 
-    def ref(self, node: int) -> NodeRef:
-        """The node with its label (cached; a practice's entry is dropped when it changes)."""
+    def ref(self, node: int, lang: str = "en") -> NodeRef:
+        """The node with its label in ``lang`` (English ones cached; a practice's entry is
+        dropped when it changes)."""
+        if lang != "en":
+            iri = self.iris[node]
+            kind = _KIND_NAMES[int(self.kind[node])]
+            return NodeRef(iri, node_label(self.source, iri, lang), kind)
         found = self.refs.get(node)
         if found is None:
             iri = self.iris[node]
@@ -126,8 +145,8 @@ class IndexState:
             found = self.refs[node] = NodeRef(iri, node_label(self.source, iri), kind)
         return found
 
-    def ref_of(self, iri: str) -> NodeRef:
-        return self.ref(self.ids[iri])
+    def ref_of(self, iri: str, lang: str = "en") -> NodeRef:
+        return self.ref(self.ids[iri], lang)
 
     def iri_of(self, node: int) -> str:
         return self.iris[node]

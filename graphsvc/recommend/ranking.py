@@ -1,0 +1,120 @@
+"""The ranking entry point: one request in, one page of a stable, explained ranking out.
+
+:func:`rank` serves the four rankings (:class:`RankKind`): practices related to a practice,
+practices for a PES (of other PES, on its themes), practices for a profile (themes, a country,
+target groups) and peer PES. A :class:`RankRequest` says which, with :class:`Filters`, whether to
+diversify (default: yes), the strategy, the page (``offset``, ``first``), the language of the
+reasons, items to leave out and items to boost (feedback). The answer, a :class:`Ranking`, holds
+the page, the number of items in the whole ranking and, when it is empty, the reason why.
+
+Scores are bounded and mean the same in every query (see :mod:`graphsvc.recommend.queries`):
+items under :data:`MIN_SCORE` are never shown, and each item's ``strength`` is ``strong`` from
+:data:`STRENGTH_BANDS`\\ [0], ``moderate`` from [1], else ``weak``. The order is stable: the same
+state gives the same list, so pages cut from it with cursors fit together.
+
+Example::
+
+    >>> page = rank(state, RankRequest(RankKind.RELATED, practice_iri, first=5))  # doctest: +SKIP
+    >>> [(r.label, r.strength) for r in page.items]                              # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from graphsvc.errors import InputError
+from graphsvc.recommend import queries
+from graphsvc.recommend.explain import Recommendation
+from graphsvc.recommend.filters import Filters
+from graphsvc.recommend.queries import (
+    HYBRID_WEIGHTS,
+    MIN_PEER_SCORE,
+    MIN_SCORE,
+    STRENGTH_BANDS,
+    Strategy,
+)
+from graphsvc.recommend.state import IndexState
+
+__all__ = [
+    "HYBRID_WEIGHTS",
+    "MAX_DEPTH",
+    "MAX_FIRST",
+    "MIN_PEER_SCORE",
+    "MIN_SCORE",
+    "STRENGTH_BANDS",
+    "Filters",
+    "RankKind",
+    "RankRequest",
+    "Ranking",
+    "Strategy",
+    "rank",
+]
+
+MAX_FIRST = 100
+"""The largest page."""
+
+MAX_DEPTH = 1000
+"""A ranking holds at most this many items (``offset + first`` may not go beyond)."""
+
+
+class RankKind(enum.StrEnum):
+    RELATED = "related"  # subject: a practice
+    FOR_PES = "for-pes"  # subject: a PES; practices of other PES on its themes
+    PROFILE = "profile"  # themes, country, target groups; no subject
+    PEERS = "peers"  # subject: a PES; PES with similar portfolios
+
+
+@dataclass(frozen=True, slots=True)
+class RankRequest:
+    """What to rank and how; see the module docstring. IRIs throughout."""
+
+    kind: RankKind
+    subject: str | None = None
+    themes: tuple[str, ...] = ()
+    country: str | None = None
+    target_groups: tuple[str, ...] = ()
+    filters: Filters = field(default_factory=Filters)
+    diversify: bool = True
+    strategy: Strategy | str = Strategy.HYBRID
+    first: int = 10
+    offset: int = 0
+    lang: str = "en"
+    explain: bool = True
+    exclude: frozenset[str] = frozenset()  # items never shown (e.g. dismissed by the viewer)
+    boosts: Mapping[str, float] = field(default_factory=dict)  # item -> added score (feedback)
+    boosted_by: str | None = None  # who marked the boosted items (named in their reason)
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """One page of a ranking: ``items`` from position ``offset`` (0-based) of ``total`` items;
+    ``empty_reason`` says why the ranking is empty (``None`` when it is not)."""
+
+    items: tuple[Recommendation, ...]
+    offset: int
+    total: int
+    empty_reason: str | None = None
+
+
+def _check_page(request: RankRequest) -> None:
+    if not 0 <= request.first <= MAX_FIRST:
+        raise InputError(f"first: give a number from 0 to {MAX_FIRST}; got {request.first}")
+    if request.offset < 0:
+        raise InputError(f"offset: must not be negative; got {request.offset}")
+    if request.offset + request.first > MAX_DEPTH:
+        raise InputError(
+            f"after: a ranking holds at most {MAX_DEPTH} items; "
+            f"position {request.offset + request.first} is beyond"
+        )
+
+
+def rank(state: IndexState, request: RankRequest) -> Ranking:
+    """One page of the ranking ``request`` asks for (see the module docstring).
+
+    Errors: :class:`~graphsvc.errors.NotFoundError` for an unknown subject or filter value,
+    :class:`~graphsvc.errors.InputError` for a bad page, strategy or empty profile.
+    """
+    _check_page(request)
+    return queries.run(state, request)
