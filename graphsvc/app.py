@@ -16,6 +16,9 @@ from strawberry.http.ides import get_graphql_ide_html
 
 from graphsvc import __version__
 from graphsvc.api.server import graphql_routes
+from graphsvc.api.subscriptions import subscription_routes
+from graphsvc.feed.follow import following
+from graphsvc.feed.routes import feed_routes
 from graphsvc.http.guards import guard_middleware
 from graphsvc.http.headers import page_policy
 from graphsvc.services import Services, open_services
@@ -45,7 +48,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.services = services
         await open_web_state(app.state)
         try:
-            yield
+            async with following(services):  # other workers' writes, when there can be any
+                yield
         finally:
             await close_web_state(app.state)
             services.close()
@@ -58,7 +62,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         *graphql_routes(settings),
+        *subscription_routes(),  # WebSocket /graphql
         *web_routes(settings),
+        *feed_routes(),
     ]
     middleware = [
         Middleware(PublicCors),  # /sparql, /export, /id/...: any origin may read

@@ -76,6 +76,8 @@ class Settings:
     sparql_max_tokens: int = 10_000
     sparql_worker_stack_mib: int = 256
     sparql_workers_per_client: int = 0  # 0: half the workers (at least one)
+    workers: int = 1
+    feed_poll_interval: float = 0.2
     public_url: str = ""
     dataset_license: str = "https://creativecommons.org/licenses/by/4.0/"
     extra: Mapping[str, str] = field(default_factory=dict)

@@ -22,6 +22,17 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument(
         "--no-access-log", action="store_true", help="do not log a line per request"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="processes serving one dataset (env GRAPHSVC_WORKERS, default 1; docs/scaling.md)",
+    )
+    parser.add_argument(
+        "--worker-ports",
+        type=int,
+        metavar="BASE",
+        help="with --workers: worker i also listens on port BASE+i (to reach one worker)",
+    )
     parser.set_defaults(func=serve)
 
 
@@ -34,7 +45,14 @@ def serve(args: argparse.Namespace) -> int:
     settings = settings_from_args(args).with_overrides(host=args.host, port=args.port)
     if args.no_seed:
         settings = settings.with_overrides(load_seeds=False)
+    if args.workers is not None:
+        settings = settings.with_overrides(workers=args.workers)
     preflight(settings.validate())
+    if settings.workers > 1:
+        from graphsvc.cli.workers import serve_workers
+
+        access_log = not getattr(args, "no_access_log", False)
+        return serve_workers(settings, access_log=access_log, worker_ports=args.worker_ports)
     app = create_app(settings)
     uvicorn.run(
         app,
