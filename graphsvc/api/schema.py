@@ -7,6 +7,7 @@ from pyoxigraph import Literal, QuerySolutions
 from strawberry.tools import merge_types
 
 from graphsvc.api.context import Context
+from graphsvc.api.feedback import FeedbackMutation, FeedbackQuery
 from graphsvc.api.history import ProvenanceQuery
 from graphsvc.api.mutations import EditingQuery, Mutation
 from graphsvc.api.queries import ReadQuery
@@ -43,11 +44,12 @@ class Query:
 
 
 # Read model: graphsvc.api.queries; editing (mutations, viewer) and revision history:
-# graphsvc.api.mutations / history.
+# graphsvc.api.mutations / history; feedback on recommendations: graphsvc.api.feedback.
 RootQuery = merge_types(
-    "Query", (ReadQuery, Query, ProvenanceQuery, EditingQuery, RecommendationQuery)
+    "Query", (ReadQuery, Query, ProvenanceQuery, EditingQuery, RecommendationQuery, FeedbackQuery)
 )
-schema = strawberry.Schema(query=RootQuery, mutation=Mutation, types=OBJECT_TYPES)
+RootMutation = merge_types("Mutation", (Mutation, FeedbackMutation))
+schema = strawberry.Schema(query=RootQuery, mutation=RootMutation, types=OBJECT_TYPES)
 
 
 def print_sdl() -> str:

@@ -405,6 +405,12 @@ class ReadModel:
                     setattr(self, f.name, getattr(fresh, f.name))
             self._changed()
 
+    def touch(self) -> None:
+        """Count a change of state derived beside the model (members' feedback), so that
+        answers cached for this ``version`` are dropped."""
+        with self.lock:
+            self._changed()
+
     def _changed(self) -> None:
         self._orders = {}
         self.version += 1
