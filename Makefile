@@ -30,7 +30,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) frontend $(CHROMIUM)
+# the scale-out tests run the service on a real Virtuoso, from Debian's package
+VIRTUOSO := /usr/bin/virtuoso-t
+$(VIRTUOSO):
+	@echo "make: installing Debian's virtuoso-opensource (the tests start a Virtuoso server)"
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource
+
+pytest: $(STAMP) frontend $(CHROMIUM) $(VIRTUOSO)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
