@@ -21,6 +21,8 @@ import anyio.from_thread
 
 from graphsvc.edit.provenance import ChangeRecord, change_quads
 from graphsvc.errors import GraphsvcError, WriteTooLate
+from graphsvc.feed.follow import ChangeFeed
+from graphsvc.feed.lock import commit_lock
 from graphsvc.model.readmodel import ReadModel, build_read_model
 from graphsvc.recommend.feedback import FeedbackIndex
 from graphsvc.recommend.index import RecommendationIndex
@@ -53,6 +55,8 @@ class Services:
     index: RecommendationIndex | None = None
     feedback: FeedbackIndex = field(default_factory=FeedbackIndex)
     """Members' marks on recommendations (graph/feedback), a ranking signal."""
+    feed: ChangeFeed | None = None
+    """Revision numbers of commits, and the following of other workers' (:mod:`graphsvc.feed`)."""
 
     @property
     def recommendations(self) -> RecommendationIndex:
@@ -74,12 +78,18 @@ class Services:
         """Apply ``changes`` and the PROV quads of ``record`` in one transaction, then refresh
         the derived state for ``touched``. ``may_commit`` is asked under the lock right before
         the transaction; if it says no, nothing is written (:class:`WriteTooLate`)."""
-        with self.write_lock:
+        feed = self.feed
+        with self.write_lock, commit_lock(feed.lock_path if feed is not None else None):
             if not may_commit():
                 raise WriteTooLate()
             prov = change_quads(record)
+            numbered = feed.record(record, changes) if feed is not None else None
+            if numbered is not None:
+                prov.extend(numbered[1])
             self.store.apply(Changeset(remove=changes.remove, add=[*changes.add, *prov]))
             self.notify(touched)
+            if feed is not None and numbered is not None:
+                feed.committed(numbered[0])
 
     def notify(self, subjects: frozenset[str]) -> None:
         """Refresh the derived state after a write to ``subjects`` (also one made elsewhere)."""
@@ -130,4 +140,8 @@ def _start(settings: Settings, store: GraphStore) -> Services:
             services.read_model.touch()  # cached answers that ranked with the old marks
 
     services.on_change(feedback_changed)
+    # a store other processes may write (remote, or several workers): commits are serialised
+    # across the processes of this host by a file lock, and each process follows the others
+    shared = store.generation is None
+    services.feed = ChangeFeed(services, settings.data_dir / "commit.lock" if shared else None)
     return services
