@@ -7,10 +7,10 @@ are sorted by rank, large ones are found by scanning the order until the page is
 intersect a selection with each index entry (C-speed set operations).
 
 Facets are disjunctive where the filter is: a dimension whose filter ORs its values (countries,
-regions, target groups, years, event types, themes with "any") is counted over the items that pass
-every other constraint, so that after picking one country the panel still shows what each other
-country would add. A conjunctive filter (themes with "all") is counted within the selection
-itself, which drills down. :class:`Constraints` keeps a filter's sets apart by dimension for that.
+regions, target groups, years, PES, networks, event types, themes with "any") is counted over
+the items that pass every other constraint, so that after picking one country the panel still
+shows what each other country would add. A conjunctive filter (themes with "all") is counted
+within the selection itself, which drills down. :class:`Constraints` keeps a filter's sets apart by dimension for that.
 
 Cost for n practices, a selection of size s and a page ending at position e: filtering is
 O(sum of the index entries used), a page is O(min(s log s, position of the e-th match)), a facet is
@@ -68,6 +68,7 @@ class PracticeFilter:
     pes: tuple[str, ...] = ()
     target_groups: tuple[str, ...] = ()
     events: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()  # presented at an event of one of these types
     year_from: int | None = None
     year_to: int | None = None
     search: str | None = None
@@ -101,6 +102,9 @@ PRACTICE_FACETS: Mapping[str, str] = {
     "regions": "practices_by_region",
     "years": "practices_by_year",
     "target_groups": "practices_by_target_group",
+    "pes": "practices_by_pes",
+    "networks": "practices_by_network",
+    "event_types": "practices_by_event_type",
 }
 """The facet dimensions of practices and the read-model index each one counts."""
 
@@ -200,7 +204,8 @@ def _search(rm: ReadModel, query: str | None, kind: str) -> dict[str, float] | N
 
 def practice_constraints(rm: ReadModel, f: PracticeFilter) -> Constraints:
     """The practices that pass each part of ``f``, by dimension; the facets of countries, regions,
-    target groups, years and (with "any") themes leave their own part out."""
+    target groups, years, PES, networks, event types and (with "any") themes leave their own
+    part out."""
     sets: dict[str, frozenset[str]] = {}
     if f.themes:
         sets["themes"] = _themes(rm.practices_by_theme, f.themes, f.all_themes)
@@ -211,6 +216,7 @@ def practice_constraints(rm: ReadModel, f: PracticeFilter) -> Constraints:
         ("pes", rm.practices_by_pes, f.pes),
         ("target_groups", rm.practices_by_target_group, f.target_groups),
         ("events", rm.practices_by_event, f.events),
+        ("event_types", rm.practices_by_event_type, f.event_types),
     ):
         if keys:
             sets[dimension] = _union(index, keys)
@@ -220,7 +226,15 @@ def practice_constraints(rm: ReadModel, f: PracticeFilter) -> Constraints:
     scores = _search(rm, f.search, "practice")
     if scores is not None:
         sets["search"] = frozenset(scores)
-    disjunctive = {"countries", "regions", "target_groups", "years"}
+    disjunctive = {
+        "countries",
+        "regions",
+        "target_groups",
+        "years",
+        "pes",
+        "networks",
+        "event_types",
+    }
     if not f.all_themes:
         disjunctive.add("themes")
     return Constraints(sets, scores, frozenset(disjunctive & sets.keys()))
@@ -390,7 +404,7 @@ def practice_facets(
     rm: ReadModel, constraints: Constraints, scope: Selection, selection: Selection
 ) -> Facets:
     """Counts of practices per theme (a theme counts its narrower themes' practices), country,
-    region, year and target group (:data:`PRACTICE_FACETS`)."""
+    region, year, target group, PES, network and event type (:data:`PRACTICE_FACETS`)."""
     return Facets(rm, PRACTICE_FACETS, constraints, scope, selection)
 
 

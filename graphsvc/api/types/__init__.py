@@ -36,6 +36,8 @@ from graphsvc.api.types.places import Country, Place, Region
 from graphsvc.api.types.practices import (
     CountryCount,
     Match,
+    NetworkCount,
+    PesCount,
     Practice,
     PracticeConnection,
     PracticeFacets,
@@ -76,9 +78,11 @@ __all__ = [
     "Match",
     "Membership",
     "Network",
+    "NetworkCount",
     "Node",
     "OtherAgent",
     "Pes",
+    "PesCount",
     "PesFilter",
     "PesOrder",
     "Place",
@@ -133,5 +137,7 @@ OBJECT_TYPES: tuple[type, ...] = (
     TargetGroupCount,
     YearCount,
     EventTypeCount,
+    PesCount,
+    NetworkCount,
 )
 """Object types whose fields get direct resolvers (:mod:`graphsvc.api.server.fast`)."""

@@ -42,13 +42,15 @@ from graphsvc.model import selection as sel
 
 if TYPE_CHECKING:
     from graphsvc.api.types.concepts import TargetGroup, Theme
-    from graphsvc.api.types.events import EventConnection
-    from graphsvc.api.types.organisations import Pes
+    from graphsvc.api.types.events import EventConnection, EventTypeCount
+    from graphsvc.api.types.organisations import Network, Pes
     from graphsvc.api.types.places import Country, Region
 
 __all__ = [
     "CountryCount",
     "Match",
+    "NetworkCount",
+    "PesCount",
     "Practice",
     "PracticeConnection",
     "PracticeFacets",
@@ -68,6 +70,8 @@ TargetGroupT = Annotated["TargetGroup", strawberry.lazy(TYPES)]
 CountryT = Annotated["Country", strawberry.lazy(TYPES)]
 RegionT = Annotated["Region", strawberry.lazy(TYPES)]
 PesT = Annotated["Pes", strawberry.lazy(TYPES)]
+NetworkT = Annotated["Network", strawberry.lazy(TYPES)]
+EventTypeCountT = Annotated["EventTypeCount", strawberry.lazy(TYPES)]
 EventConnectionT = Annotated["EventConnection", strawberry.lazy(TYPES)]
 
 YEAR_RANGE = (0, 9999)
@@ -120,6 +124,10 @@ class PracticeFilter:
     events: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Events at which the practice was presented."
     )
+    event_types: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Presented at an event of one of these types (conference, webinar, …).",
+    )
     year: int | None = strawberry.field(default=None, description="The year it started.")
     year_from: int | None = strawberry.field(default=None, description="Started in or after.")
     year_to: int | None = strawberry.field(default=None, description="Started in or before.")
@@ -153,6 +161,7 @@ def practice_filter(f: PracticeFilter | None) -> sel.PracticeFilter:
         pes=references(f.pes, "Pes"),
         target_groups=references(f.target_groups, "TargetGroup"),
         events=references(f.events, "Event"),
+        event_types=references(f.event_types, "EventType"),
         year_from=year_from,
         year_to=year_to,
         search=f.search,
@@ -186,6 +195,18 @@ class TargetGroupCount:
     count: int
 
 
+@strawberry.type(description="A PES and how many items of the list are attributed to it.")
+class PesCount:
+    pes: PesT
+    count: int
+
+
+@strawberry.type(description="A network and how many items of the list come from its members.")
+class NetworkCount:
+    network: NetworkT
+    count: int
+
+
 @strawberry.type(description="A year and how many items of the list started in it.")
 class YearCount:
     year: int
@@ -205,10 +226,11 @@ def _counts(
 @strawberry.type(
     description="Counts of the practices of the list (all pages) per value, for a filter panel. "
     "Largest first; years in calendar order; values with no practice are left out. A dimension "
-    "whose filter ORs its values (countries, regions, targetGroups, the years of year/yearFrom/"
-    "yearTo, themes with themeMatch ANY) is counted over the practices that pass every other "
-    "filter, so each value not picked yet shows how many practices it would add; themes with "
-    "themeMatch ALL are counted within the list (drill-down)."
+    "whose filter ORs its values (countries, regions, targetGroups, pes, networks, eventTypes, "
+    "the years of year/yearFrom/yearTo, themes with themeMatch ANY) is counted over the "
+    "practices that pass every other filter, so each value not picked yet shows how many "
+    "practices it would add; themes with themeMatch ALL are counted within the list "
+    "(drill-down)."
 )
 class PracticeFacets:
     _facets: strawberry.Private[sel.Facets]
@@ -265,6 +287,41 @@ class PracticeFacets:
     def years(self) -> list[YearCount]:
         return [YearCount(year=y, count=n) for y, n in self._facets.counts("years")]
 
+    @strawberry.field(description="Per PES (the most active first), without the pes filter.")
+    def pes(self) -> list[PesCount]:
+        return _counts(
+            self._ctx,
+            self._facets.counts("pes"),
+            self._ctx.read_model.pes,
+            "Pes",
+            lambda p, n: PesCount(pes=p, count=n),
+        )
+
+    @strawberry.field(description="Per network of the practices' PES, without the networks filter.")
+    def networks(self) -> list[NetworkCount]:
+        return _counts(
+            self._ctx,
+            self._facets.counts("networks"),
+            self._ctx.read_model.networks,
+            "Network",
+            lambda w, n: NetworkCount(network=w, count=n),
+        )
+
+    @strawberry.field(
+        description="Per type of the events the practices were presented at (a practice counts "
+        "once per type), without the eventTypes filter."
+    )
+    def event_types(self) -> list[EventTypeCountT]:
+        from graphsvc.api.types.events import EventTypeCount
+
+        return _counts(
+            self._ctx,
+            self._facets.counts("event_types"),
+            self._ctx.read_model.event_types,
+            "EventType",
+            lambda t, n: EventTypeCount(event_type=t, count=n),
+        )
+
 
 @strawberry.type(description="A page of practices, with the size of the list and its facets.")
 class PracticeConnection(Connection[Annotated["Practice", strawberry.lazy(TYPES)]]):
@@ -274,8 +331,9 @@ class PracticeConnection(Connection[Annotated["Practice", strawberry.lazy(TYPES)
     _ctx: strawberry.Private[Context]
 
     @strawberry.field(
-        description="Counts per theme, country, region, target group and year; each dimension "
-        "leaves out its own filter when that filter ORs its values (see PracticeFacets)."
+        description="Counts per theme, country, region, target group, year, PES, network and "
+        "event type; each dimension leaves out its own filter when that filter ORs its values "
+        "(see PracticeFacets)."
     )
     def facets(self) -> PracticeFacets:
         facets = sel.practice_facets(
