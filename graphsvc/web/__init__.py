@@ -9,6 +9,7 @@
 ``/.well-known/void``      VoID and DCAT description of the dataset (also ``/dataset``)
 ``/graph/...``             named graph IRIs: 303 to their export
 ``/context.jsonld``        the JSON-LD context shared with the GraphQL API
+``/``, ``/assets/…``       the discovery app and its built files (:mod:`graphsvc.web.app_files`)
 =========================  ==========================================================
 
 :class:`~graphsvc.web.http.PublicCors` lets any origin read these routes.
@@ -20,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
 from graphsvc.settings import Settings
+from graphsvc.web.app_files import app_routes
 from graphsvc.web.exports import export_endpoint
 from graphsvc.web.front import ServiceApp
 from graphsvc.web.http import PublicCors
@@ -55,4 +57,5 @@ def web_routes(settings: Settings) -> list[BaseRoute]:
         Route("/.well-known/void", dataset_endpoint, methods=["GET"]),
         Route("/graph/{path:path}", graph_endpoint, methods=["GET"]),
         Route("/context.jsonld", context_endpoint, methods=["GET"]),
+        *app_routes(),  # last: the app's few addresses never shadow a route above
     ]
