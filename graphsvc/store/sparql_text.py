@@ -1,4 +1,4 @@
-"""SPARQL Update text built from RDF terms.
+"""SPARQL text built from RDF terms: updates, and values bound into a query.
 
 Terms are written with pyoxigraph's N-Triples serialisation, which escapes every character that
 could end a literal or an IRI, so user data can never change the shape of an update.
@@ -13,24 +13,15 @@ from pyoxigraph import BlankNode, DefaultGraph, Quad
 
 from graphsvc.errors import StoreError
 from graphsvc.store.base import BoundTerm, Changeset
+from graphsvc.store.sparql_lexer import tokens as lex
 
 __all__ = ["bind_values", "changeset_update", "quad_block", "variable_name"]
 
 _VARIABLE = re.compile(r"[A-Za-z0-9_]+")
-# Tokens that may contain braces or keywords without being syntax: comments, strings, IRIs,
-# variables. What is left are words (keywords, prefixed names) and the brackets that nest.
-_SKIP = (
-    r"#[^\n]*",
-    r"'{3}(?:[^'\\]|\\.|'(?!''))*'{3}",
-    r'"{3}(?:[^"\\]|\\.|"(?!""))*"{3}',
-    r"'(?:[^'\\\n\r]|\\.)*'",
-    r'"(?:[^"\\\n\r]|\\.)*"',
-    r"<[^<>\"{}|^`\\\x00-\x20]*>",
-    r"[?$][^\s(){}.,;]+",
-)
-_TOKEN = re.compile(
-    "(?P<skip>" + "|".join(_SKIP) + r")|(?P<word>[A-Za-z_:][\w:.\-]*)|(?P<punct>[{}()])"
-)
+# what the search for the WHERE pattern looks at: words (keywords), prefixed names and the
+# brackets that nest; strings, IRIs, comments and variables may hold braces or keywords
+_STRUCTURE = frozenset({"word", "pname"})
+_BRACKETS = frozenset("{}()")
 
 
 def quad_block(quads: Iterable[Quad]) -> str:
@@ -131,9 +122,9 @@ def bind_values(sparql: str, bindings: Mapping[str, BoundTerm]) -> str:
         return sparql
     block = _values_block(bindings)
     tokens = [
-        (str(m.lastgroup), m.group(), m.start())
-        for m in _TOKEN.finditer(sparql)
-        if m.lastgroup != "skip"
+        (token.kind, token.text, token.start)
+        for token in lex(sparql)
+        if token.kind in _STRUCTURE or (token.kind == "other" and token.text in _BRACKETS)
     ]
     brace = _where_brace(tokens)
     if brace is None:

@@ -6,7 +6,7 @@ the store's :attr:`~graphsvc.store.base.GraphStore.generation` under a key of ev
 shapes it (see :mod:`graphsvc.web.sparql`), so it is exact: a write changes the generation, and
 the first lookup after it drops every entry. A store whose generation is ``None`` (remote,
 possibly shared with other writers) is never cached, nor is a query that calls ``RAND``,
-``NOW`` and the like (see :attr:`~graphsvc.web.guard.QueryInspection.volatile`).
+``NOW`` and the like (see :attr:`~graphsvc.web.query_check.QueryInspection.volatile`).
 
 Bounded by the bytes of the bodies it holds (``GRAPHSVC_SPARQL_CACHE_BYTES``, 0 turns it off);
 a response larger than an eighth of that is not kept. Used from the event loop only.

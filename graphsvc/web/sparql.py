@@ -35,7 +35,6 @@ from graphsvc.web.errors import (
 )
 from graphsvc.web.execute import Answer, QueryDataset, media_types, run_query
 from graphsvc.web.formats import GRAPH_OFFERS, HTML, RESULTS_OFFERS
-from graphsvc.web.guard import QueryInspection, inspect_query
 from graphsvc.web.html import service_page
 from graphsvc.web.http import (
     PUBLIC_CORS_HEADERS,
@@ -45,6 +44,7 @@ from graphsvc.web.http import (
     with_public_cors,
 )
 from graphsvc.web.negotiation import negotiate
+from graphsvc.web.query_check import QueryInspection, inspect_query
 from graphsvc.web.resources import render_triples
 from graphsvc.web.state import WebState, existing_web_state, web_state
 

@@ -15,10 +15,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import RunningApp, run_app
+from support import RunningApp, run_app
 
 from graphsvc.settings import Settings
-from graphsvc.web.guard import inspect_query
+from graphsvc.web.query_check import inspect_query
 from graphsvc.web.sparql import MAX_QUERY_BYTES
 
 from .wire import assert_healthy

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import RunningApp, run_app
+from support import RunningApp, run_app
 
 from graphsvc.settings import Settings
-from graphsvc.web.guard import DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKENS, inspect_query
+from graphsvc.web.query_check import DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKENS, inspect_query
 from graphsvc.web.sparql import MAX_QUERY_BYTES
 
 from .sparql_shapes import BRACKETED, CHAINED, deep

@@ -23,15 +23,15 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
-from conftest import RunningApp, run_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import RunningApp, run_app
 
 from graphsvc.engine.evaluate import QueryDataset
 from graphsvc.engine.pool import EngineFailure, WorkerPool
 from graphsvc.engine.snapshots import SnapshotKeeper
 from graphsvc.settings import Settings
-from graphsvc.web.guard import inspect_query
+from graphsvc.web.query_check import inspect_query
 
 from .wire import assert_healthy
 

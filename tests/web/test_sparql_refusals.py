@@ -6,10 +6,10 @@ import re
 
 import httpx
 import pytest
-from conftest import RunningApp
+from support import RunningApp
 
 from graphsvc.store import OxigraphStore
-from graphsvc.web.guard import inspect_query
+from graphsvc.web.query_check import inspect_query
 
 MARKER = "<https://w3id.org/graphsvc/id/test/injected>"
 ASK_MARKER = f"ASK {{ {MARKER} ?p ?o }}"

@@ -1,10 +1,10 @@
-"""Inspect a SPARQL query before it runs: its form, its dataset and any feature we refuse.
+"""Check a public SPARQL query before it runs: its form, its dataset, the features refused
+(``SERVICE``, updates) and its size and nesting.
 
-A lexer that follows the SPARQL 1.1 grammar's terminals (IRIs, strings in all four quotings,
-comments, variables, prefixed names, blank nodes, language tags) splits the text, so ``SERVICE``
-inside a string, a comment, an IRI or a name such as ``ex:SERVICE`` or ``?service`` is not taken
-for the keyword, while the keyword in any letter case is. The text is inspected twice, as written
-and with ``\\uXXXX`` escapes decoded, so an escaped keyword cannot slip through either.
+The text is split by the lexer of :mod:`graphsvc.store.sparql_lexer`, so ``SERVICE`` inside a
+string, a comment, an IRI or a name such as ``ex:SERVICE`` or ``?service`` is not taken for the
+keyword, while the keyword in any letter case is. The text is inspected twice, as written and with
+``\\uXXXX`` escapes decoded, so an escaped keyword cannot slip through either.
 
 The inspection is pure and cached: repeated queries (applications, benchmarks) cost a dict lookup.
 A text with no quote, no backslash and none of the words the lexer looks for (refused, update and
@@ -33,10 +33,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from graphsvc.store.sparql_lexer import Token, decode_codepoints, tokens
 from graphsvc.vocab import PREFIXES
 
 __all__ = [
@@ -44,52 +45,13 @@ __all__ = [
     "DEFAULT_MAX_TOKENS",
     "QueryForm",
     "QueryInspection",
-    "Token",
     "inspect_query",
-    "tokens",
 ]
 
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 
 DEFAULT_MAX_DEPTH = 64
 DEFAULT_MAX_TOKENS = 10_000
-
-_PN_CHARS_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
-    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
-)
-_PN_CHARS_U = _PN_CHARS_BASE + "_"
-_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
-_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-# bounded, so that a long run of name characters and dots without a colon (``a.a.a.a…``) is
-# not rescanned from each of its words: a prefix of more than 256 characters lexes as words,
-# which the checks treat no less strictly
-_PN_PREFIX = rf"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]{{0,255}}[{_PN_CHARS}])?"
-# runs of name characters at a time, and dots only where a name goes on after them: the same
-# tokens as the grammar's rule, found without backtracking
-_PN_LOCAL = (
-    rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})"
-    rf"(?:[{_PN_CHARS}:]++|{_PLX}|\.++(?=[{_PN_CHARS}:]|{_PLX}))*+"
-)
-
-_LEXER = re.compile(
-    rf"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-  | (?P<quote>\"\"\"|'''|"|')  # a string begins: read by _read_string, in bounded steps
-  | (?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
-  | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}]++|\.++(?=[{_PN_CHARS}]))*+)
-  | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
-  | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 _FORMS: frozenset[str] = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 _UPDATE_WORDS: frozenset[str] = frozenset(
@@ -98,14 +60,6 @@ _UPDATE_WORDS: frozenset[str] = frozenset(
 _REFUSED_WORDS: frozenset[str] = frozenset({"SERVICE"})
 # functions whose value differs from one evaluation to the next: such answers are never reused
 _VOLATILE_WORDS: frozenset[str] = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE"})
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    kind: str
-    text: str
-    line: int
-    column: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,56 +93,6 @@ class QueryInspection:
     @property
     def has_dataset_clause(self) -> bool:
         return bool(self.from_graphs or self.from_named_graphs)
-
-
-# The body of a string in each quoting, at most 1,024 runs or escapes per call: a long string is
-# read in many short steps, so that no single call holds the interpreter for long.
-_STRING_BODY = {
-    '"""': re.compile(r'(?:[^"\\]++|\\.|"(?!""))' + "{0,1024}+", re.DOTALL),
-    "'''": re.compile(r"(?:[^'\\]++|\\.|'(?!''))" + "{0,1024}+", re.DOTALL),
-    '"': re.compile(r'(?:[^"\\\n\r]++|\\.)' + "{0,1024}+", re.DOTALL),
-    "'": re.compile(r"(?:[^'\\\n\r]++|\\.)" + "{0,1024}+", re.DOTALL),
-}
-
-
-def _read_string(text: str, quote: str, start: int) -> tuple[str, int]:
-    """("string" or "unterminated", end) of the string whose opening ``quote`` ends at
-    ``start``."""
-    body = _STRING_BODY[quote]
-    position = start
-    while (end := body.match(text, position).end()) > position:  # type: ignore[union-attr]
-        position = end
-    if text.startswith(quote, position):
-        return "string", position + len(quote)
-    return "unterminated", position
-
-
-def tokens(text: str) -> Iterator[Token]:
-    """Every token of ``text`` with its 1-based line and column, whitespace included."""
-    line, line_start = 1, 0
-    position, size = 0, len(text)
-    while position < size:
-        match = _LEXER.match(text, position)
-        assert match is not None  # the lexer's last alternative takes any one character
-        kind = match.lastgroup or "other"
-        start, end = position, match.end()
-        if kind == "quote":
-            kind, end = _read_string(text, match.group(), end)
-        value = text[start:end]
-        yield Token(kind, value, line, start - line_start + 1)
-        newlines = value.count("\n")
-        if newlines:
-            line += newlines
-            line_start = start + value.rindex("\n") + 1
-        position = end
-
-
-def _decode_codepoints(text: str) -> str:
-    def replace(match: re.Match[str]) -> str:
-        code = int(match.group(1) or match.group(2), 16)
-        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group()
-
-    return _CODEPOINT.sub(replace, text)
 
 
 # A text without these words, quotes and backslashes holds no refused, update or volatile
@@ -265,7 +169,7 @@ def _inspect_uncached(text: str, max_depth: int, max_tokens: int) -> QueryInspec
     first = _inspect(text, max_tokens)
     if first.size > max_tokens:
         return first  # refused for its size: nothing else matters
-    decoded = _decode_codepoints(text)
+    decoded = decode_codepoints(text)
     if decoded == text:
         return first
     second = _inspect(decoded, max_tokens)

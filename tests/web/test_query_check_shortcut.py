@@ -1,4 +1,4 @@
-"""The guard's shortcut for plain texts agrees with the full lexer wherever it answers."""
+"""The query check's shortcut for plain texts agrees with the full lexer wherever it answers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graphsvc.web.guard import _inspect, _inspect_plain, inspect_query
+from graphsvc.web.query_check import _inspect, _inspect_plain, inspect_query
 
 DOCS = Path(__file__).parents[2] / "docs" / "queries"
 
