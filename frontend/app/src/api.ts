@@ -5,7 +5,9 @@
 import type { TypedDocumentString } from "./gql/graphql";
 
 export const ENDPOINT = "/graphql";
-const ACCEPT = "application/graphql-response+json, application/json;q=0.9";
+// application/json: a request the service answers with errors (a persisted query it does not
+// know yet) still has status 200, so the browser logs no failed request.
+const ACCEPT = "application/json";
 
 export class ApiError extends Error {
   constructor(

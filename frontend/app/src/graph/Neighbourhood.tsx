@@ -18,8 +18,8 @@ interface GraphNode {
   y: number;
 }
 
-const WIDTH = 560;
-const HEIGHT = 440;
+const WIDTH = 720;
+const HEIGHT = 470;
 const KIND_LABEL: Record<GraphNode["kind"], Key> = {
   practice: "kindPractice",
   related: "kindPractice",
@@ -30,7 +30,7 @@ const KIND_LABEL: Record<GraphNode["kind"], Key> = {
 function ring(count: number, radius: number, offset: number): [number, number][] {
   return Array.from({ length: count }, (_, i) => {
     const angle = offset + (2 * Math.PI * i) / Math.max(count, 1);
-    return [WIDTH / 2 + radius * Math.cos(angle), HEIGHT / 2 + radius * Math.sin(angle) * 0.8];
+    return [WIDTH / 2 + radius * Math.cos(angle), HEIGHT / 2 + radius * Math.sin(angle) * 0.85];
   });
 }
 
@@ -44,8 +44,8 @@ export function layout(practice: PracticeData) {
   const nodes: GraphNode[] = [
     { id: practice.iri, label: practice.title, kind: "practice", href: null, x: WIDTH / 2, y: HEIGHT / 2 },
   ];
-  ring(inner.length, 115, -Math.PI / 2).forEach(([x, y], i) => nodes.push({ ...inner[i], href: pageOf(inner[i].id), x, y }));
-  ring(related.length, 225, -Math.PI / 2 + Math.PI / Math.max(related.length, 1)).forEach(([x, y], i) =>
+  ring(inner.length, 120, -Math.PI / 2).forEach(([x, y], i) => nodes.push({ ...inner[i], href: pageOf(inner[i].id), x, y }));
+  ring(related.length, 250, -Math.PI / 2 + Math.PI / Math.max(related.length, 1)).forEach(([x, y], i) =>
     nodes.push({ id: related[i].practice.iri, label: related[i].practice.title, kind: "related", href: pageOf(related[i].practice.iri), x, y }),
   );
   const known = new Set(nodes.map((n) => n.id));
@@ -98,7 +98,7 @@ export function NeighbourhoodGraph(props: { practice: PracticeData }) {
           const body = (
             <>
               <circle cx={node.x} cy={node.y} r={node.kind === "practice" ? 16 : 10} class={`n-${node.kind}`} />
-              <text x={node.x} y={node.y + (node.kind === "practice" ? 32 : 24)} text-anchor="middle">
+              <text x={node.x} y={node.y + (node.kind === "practice" ? -24 : 24)} text-anchor="middle">
                 {short(node.label, node.kind === "practice" ? 40 : 22)}
               </text>
             </>

@@ -32,8 +32,10 @@ const shapes = countries.map((c) => ({
 }));
 
 function classes(max: number): number[] {
-  // upper bounds of five classes on a square-root scale (a few countries have most practices)
-  return COLOURS.map((_, i) => Math.max(1, Math.round(max * ((i + 1) / COLOURS.length) ** 2)));
+  // upper bounds of at most five classes on a quadratic scale (a few countries have most
+  // practices); equal bounds of small counts merge
+  const bounds = COLOURS.map((_, i) => Math.max(1, Math.round(max * ((i + 1) / COLOURS.length) ** 2)));
+  return [...new Set(bounds)];
 }
 
 export function MapView(props: { params: URLSearchParams }) {
@@ -51,7 +53,8 @@ export function MapView(props: { params: URLSearchParams }) {
   const counts = new Map((data?.practices.facets.countries ?? []).map((c) => [c.country.notation ?? slug(c.country.iri), c]));
   const max = Math.max(1, ...[...counts.values()].map((c) => c.count));
   const bounds = classes(max);
-  const colour = (n: number) => COLOURS[bounds.findIndex((b) => n <= b)] ?? COLOURS[COLOURS.length - 1];
+  const shades = COLOURS.slice(COLOURS.length - bounds.length);
+  const colour = (n: number) => shades[bounds.findIndex((b) => n <= b)] ?? shades[shades.length - 1];
   return (
     <div class="map">
       <Title text={t("mapTitle")} />
@@ -90,7 +93,7 @@ export function MapView(props: { params: URLSearchParams }) {
         <span>{t("mapLegend")}:</span>
         {bounds.map((b, i) => (
           <span key={i} class="swatch">
-            <span class="box" style={{ background: COLOURS[i] }} /> ≤ {number.format(b)}
+            <span class="box" style={{ background: shades[i] }} /> ≤ {number.format(b)}
           </span>
         ))}
       </div>

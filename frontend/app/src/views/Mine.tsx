@@ -209,7 +209,7 @@ function PracticeForm(props: { token: string; viewer: ViewerQuery; edit: string 
         <label for="field-country">{t("fieldCountry")}</label>
         <select id="field-country" value={state.country} onChange={(e) => set("country", (e.target as HTMLSelectElement).value)} aria-invalid={!!errors.country} aria-describedby={described("country")}>
           <option value="">{t("chooseCountry")}</option>
-          {props.viewer.countries.nodes.map((c) => (
+          {[...props.viewer.countries.nodes, ...props.viewer.moreCountries.nodes].sort((a, b) => a.label.localeCompare(b.label)).map((c) => (
             <option key={c.iri} value={c.iri}>
               {c.label}
             </option>

@@ -88,6 +88,9 @@ export function PracticeView(props: { id: string }) {
               ))}
             </ul>
           </Section>
+          <Section title={t("neighbourhood")} id="p-graph">
+            <NeighbourhoodGraph practice={practice} />
+          </Section>
           <Section title={t("history")} id="p-history">
             {practice.revisions.length === 0 ? (
               <p>{t("noHistory")}</p>
@@ -122,9 +125,6 @@ export function PracticeView(props: { id: string }) {
                 ))}
               </ol>
             )}
-          </Section>
-          <Section title={t("neighbourhood")} id="p-graph">
-            <NeighbourhoodGraph practice={practice} />
           </Section>
         </div>
       </div>
