@@ -57,8 +57,11 @@ def render_atom(
         entry = _add(feed, "entry")
         _add(entry, "id", change.iri)
         practice = model.practices.get(change.target)
-        name = pick_label(practice.title, fallback=change.target) if practice else change.target
-        _add(entry, "title", f"{_VERBS[change.kind]} practice: {name}")
+        if practice is not None:
+            name = pick_label(practice.title, fallback=change.target)
+            _add(entry, "title", f"{_VERBS[change.kind]} practice: {name}")
+        else:  # deleted since: its change record names it as it was
+            _add(entry, "title", change.description.rstrip(".") or change.target)
         _add(entry, "updated", _stamp(change.time))
         _add(entry, "published", _stamp(change.time))
         _add(entry, "link", rel="alternate", href=change.target)

@@ -1,8 +1,8 @@
 """An iCalendar (RFC 5545) feed of events, from the read model.
 
 Each event with a start becomes a ``VEVENT`` whose ``UID`` is its IRI. A start given as a date
-makes an all-day event (``DTEND`` is exclusive: the day after the last); a date and time with a
-zone is written in UTC, one without a zone as floating local time. Text is escaped and lines
+makes an all-day event (``DTEND`` is exclusive: the day after the last); a start known only to
+the month or the year spans all of it; a date and time with a zone is written in UTC, one without a zone as floating local time. Text is escaped and lines
 are folded at 75 octets, as the RFC requires.
 """
 
@@ -51,6 +51,12 @@ def _when(value: str, end: bool) -> str | None:
         if len(value) == 10:
             day = date.fromisoformat(value) + timedelta(days=1 if end else 0)
             return f";VALUE=DATE:{day:%Y%m%d}"
+        if len(value) in (4, 7):  # a year or a month: all of it
+            year, month = int(value[:4]), int(value[5:7] or 0) if len(value) == 7 else 0
+            if not end:
+                return f";VALUE=DATE:{date(year, month or 1, 1):%Y%m%d}"
+            after = date(year + 1, 1, 1) if month in (0, 12) else date(year, month + 1, 1)
+            return f";VALUE=DATE:{after:%Y%m%d}"
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
