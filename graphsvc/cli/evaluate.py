@@ -1,8 +1,9 @@
 """``graphsvc evaluate``: the offline hold-out evaluation of the recommendations.
 
 Runs :func:`graphsvc.recommend.evaluate.evaluate` on a generated dataset (event hold-out) and on the
-ontology and seeds (theme hold-out) and prints one Markdown table (``docs/recommendations.md``
-explains the protocol). The seeds are read from the files, not from a store.
+ontology and seeds (theme hold-out), plus the diversity of the intact lists of each, and prints
+Markdown tables with 95% bootstrap intervals (``docs/recommendations.md`` explains the protocol).
+The seeds are read from the files, not from a store.
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ __all__ = ["register", "seed_source", "synthetic_source"]
 def register(subparsers: Subparsers) -> None:
     ev = subparsers.add_parser(
         "evaluate",
-        help="offline hold-out evaluation: hit@10, MRR and nDCG@10 of every method",
+        help="offline evaluation: hit@10, MRR, nDCG@10 and diversity of every method",
         description="Hide links of practices and check whether the hidden neighbours come back,"
-        " for the random, most-popular and theme-overlap baselines and the pagerank,"
-        " similarity and hybrid recommenders.",
+        " for the baselines (random, most-popular, theme-overlap, shared-features,"
+        " co-presentation, factorisation) and the pagerank, similarity, hybrid and default"
+        " (diversified) recommenders; every figure with a 95%% bootstrap interval.",
     )
     ev.add_argument("--practices", type=_positive, default=10_000, metavar="N")
     ev.add_argument("--seed", type=int, default=2, metavar="S", help="generator seed (default 2)")
@@ -87,9 +89,16 @@ def evaluate_command(args: argparse.Namespace) -> int:
         protocol = Protocol(args.synthetic_protocol)
         name = f"generated {args.practices:,} (seed {args.seed}), {protocol} hold-out"
         results[name] = evaluate(source, protocol, queries=args.queries, seed=0)
+        if protocol is not Protocol.INTACT:
+            name = f"generated {args.practices:,} (seed {args.seed}), intact lists"
+            results[name] = evaluate(source, Protocol.INTACT, queries=args.queries, seed=0)
     if not args.no_seeds:
+        seeds = seed_source(args)
         results["seeds, theme hold-out"] = evaluate(
-            seed_source(args), Protocol.THEME, queries=args.queries, seed=0
+            seeds, Protocol.THEME, queries=args.queries, seed=0
+        )
+        results["seeds, intact lists"] = evaluate(
+            seeds, Protocol.INTACT, queries=args.queries, seed=0
         )
     if not results:
         print("graphsvc evaluate: nothing to do (both data sets skipped)", file=sys.stderr)

@@ -262,7 +262,8 @@ def _index_ranker(method: str) -> RankFn:
         return default
 
     def strategy(index: RecommendationIndex, iri: str) -> list[str]:
-        return [r.iri for r in index.related(iri, DEPTH, method, explain=False)]
+        found = index.related(iri, DEPTH, method, explain=False, diversify=False)
+        return [r.iri for r in found]
 
     return strategy
 
