@@ -60,7 +60,9 @@ export function layout(practice: PracticeData) {
 }
 
 function short(text: string, length = 22): string {
-  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
+  if (text.length <= length) return text;
+  const cut = text.lastIndexOf(" ", length - 1); // whole words: the name must contain them
+  return `${text.slice(0, cut > 0 ? cut : length - 1)}…`;
 }
 
 export function NeighbourhoodGraph(props: { practice: PracticeData }) {
@@ -103,7 +105,8 @@ export function NeighbourhoodGraph(props: { practice: PracticeData }) {
               </text>
             </>
           );
-          const name = `${t(KIND_LABEL[node.kind])}: ${node.label}`;
+          // the visible (possibly shortened) text starts the name, as WCAG 2.5.3 asks
+          const name = `${node.label} (${t(KIND_LABEL[node.kind])})`;
           if (!node.href) {
             return (
               <g key={node.id} class={`node center${dim(node.id) ? " dim" : ""}`} role="img" aria-label={name}>
