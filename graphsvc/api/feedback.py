@@ -40,6 +40,7 @@ from graphsvc.edit.feedback import FeedbackOutcome, clear_mark, mark_recommendat
 from graphsvc.edit.practices import InvalidInput, NotAuthorised, PracticeNotFound
 from graphsvc.errors import InputError
 from graphsvc.recommend.explain import Recommendation
+from graphsvc.recommend.ranking import RankKind, RankRequest
 
 if TYPE_CHECKING:
     from graphsvc.api.types.practices import Practice
@@ -54,8 +55,6 @@ __all__ = [
 
 Info = strawberry.Info[Context, None]
 PracticeT = Annotated["Practice", strawberry.lazy("graphsvc.api.types")]
-WINDOW = 30
-"""Extra items ranked beyond ``first`` so that boosted ones just under the cut can move up."""
 
 
 @strawberry.enum(description="What a member PES says of a recommended practice.")
@@ -191,16 +190,21 @@ def _converted(ctx: Context, items: list[Recommendation]) -> list[RecommendedPra
 def recommended_for_pes(
     ctx: Context, pes: str, first: int, lang: str = "en"
 ) -> list[Recommendation]:
-    """Practices for ``pes``'s portfolio without its own and what it dismissed, with the useful
-    marks' boost. Ranks ``first`` + dismissed + :data:`WINDOW` items, then applies feedback."""
+    """Practices of other PES for ``pes``'s portfolio (diversified, as the default list), without
+    those it dismissed, with the useful marks' boosts and their reasons."""
     if not 0 <= first <= MAX_RECOMMENDATIONS:
         raise InputError(f"first: give a number from 0 to {MAX_RECOMMENDATIONS}; got {first}")
     feedback = ctx.services.feedback
-    dismissed = feedback.dismissed(pes)
-    items = ctx.services.recommendations.recommended_practices(pes, first + len(dismissed) + WINDOW)
-    practices = ctx.read_model.practices
-    own = [i.iri for i in items if (p := practices.get(i.iri)) is not None and p.pes == pes]
-    return feedback.apply(items, pes, first, lang, exclude=own)
+    request = RankRequest(
+        RankKind.FOR_PES,
+        pes,
+        first=first,
+        lang=lang,
+        exclude=feedback.dismissed(pes),
+        boosts=feedback.boosts(),
+    )
+    ranking = ctx.services.recommendations.rank(request)
+    return [feedback.explain(item, pes, lang) for item in ranking.items]
 
 
 @strawberry.type

@@ -13,20 +13,24 @@ named graph ``graph/feedback``, one per PES and practice (a new mark replaces th
         prov:wasGeneratedBy id:change/<uuid> .   # the change record, in graph/provenance
 
 :class:`FeedbackIndex` keeps the marks in memory, read from the store at start-up and refreshed
-after every write that touches a feedback IRI. :meth:`FeedbackIndex.apply` turns them into a
-signal on a ranked list, for a viewer PES:
+after every write that touches a feedback IRI. They act on a ranking for a viewer PES through
+:class:`~graphsvc.recommend.ranking.RankRequest`:
 
-- a practice the viewer's PES marked ``not-relevant`` is left out of its lists;
-- a practice that member PES marked ``useful`` gains :data:`USEFUL_BOOST` per PES, at most
-  :data:`MAX_BOOST` (a small nudge: it reorders close items, it does not lift a weak one over a
-  strong one), shown as a ``("feedback", "feedback")`` contribution and a reason in the requested
-  language; the list is re-sorted by the new scores.
+- ``exclude``: the practices the viewer's PES marked ``not-relevant`` (:meth:`dismissed`) are
+  never shown to it;
+- ``boosts``: a practice member PES marked ``useful`` gains :data:`USEFUL_BOOST` per PES, at most
+  :data:`MAX_BOOST` (:meth:`boosts`; a nudge that reorders close items and cannot lift a weak one
+  over a strong one), which the ranking adds before it orders and shows as a
+  ``("feedback", "feedback")`` contribution; :meth:`explain` adds the reason, in the requested
+  language, saying whether the viewer's own PES is among those that marked it.
 
-Complexity: :meth:`FeedbackIndex.apply` is O(items); a refresh O(quads of the touched marks).
+Complexity: :meth:`boosts` O(marked practices); a refresh O(quads of the touched marks).
 Example::
 
-    >>> fb = FeedbackIndex.load(store)                                  # doctest: +SKIP
-    >>> fb.apply(index.recommended_practices(pes, 30), pes, 10)         # doctest: +SKIP
+    >>> fb = FeedbackIndex.load(store)                                              # doctest: +SKIP
+    >>> request = RankRequest(RankKind.FOR_PES, pes, exclude=fb.dismissed(pes),
+    ...                       boosts=fb.boosts())                                   # doctest: +SKIP
+    >>> [fb.explain(r, pes) for r in index.rank(request).items]                    # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -34,12 +38,12 @@ from __future__ import annotations
 import dataclasses
 import enum
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode
 
-from graphsvc.recommend.explain import Contribution, Reason, Recommendation
+from graphsvc.recommend.explain import Reason, Recommendation
 from graphsvc.store.base import GraphStore
 from graphsvc.vocab import DCTERMS, ID, PES, PROV, graph_iri
 
@@ -192,40 +196,17 @@ class FeedbackIndex:
 
     # -- the signal -------------------------------------------------------------------------------
 
-    def apply(
-        self,
-        items: Sequence[Recommendation],
-        viewer: str | None,
-        first: int,
-        lang: str = "en",
-        exclude: Iterable[str] = (),
-    ) -> list[Recommendation]:
-        """``items`` without what ``viewer`` dismissed (and without ``exclude``), useful marks
-        added to the scores, re-ranked, the first ``first``. Ties keep the incoming order."""
-        hidden = set(exclude) | (self.dismissed(viewer) if viewer else set())
-        useful = self._useful  # one version for the whole list
-        kept: list[tuple[float, int, Recommendation]] = []
-        for position, item in enumerate(items):
-            if item.iri in hidden:
-                continue
-            marked = useful.get(item.iri, frozenset())
-            if marked:
-                boost = min(MAX_BOOST, USEFUL_BOOST * len(marked))
-                item = dataclasses.replace(
-                    item,
-                    score=item.score + boost,
-                    contributions=(
-                        *item.contributions,
-                        Contribution("feedback", "feedback", boost),
-                    ),
-                    reasons=(*item.reasons, feedback_reason(marked, viewer, lang)),
-                )
-            kept.append((-item.score, position, item))
-        kept.sort(key=lambda t: (t[0], t[1]))
-        return [
-            dataclasses.replace(item, rank=rank)
-            for rank, (_, _, item) in enumerate(kept[: max(0, first)], start=1)
-        ]
+    def boosts(self) -> dict[str, float]:
+        """Per practice marked useful: :data:`USEFUL_BOOST` per PES that marked it, at most
+        :data:`MAX_BOOST` (``RankRequest.boosts``: the ranking adds it before it orders)."""
+        return {p: min(MAX_BOOST, USEFUL_BOOST * len(by)) for p, by in self._useful.items()}
+
+    def explain(self, item: Recommendation, viewer: str | None, lang: str = "en") -> Recommendation:
+        """``item`` with the reason for its feedback boost, if the ranking gave it one."""
+        if item.contribution("feedback", "feedback") <= 0:
+            return item
+        reason = feedback_reason(self.useful_by(item.iri), viewer, lang)
+        return dataclasses.replace(item, reasons=(*item.reasons, reason))
 
 
 def _read(store: GraphStore, iri: str) -> Mark | None:

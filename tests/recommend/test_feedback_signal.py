@@ -1,11 +1,10 @@
-"""The feedback signal on a ranked list: dismissed items hidden for their PES only, useful marks
-boost a little (capped) and say so in the requested language, ranks re-numbered."""
+"""The feedback signal: dismissed items for their PES only, useful marks boost a little (capped)
+through the ranking, and the reason says so in the requested language."""
 
 from __future__ import annotations
 
 import pytest
 
-from graphsvc.recommend.explain import Contribution, Recommendation
 from graphsvc.recommend.feedback import (
     MAX_BOOST,
     USEFUL_BOOST,
@@ -14,61 +13,53 @@ from graphsvc.recommend.feedback import (
     Verdict,
     feedback_reason,
 )
+from graphsvc.recommend.index import RecommendationIndex
+from graphsvc.recommend.ranking import RankKind, RankRequest
+from graphsvc.recommend.source import RecordSet
+from recommend.graphs import A
 
 ID = "https://w3id.org/graphsvc/id/"
 ME, OTHER, THIRD, FOURTH = (f"{ID}pes/{k}" for k in ("me", "other", "third", "fourth"))
-
-
-def item(key: str, rank: int, score: float) -> Recommendation:
-    return Recommendation(
-        iri=f"{ID}practice/{key}",
-        label=key.upper(),
-        kind="practice",
-        rank=rank,
-        score=score,
-        contributions=(Contribution("theme", "similarity", score),),
-        reasons=(),
-    )
 
 
 def mark(pes: str, key: str, verdict: Verdict) -> Mark:
     return Mark(f"{ID}feedback/{pes[-2:]}-{key}", pes, f"{ID}practice/{key}", verdict, "")
 
 
-LIST = [item("a", 1, 0.50), item("b", 2, 0.49), item("c", 3, 0.30), item("d", 4, 0.29)]
+def test_dismissed_items_are_for_their_pes_only() -> None:
+    fb = FeedbackIndex([mark(ME, "a", Verdict.NOT_RELEVANT), mark(ME, "b", Verdict.USEFUL)])
+    assert fb.dismissed(ME) == {f"{ID}practice/a"}
+    assert fb.dismissed(OTHER) == frozenset()
 
 
-def test_dismissed_items_are_hidden_for_their_pes_only() -> None:
-    fb = FeedbackIndex([mark(ME, "a", Verdict.NOT_RELEVANT)])
-    mine = fb.apply(LIST, ME, 10)
-    assert [r.label for r in mine] == ["B", "C", "D"]
-    assert [r.rank for r in mine] == [1, 2, 3]
-    assert [r.label for r in fb.apply(LIST, OTHER, 10)] == ["A", "B", "C", "D"]
-    assert [r.label for r in fb.apply(LIST, None, 10)] == ["A", "B", "C", "D"]
-    assert fb.dismissed(ME) == {f"{ID}practice/a"} and fb.dismissed(OTHER) == frozenset()
-
-
-def test_useful_marks_boost_a_little_and_explain_it() -> None:
-    fb = FeedbackIndex([mark(OTHER, "b", Verdict.USEFUL), mark(ME, "d", Verdict.USEFUL)])
-    out = fb.apply(LIST, ME, 10)
-    # B (0.49 + 0.02) overtakes A (0.50); D (0.29 + 0.02) overtakes C (0.30)
-    assert [r.label for r in out] == ["B", "A", "D", "C"]
-    b = out[0]
-    assert b.score == pytest.approx(0.49 + USEFUL_BOOST)
-    assert b.contribution("feedback", "feedback") == pytest.approx(USEFUL_BOOST)
-    assert sum(c.value for c in b.contributions) == pytest.approx(b.score)
-    assert b.reasons[-1].text == "Marked useful by 1 member PES"
-    assert out[2].reasons[-1].text == "Marked useful by your PES"
-    assert out[1].contribution("feedback") == 0.0 and out[1].reasons == ()
-    assert [r.label for r in fb.apply(LIST, ME, 2)] == ["B", "A"]  # first cuts after re-ranking
-
-
-def test_the_boost_is_capped() -> None:
+def test_useful_marks_give_small_capped_boosts() -> None:
     marks = [mark(p, "d", Verdict.USEFUL) for p in (ME, OTHER, THIRD, FOURTH)]
-    out = FeedbackIndex(marks).apply(LIST, ME, 10)
-    d = next(r for r in out if r.label == "D")
-    assert d.score == pytest.approx(0.29 + MAX_BOOST) and 4 * USEFUL_BOOST > MAX_BOOST
-    assert d.reasons[-1].text == "Marked useful by your PES and 3 other PES"
+    marks += [mark(OTHER, "b", Verdict.USEFUL), mark(ME, "a", Verdict.NOT_RELEVANT)]
+    boosts = FeedbackIndex(marks).boosts()
+    assert boosts == {
+        f"{ID}practice/d": pytest.approx(MAX_BOOST),  # four PES, capped
+        f"{ID}practice/b": pytest.approx(USEFUL_BOOST),
+    }
+    assert 4 * USEFUL_BOOST > MAX_BOOST
+
+
+def test_the_explanation_says_who_marked_it(small: RecordSet) -> None:
+    fb = FeedbackIndex([mark(OTHER, "b", Verdict.USEFUL), mark(ME, "b", Verdict.USEFUL)])
+    index = RecommendationIndex(small)
+    b = f"{ID}practice/b"
+    request = RankRequest(RankKind.RELATED, A, first=5, boosts=fb.boosts())
+    items = index.rank(request).items
+    boosted = next(r for r in items if r.iri == b)
+    plain = next(
+        r for r in index.rank(RankRequest(RankKind.RELATED, A, first=5)).items if r.iri == b
+    )
+    assert boosted.score == pytest.approx(plain.score + 2 * USEFUL_BOOST)
+    assert boosted.contribution("feedback", "feedback") == pytest.approx(2 * USEFUL_BOOST)
+    explained = fb.explain(boosted, ME)
+    assert explained.reasons[-1].text == "Marked useful by your PES and 1 other PES"
+    assert fb.explain(boosted, None).reasons[-1].text == "Marked useful by 2 member PES"
+    others = [r for r in items if r.iri != b]
+    assert all(fb.explain(r, ME) is r for r in others)  # no boost, no reason
 
 
 @pytest.mark.parametrize(
