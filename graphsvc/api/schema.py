@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import strawberry
-from pyoxigraph import Literal, QuerySolutions
 from strawberry.tools import merge_types
 
 from graphsvc.api.context import Context
@@ -13,6 +12,7 @@ from graphsvc.api.mutations import EditingQuery, Mutation
 from graphsvc.api.queries import ReadQuery
 from graphsvc.api.recommendations import RecommendationQuery
 from graphsvc.api.types import OBJECT_TYPES
+from graphsvc.store.stats import class_counts as store_class_counts
 
 __all__ = ["print_sdl", "schema"]
 
@@ -27,20 +27,8 @@ class ClassCount:
 class Query:
     @strawberry.field(description="Number of instances of each class in the store.")
     def class_counts(self, info: strawberry.Info[Context, None]) -> list[ClassCount]:
-        result = info.context.services.store.query(
-            "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) "
-            "WHERE { GRAPH ?g { ?s a ?class } } GROUP BY ?class ORDER BY ?class"
-        )
-        assert isinstance(result, QuerySolutions)
-        counts = []
-        for row in result:
-            n = row["n"]
-            counts.append(
-                ClassCount(
-                    iri=row["class"].value, instances=int(n.value) if isinstance(n, Literal) else 0
-                )
-            )
-        return counts
+        classes = store_class_counts(info.context.services.store)
+        return [ClassCount(iri=c.iri, instances=c.instances) for c in classes]
 
 
 # Read model: graphsvc.api.queries; editing (mutations, viewer) and revision history:

@@ -146,6 +146,8 @@ def stats_command(args: argparse.Namespace) -> int:
     print(f"{'triples':>10}  graph")
     for graph, count in stats.triples_per_graph:
         print(f"{count:>10}  {graph}")
+    if stats.default_graph_triples:
+        print(f"{stats.default_graph_triples:>10}  (default graph)")
     print(f"{stats.total_triples:>10}  (all graphs)")
     print()
     print(f"{'instances':>10}  class")

@@ -1,7 +1,7 @@
 """The dataset described for machines: VoID + DCAT, and the SPARQL service description.
 
-Every figure comes from the store (:func:`graphsvc.web.state.compute_stats`); links point at this
-deployment's base URL (``GRAPHSVC_PUBLIC_URL`` or the request's).
+Every figure comes from the store (:func:`graphsvc.store.stats.dataset_stats`); links point at
+this deployment's base URL (``GRAPHSVC_PUBLIC_URL`` or the request's).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from urllib.parse import quote
 from pyoxigraph import BlankNode, NamedNode, Triple
 
 from graphsvc.settings import Settings
+from graphsvc.store.stats import DatasetStats
 from graphsvc.vocab import ID, XSD
 from graphsvc.web.formats import DATASET_FORMATS, RDF_FORMATS, RESULTS_FORMATS, media_type_iri
-from graphsvc.web.state import DatasetStats
 from graphsvc.web.terms import DATASET_IRI, SD, SPARQL_PROTOCOL, Term, iri, literal
 
 __all__ = ["DESCRIPTION_PREFIXES", "dataset_description", "service_description", "vocabularies"]

@@ -28,15 +28,14 @@ from graphsvc.services import Services
 from graphsvc.settings import Settings
 from graphsvc.store import OxigraphStore
 from graphsvc.store.base import GraphStore
-from graphsvc.vocab import ID, PES, PREFIXES
+from graphsvc.store.stats import DatasetStats, dataset_stats
+from graphsvc.vocab import PREFIXES
 from graphsvc.web.cache import ResultCache
 from graphsvc.web.execute import QueryRunner
 
 __all__ = [
-    "DatasetStats",
     "WebState",
     "close_web_state",
-    "compute_stats",
     "existing_web_state",
     "open_web_state",
     "web_state",
@@ -48,75 +47,8 @@ _PROV_CHANGES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class DatasetStats:
-    """Counts for VoID and the service description; computed once per dataset version."""
-
-    quads: int
-    triples_per_graph: tuple[tuple[str, int], ...]
-    triples_per_property: tuple[tuple[str, int], ...]
-    entities_per_class: tuple[tuple[str, int], ...]
-    distinct_subjects: int
-    distinct_objects: int
-    entities: int
-    examples: tuple[str, ...]
-
-
 def _int(term: object) -> int:
     return int(term.value) if isinstance(term, Literal) else 0
-
-
-def _pairs(store: GraphStore, sparql: str) -> tuple[tuple[str, int], ...]:
-    result = store.query(sparql)
-    assert isinstance(result, QuerySolutions)
-    return tuple((row["k"].value, _int(row["n"])) for row in result if row["k"] is not None)
-
-
-def compute_stats(store: GraphStore) -> DatasetStats:
-    """Count everything VoID states. Blocking; linear in the size of the store."""
-    per_graph = _pairs(
-        store,
-        "SELECT (?g AS ?k) (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
-    )
-    per_property = _pairs(
-        store,
-        "SELECT (?p AS ?k) (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p",
-    )
-    per_class = _pairs(
-        store,
-        "SELECT (?c AS ?k) (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } "
-        "GROUP BY ?c ORDER BY ?c",
-    )
-    distinct = store.query(
-        "SELECT (COUNT(DISTINCT ?s) AS ?s_n) (COUNT(DISTINCT ?o) AS ?o_n) "
-        "WHERE { GRAPH ?g { ?s ?p ?o } }"
-    )
-    assert isinstance(distinct, QuerySolutions)
-    row = next(iter(distinct))
-    entities = store.query(
-        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } "
-        "FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space)) }",
-        bindings={"space": Literal(str(ID))},
-    )
-    assert isinstance(entities, QuerySolutions)
-    examples = store.query(
-        "SELECT ?c (MIN(STR(?s)) AS ?k) WHERE { GRAPH ?g { ?s a ?c } "
-        "FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space) && STRSTARTS(STR(?c), ?ontology)) } "
-        "GROUP BY ?c ORDER BY ?c",
-        bindings={"space": Literal(str(ID)), "ontology": Literal(str(PES._NS))},
-    )
-    assert isinstance(examples, QuerySolutions)
-    first_of_class = sorted({example["k"].value for example in examples if example["k"]})
-    return DatasetStats(
-        quads=sum(n for _, n in per_graph),
-        triples_per_graph=per_graph,
-        triples_per_property=per_property,
-        entities_per_class=per_class,
-        distinct_subjects=_int(row["s_n"]),
-        distinct_objects=_int(row["o_n"]),
-        entities=_int(next(iter(entities))["n"]),
-        examples=tuple(first_of_class[:5]),
-    )
 
 
 @dataclass
@@ -169,7 +101,7 @@ class WebState:
         token, modified = await self.validators()
         async with self._stats_lock:
             if self._stats is None or self._stats[0] != token:
-                stats = await anyio.to_thread.run_sync(compute_stats, self.services.store)
+                stats = await anyio.to_thread.run_sync(dataset_stats, self.services.store)
                 self._stats = (token, stats)
             return self._stats[1], modified
 
