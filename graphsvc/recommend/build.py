@@ -26,8 +26,8 @@ from graphsvc.model.records import Practice
 from graphsvc.recommend import communities
 from graphsvc.recommend.adjacency import Adjacency
 from graphsvc.recommend.features import Feature, FeatureIndex, Signal
-from graphsvc.recommend.peers import PeerIndex
 from graphsvc.recommend.places import Places
+from graphsvc.recommend.portfolios import PeerIndex
 from graphsvc.recommend.projection import (
     EDGE_WEIGHTS,
     NodeKind,

@@ -60,7 +60,7 @@ from graphsvc.recommend.communities import Cluster
 from graphsvc.recommend.explain import NodeRef, Recommendation
 from graphsvc.recommend.features import SIGNAL_WEIGHTS, FeatureIndex, Signal
 from graphsvc.recommend.filters import Filters
-from graphsvc.recommend.peers import PeerIndex
+from graphsvc.recommend.portfolios import PeerIndex
 from graphsvc.recommend.projection import NodeKind, kind_of
 from graphsvc.recommend.ranking import (
     HYBRID_WEIGHTS,

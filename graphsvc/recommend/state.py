@@ -31,8 +31,8 @@ from graphsvc.errors import NotFoundError
 from graphsvc.recommend.adjacency import Adjacency, FloatArray, IntArray
 from graphsvc.recommend.explain import NodeRef
 from graphsvc.recommend.features import FeatureIndex
-from graphsvc.recommend.peers import PeerIndex
 from graphsvc.recommend.places import Places
+from graphsvc.recommend.portfolios import PeerIndex
 from graphsvc.recommend.projection import EdgeKind, NodeKind, node_label
 from graphsvc.recommend.source import GraphSource
 from graphsvc.recommend.text import TextIndex
