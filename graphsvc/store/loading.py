@@ -6,15 +6,17 @@ what the store already knows about the resources they mention) before one atomic
 
 from __future__ import annotations
 
+import functools
 import gzip
-from collections.abc import Callable, Iterable, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, Protocol, cast
 
 import pyoxigraph
 import rdflib
-from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, QuerySolutions
 
 from graphsvc.errors import InputError, RdfSyntaxError, ValidationError
 from graphsvc.store.base import Changeset, GraphStore
@@ -24,12 +26,14 @@ from graphsvc.vocab import BASE, graph_iri
 __all__ = [
     "ONTOLOGY_GRAPH",
     "LoadReport",
+    "Phases",
     "check_files",
     "graph_node",
     "load_files",
     "load_ontology_and_seeds",
     "ontology_and_seed_targets",
     "ontology_files",
+    "ontology_quads",
     "parse_file",
     "rdf_input_error",
     "seed_files",
@@ -41,6 +45,16 @@ ONTOLOGY_GRAPH = graph_iri("ontology")
 _ONTOLOGY_NODE = NamedNode(str(ONTOLOGY_GRAPH))
 
 Progress = Callable[[int], object]
+
+
+class Phases(Protocol):
+    """Reports the phases of a load (parse, validate, write) as they go, and warnings."""
+
+    def start(self, name: str, total: int | None, unit: str) -> Callable[[int], object]:
+        """Begin phase ``name`` of ``total`` ``unit``s; the result is called with each advance."""
+        ...
+
+    def warn(self, message: str) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,16 +180,99 @@ def _context_quads(store: GraphStore, quads: Sequence[Quad]) -> list[Quad]:
     return context
 
 
-def validate_quads(quads: Sequence[Quad], source: str, store: GraphStore | None = None) -> None:
-    """Raise :class:`ValidationError` unless ``quads`` (with ontology and context) conform."""
+def validate_quads(
+    quads: Sequence[Quad],
+    source: str,
+    store: GraphStore | None = None,
+    phases: Phases | None = None,
+) -> None:
+    """Raise :class:`ValidationError` unless ``quads`` (with ontology and context) conform.
+
+    The focus nodes are the resources ``quads`` describe (their subjects). A fast pre-screen
+    (:mod:`graphsvc.store.prescreen`) clears those that certainly conform; pySHACL judges the
+    rest, each with its description, its blank nodes, the links to it and the types and labels
+    of what it links to. Shapes the pre-screen cannot evaluate fall back to pySHACL on
+    everything, as do the ontology and seeds (their concept schemes use ``sh:sparql``).
+    """
+    from graphsvc.store.prescreen import TripleIndex, prescreen
+
+    context = _context_quads(store, quads) if store is not None else []
+    focus = {q.subject for q in quads if isinstance(q.subject, NamedNode | BlankNode)}
+    tick = phases.start("validating", len(focus), "node") if phases else None
+    index = TripleIndex(itertools.chain(quads, context, ontology_quads()))
+    screen = prescreen(index, focus)
+    if screen.needs_full:
+        _judge(to_rdflib(itertools.chain(quads, context)), source, None)
+    elif screen.flagged:
+        _judge(to_rdflib(_judged_context(index, screen.flagged)), source, screen.flagged)
+    if tick:
+        tick(len(focus))
+
+
+def _judge(data: rdflib.Graph, source: str, focus: frozenset[Any] | None) -> None:
+    """pySHACL's verdict on ``data``; with ``focus``, only results about those nodes (and the
+    blank nodes described with them) count: the other nodes are there as context only."""
     from graphsvc.store.validation import ontology_graph, validate
 
-    data = list(quads)
-    if store is not None:
-        data.extend(_context_quads(store, quads))
-    report = validate(to_rdflib(data), ontology=ontology_graph())
-    if not report.conforms:
-        raise ValidationError(source, report.errors)
+    report = validate(data, ontology=ontology_graph())
+    errors = report.errors
+    if focus is not None:
+        names = {node.value for node in focus if isinstance(node, NamedNode)}
+        errors = tuple(v for v in errors if v.focus_node in names or v.focus_node.startswith("_:"))
+    if errors:
+        raise ValidationError(source, errors)
+
+
+_SUMMARY_PREDICATES = tuple(
+    NamedNode(iri)
+    for iri in (
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+        "http://www.w3.org/2004/02/skos/core#prefLabel",
+        "http://www.w3.org/2004/02/skos/core#inScheme",
+        "http://purl.org/dc/terms/title",
+    )
+)
+
+
+def _judged_context(index: Any, flagged: frozenset[Any]) -> Iterator[Quad]:
+    """What pySHACL needs to judge ``flagged``: their descriptions with their blank nodes, the
+    links to them along the shapes' inverse paths, and a summary of every other node named."""
+    from graphsvc.store.prescreen import compiled_shapes, inverse_predicates
+
+    described: set[Any] = set()
+    summarised: list[Any] = []
+    stack = list(flagged)
+    for node in flagged:
+        for predicate in inverse_predicates(compiled_shapes()):
+            for subject in index.subjects(predicate, node):
+                yield Quad(subject, predicate, node)
+                (stack if isinstance(subject, BlankNode) else summarised).append(subject)
+    while stack:
+        node = stack.pop()
+        if node in described:
+            continue
+        described.add(node)
+        for predicate, obj in index.description(node):
+            yield Quad(node, predicate, obj)
+            if isinstance(obj, BlankNode):
+                stack.append(obj)
+            elif isinstance(obj, NamedNode):
+                summarised.append(obj)
+    for node in set(summarised) - described:
+        for predicate in _SUMMARY_PREDICATES:
+            for obj in index.values(node, predicate):
+                yield Quad(node, predicate, obj)
+
+
+@functools.cache
+def ontology_quads() -> tuple[Quad, ...]:
+    """The ontology modules as pyoxigraph quads (cached)."""
+    from graphsvc.store.validation import ontology_files as module_files
+
+    quads: list[Quad] = []
+    for path in module_files():
+        quads.extend(parse_file(path))
+    return tuple(quads)
 
 
 def check_files(
@@ -184,32 +281,47 @@ def check_files(
     validate: bool = True,
     store: GraphStore | None = None,
     progress: Progress | None = None,
+    phases: Phases | None = None,
 ) -> list[Quad]:
     """Parse each ``(file, graph)`` and validate all of them together; return their quads.
 
     Triples of a file go to its graph (``None``: the default graph); quads keep theirs. A SHACL
     violation names the files that describe the resources in violation. With a ``store``, the
     files are judged together with what it already holds about the resources they mention.
-    ``progress(1)`` is called after each file is parsed and once more after validation.
+    ``progress(1)`` is called after each file is parsed and once more after validation;
+    ``phases`` hears of the parse (in bytes) and validation (in focus nodes) phases, and of
+    files that hold nothing.
     """
     quads: list[Quad] = []
     described: dict[str, list[Path]] = {}  # subject IRI -> files that describe it
+    tick = phases.start("parsing", sum(_size(p) for p, _ in targets), "B") if phases else None
     for path, graph in targets:
         parsed = parse_file(path, graph)
+        if not parsed and phases:
+            phases.warn(f"{path}: holds no triples or quads")
         for subject in {q.subject.value for q in parsed if isinstance(q.subject, NamedNode)}:
             described.setdefault(subject, []).append(path)
         quads.extend(parsed)
         if progress:
             progress(1)
+        if tick:
+            tick(_size(path))
     if validate:
         paths = [path for path, _ in targets]
         try:
-            validate_quads(quads, ", ".join(str(p) for p in paths), store)
+            validate_quads(quads, ", ".join(str(p) for p in paths), store, phases)
         except ValidationError as exc:
             raise ValidationError(_blame(exc, described, paths), exc.violations) from None
         if progress:
             progress(1)
     return quads
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # parse_file reports it
 
 
 def _blame(exc: ValidationError, described: dict[str, list[Path]], paths: Sequence[Path]) -> str:
@@ -234,17 +346,52 @@ def load_files(
     graph: str | None = None,
     validate: bool = True,
     progress: Progress | None = None,
+    phases: Phases | None = None,
+    staged: bool = False,
 ) -> LoadReport:
     """Parse every file, validate them together, then write them in one transaction.
 
-    A parse error or a violation raises before anything is written.
+    A parse error or a violation raises before anything is written. ``staged``: an embedded
+    store is written by Oxigraph's bulk loader into a staging copy that then replaces it
+    (:func:`graphsvc.store.bulk.bulk_write`: all or nothing, twice as fast for big loads;
+    an on-disk store is closed on return).
     """
+    from graphsvc.store.oxigraph import OxigraphStore
+
     target = graph_node(graph) if graph else None
     quads = check_files(
-        [(path, target) for path in paths], validate=validate, store=store, progress=progress
+        [(path, target) for path in paths],
+        validate=validate,
+        store=store,
+        progress=progress,
+        phases=phases,
     )
-    store.apply(Changeset(add=quads))
-    return _report(paths, quads)
+    report = _report(paths, quads)
+    tick = phases.start("writing", len(quads), "quad") if phases else None
+    if staged and isinstance(store, OxigraphStore):
+        from graphsvc.store.bulk import bulk_write
+
+        bulk_write(store, _drain(quads, tick))
+    else:
+        store.apply(Changeset(add=quads))
+        if tick:
+            tick(len(quads))
+    return report
+
+
+def _drain(quads: list[Quad], tick: Callable[[int], object] | None) -> Iterator[Quad]:
+    """The quads of ``quads``, removed from it as they are taken: the memory of the parsed
+    data goes while the store's write buffers grow (a third less at the peak)."""
+    quads.reverse()
+    count = 0
+    while quads:
+        yield quads.pop()
+        count += 1
+        if tick and count == 10_000:
+            tick(count)
+            count = 0
+    if tick and count:
+        tick(count)
 
 
 def ontology_and_seed_targets(
