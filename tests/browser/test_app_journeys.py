@@ -203,10 +203,12 @@ def test_a_member_creates_a_practice_fixing_an_error_and_it_is_related_at_once(
         "Mobile Ohjaamo guidance teams visit rural municipalities to meet young people."
     )
     page.get_by_label("Source web pages, one per line").fill("https://ohjaamot.fi/en/")
-    page.get_by_role("button", name="Save").click()  # no theme: the API refuses
-    themes_error = page.locator("#err-themes")
-    expect(themes_error).to_be_visible()
+    expect(page.get_by_label("Country")).to_have_value(re.compile(r"/country/FIN$"))
+    page.get_by_role("button", name="Save").click()  # no theme, no date: the API refuses
+    expect(page.locator("#err-themes")).to_be_visible()
+    expect(page.locator("#err-date")).to_contain_text("dct:date")
     expect(page.locator("#field-themes")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Start (year or date)")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#form-errors")).to_be_focused()
     assert_accessible(page)
     screenshot(page, "app-my-pes-error")
@@ -214,6 +216,7 @@ def test_a_member_creates_a_practice_fixing_an_error_and_it_is_related_at_once(
     for theme in ("youth-guarantee", "career-guidance", "partnerships"):
         page.locator(f"#theme-{theme}").check()
     page.locator("#tg-young-people").check()
+    page.get_by_label("Start (year or date)").fill("2025")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("h1")).to_have_text(title)
     settle(page)

@@ -38,7 +38,7 @@ function LanguagePicker() {
     const value = (event.target as HTMLSelectElement).value;
     if (value === "en") url.searchParams.delete("lang");
     else url.searchParams.set("lang", value);
-    navigate(url.pathname + url.search, true);
+    navigate(url.pathname + url.search, true, false);
   };
   return (
     <label class="lang">

@@ -13,10 +13,11 @@ function current(): Location {
   return { path: window.location.pathname, params: new URLSearchParams(window.location.search) };
 }
 
-export function navigate(href: string, replace = false): void {
+/** Go to ``href`` in the app; the current language stays unless ``keepLang`` is false. */
+export function navigate(href: string, replace = false, keepLang = true): void {
   const url = new URL(href, window.location.href);
   const lang = new URLSearchParams(window.location.search).get("lang");
-  if (lang && !url.searchParams.has("lang")) url.searchParams.set("lang", lang);
+  if (keepLang && lang && !url.searchParams.has("lang")) url.searchParams.set("lang", lang);
   const target = url.pathname + url.search + url.hash;
   if (target === window.location.pathname + window.location.search + window.location.hash) return;
   if (replace) window.history.replaceState(null, "", target);

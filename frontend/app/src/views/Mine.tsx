@@ -91,6 +91,10 @@ function PracticeForm(props: { token: string; viewer: ViewerQuery; edit: string 
       setLoaded(true);
     });
   }, [props.edit]);
+  useEffect(() => {
+    // a new practice is in its PES's country unless the member picks another
+    if (props.edit === null && props.pesCountry) setState((s) => (s.country ? s : { ...s, country: props.pesCountry! }));
+  }, [props.pesCountry, props.edit]);
   if (!loaded) return <Loading />;
   const set = (field: keyof FormState, value: string | string[]) => setState((s) => ({ ...s, [field]: value }));
   const toggle = (field: "themes" | "targetGroups", iri: string) =>
