@@ -28,7 +28,7 @@ from graphsvc.api.context import Context
 from graphsvc.api.schema import RootQuery
 from graphsvc.api.types import OBJECT_TYPES
 from graphsvc.edit.provenance import ChangeKind
-from graphsvc.feed.changes import ChangeFilter, FeedChange, changes_since
+from graphsvc.feed.changes import ChangeFilter, FeedChange, changes_since, head_revision
 from graphsvc.model.ids import InvalidIdError, iri_of
 from graphsvc.model.records import pick_label
 from graphsvc.services import Services
@@ -115,7 +115,12 @@ class Subscription:
         if since is not None and since < 0:
             raise ValueError("since must be a revision number, 0 or more")
         with feed.hub.subscribe() as queue:  # first, so nothing committed from now is lost
-            last = feed.delivered if since is None else since
+            # live only: from the store's head, which may be ahead of this worker's deliveries
+            last = (
+                since
+                if since is not None
+                else await anyio.to_thread.run_sync(head_revision, services.store)
+            )
             while since is not None:  # replay from the store, in batches
                 missed = await anyio.to_thread.run_sync(
                     changes_since, services.store, last, _REPLAY_BATCH

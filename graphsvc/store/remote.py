@@ -4,10 +4,13 @@ Engines differ where the SPARQL 1.1 Protocol leaves room, and the store hides th
 
 * **Oxigraph** keeps the default graph apart from the named graphs, takes queries as
   ``application/sparql-query`` bodies and runs each update request as one transaction.
-* **Virtuoso** (7.2, Debian's ``virtuoso-opensource``) answers a ``GRAPH ?g`` pattern with its
-  own system graphs too, makes its default graph the union of all graphs, takes queries only as
-  form fields, refuses blank nodes in ``INSERT DATA``, names blank nodes ``nodeID://…`` in
-  results and answers ``ASK`` with a one-row table. The service keeps all its data in named
+* **Virtuoso** (7.2, Debian's ``virtuoso-opensource``) applies each update *operation* as a
+  whole but commits the operations of one request one by one (a failing second operation leaves
+  the first applied), so a change set of ordinary size is sent as one ``DELETE … INSERT …
+  WHERE {}`` operation. It answers a ``GRAPH ?g`` pattern with its own system graphs too,
+  makes its default graph the union of all graphs, takes queries only as form fields, refuses
+  blank nodes in ``INSERT DATA``, names blank nodes ``nodeID://…`` in results and answers
+  ``ASK`` with a one-row table. The service keeps all its data in named
   graphs, so the union default graph is what it asks for anyway; the system graphs are left out
   of :meth:`named_graphs`, :meth:`quads` and dumps.
 
@@ -212,6 +215,16 @@ class RemoteSparqlStore(GraphStore):
         if not self.virtuoso:
             self._update(changeset_update(changes))
             return
+        if len(changes.remove) + len(changes.add) <= _VIRTUOSO_CHUNK:
+            # Virtuoso applies one operation as a whole, but not a request of several: a
+            # change of ordinary size (an edit and its PROV record) is one DELETE/INSERT
+            changeset_update(Changeset(remove=changes.remove))  # refuses blank nodes to delete
+            delete = "DELETE " + quad_block(changes.remove) + " " if changes.remove else ""
+            insert = "INSERT " + quad_block(changes.add) + " " if changes.add else ""
+            self._update(f"{delete}{insert}WHERE {{}}")
+            return
+        # larger ones (loads) go in bounded operations, which Virtuoso may leave half-applied
+        # if one of them fails (docs/scaling.md)
         operations = []
         if changes.remove:
             operations.append(changeset_update(Changeset(remove=changes.remove)))
