@@ -212,7 +212,7 @@ class Evaluation:
             per = np.asarray((reached > 0).sum(axis=1), dtype=np.float64).ravel() / self.catalogue
             # a resample holds about 63% distinct queries, so its coverage is biased low: shift
             # the resamples by the estimated bias (bias-corrected percentile interval)
-            return value, per + (value - float(per.mean()))
+            return value, np.clip(per + (value - float(per.mean())), 0.0, 1.0)
         column = self.values[method][metric]
         means = np.asarray(self._counts @ column, dtype=np.float64).ravel() / self.queries
         return float(column.mean()), means

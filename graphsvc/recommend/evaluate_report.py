@@ -10,7 +10,7 @@ nDCG@k, and the default (diversified) list against the undiversified hybrid. Exa
 
 from __future__ import annotations
 
-from graphsvc.recommend.evaluate import DIVERSITY, QUALITY, Estimate, Evaluation
+from graphsvc.recommend.evaluate import BASELINES, DIVERSITY, QUALITY, Estimate, Evaluation
 
 __all__ = ["comparisons", "markdown_report"]
 
@@ -72,6 +72,14 @@ def comparisons(ev: Evaluation, k: int = 10) -> list[str]:
             f"- nDCG@{k}, hybrid {_cell(h, 'ndcg')} against the strongest baseline, {base}, "
             f"{_cell(b, 'ndcg')}: {verdict}. Paired difference (hybrid − {base}): "
             f"{d.value:+.3f} [{d.low:+.3f}, {d.high:+.3f}]."
+        )
+        others = [m for m in BASELINES if m in ev.methods]
+        parts = []
+        for m in others:
+            diff = ev.difference("hybrid", m, "ndcg")
+            parts.append(f"{m} {diff.value:+.3f} [{diff.low:+.3f}, {diff.high:+.3f}]")
+        out.append(
+            f"- Paired differences of nDCG@{k}, hybrid − baseline: " + "; ".join(parts) + "."
         )
     if "default" in ev.methods and "hybrid" in ev.methods:
         share_d, share_h = ev.estimate("default", "own_pes"), ev.estimate("hybrid", "own_pes")

@@ -129,6 +129,7 @@ def test_event_hold_out_leaves_the_source_as_it_was(
     assert "| method | hit@10 | MRR | nDCG@10 |" in report
     assert "| method | own-PES share@10 | distinct PES@10 |" in report
     assert "against the strongest baseline" in report
+    assert "Paired differences of nDCG@10, hybrid − baseline: random +" in report
     assert "(target ≥ 0.90)" in report
 
 
