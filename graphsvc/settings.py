@@ -34,6 +34,7 @@ class Settings:
     seeds_dir: Path = PROJECT_ROOT / "seeds"
     load_seeds: bool = True
     debug: bool = False
+    access_log: bool = True  # one JSON line per request on stderr (graphsvc.access logger)
     cors_origins: tuple[str, ...] = ()
     introspection: bool = True
     graphiql: bool = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -23,6 +24,7 @@ COMMAND_MODULES = (
     "graphsvc.cli.tokens",
     "graphsvc.cli.generate",
     "graphsvc.cli.evaluate",
+    "graphsvc.cli.backup",
 )
 
 
@@ -40,6 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("oxigraph", "memory", "sparql"),
         help="store backend (env GRAPHSVC_STORE, default oxigraph)",
     )
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bars on stderr (default: only when stderr is a terminal)",
+    )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
@@ -51,12 +59,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         status: int = args.func(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _reader_went_away()
     except GraphsvcError as exc:
         print(f"graphsvc {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file or directory the command had to read or write
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"graphsvc {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
     return status
+
+
+def _reader_went_away() -> int:
+    """Standard output was a pipe whose reader closed it (``graphsvc export | head``): stop
+    quietly, as ``cat`` does, without Python's complaint when it flushes at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 141  # 128 + SIGPIPE, what a shell reports for a command a pipe stopped
 
 
 if __name__ == "__main__":

@@ -5,13 +5,22 @@ from __future__ import annotations
 import argparse
 import gzip
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, cast
 
 from pyoxigraph import NamedNode
 
-from graphsvc.cli.common import Subparsers, open_cli_store, progress_bar, settings_from_args
+from graphsvc.cli.common import (
+    BarPhases,
+    CountingWriter,
+    Subparsers,
+    open_cli_store,
+    progress_bar,
+    progress_shown,
+    settings_from_args,
+)
 from graphsvc.errors import InputError, ValidationError
 from graphsvc.store import GraphStore
 from graphsvc.store.formats import FORMATS, format_for_name
@@ -62,14 +71,17 @@ def register(subparsers: Subparsers) -> None:
 def load_command(args: argparse.Namespace) -> int:
     if args.bulk:
         return _bulk_load_command(args)
-    steps = len(args.files) + (0 if args.no_validate else 1)
-    with open_cli_store(args) as store, progress_bar(steps, "loading", unit="step") as bar:
+    with (
+        open_cli_store(args, command="load") as store,
+        BarPhases("load", progress_shown(args)) as phases,
+    ):
         report = load_files(
             store,
             args.files,
             graph=args.graph,
             validate=not args.no_validate,
-            progress=bar.update,
+            phases=phases,
+            staged=True,
         )
     print(f"loaded {report.quads} quads from {len(report.files)} file(s)")
     for graph in report.graphs:
@@ -81,10 +93,19 @@ def _bulk_load_command(args: argparse.Namespace) -> int:
     from graphsvc.store.bulk import bulk_load
     from graphsvc.store.oxigraph import OxigraphStore
 
-    with open_cli_store(args) as store:
+    for path in args.files:
+        if path.is_file() and path.stat().st_size == 0:
+            print(f"graphsvc load: warning: {path}: the file is empty", file=sys.stderr)
+    total = sum(p.stat().st_size for p in args.files if p.is_file())
+    with (
+        open_cli_store(args, command="load --bulk") as store,
+        progress_bar(total, "bulk loading", "B", progress_shown(args)) as bar,
+    ):
         if not isinstance(store, OxigraphStore):
             raise InputError("--bulk needs the embedded store (--store oxigraph or memory)")
-        report = bulk_load(store, args.files, graph_node(args.graph) if args.graph else None)
+        report = bulk_load(
+            store, args.files, graph_node(args.graph) if args.graph else None, bar.update
+        )
     print(f"loaded {report.added} new quads from {len(args.files)} file(s) in bulk")
     for graph in report.graphs:
         print(f"  {graph}")
@@ -98,11 +119,11 @@ def validate_command(args: argparse.Namespace) -> int:
         targets = [(path, None) for path in args.files]
     else:
         targets = ontology_and_seed_targets(settings.ontology_dir, settings.seeds_dir)
-    with progress_bar(len(targets) + 1, "validating", unit="step") as bar:
+    with BarPhases("validate", progress_shown(args)) as phases:
         try:
-            quads = check_files(targets, progress=bar.update)
+            quads = check_files(targets, phases=phases)
         except ValidationError as exc:
-            bar.close()
+            phases.close()
             print(exc, file=sys.stderr)
             return 1
     print(f"conforms: {len(targets)} file(s), {len(quads)} quads")
@@ -112,17 +133,28 @@ def validate_command(args: argparse.Namespace) -> int:
 def export_command(args: argparse.Namespace) -> int:
     fmt = format_for_name(args.format)
     graph = graph_node(args.graph) if args.graph else None
-    with open_cli_store(args) as store:
+    with (
+        open_cli_store(args, read_only=True) as store,
+        progress_bar(None, "exporting", "B", progress_shown(args)) as bar,
+    ):
         if args.output is None:
-            store.dump(sys.stdout.buffer, fmt.media_type, graph)
+            store.dump(
+                cast(IO[bytes], CountingWriter(sys.stdout.buffer, bar.update)),
+                fmt.media_type,
+                graph,
+            )
             sys.stdout.buffer.flush()
             return 0
-        _export_to_file(store, args.output, fmt.media_type, graph)
+        _export_to_file(store, args.output, fmt.media_type, graph, bar.update)
     return 0
 
 
 def _export_to_file(
-    store: GraphStore, path: Path, media_type: str, graph: NamedNode | None
+    store: GraphStore,
+    path: Path,
+    media_type: str,
+    graph: NamedNode | None,
+    tick: Callable[[int], object],
 ) -> None:
     """Write to a temporary file beside ``path`` and rename it: no half-written export."""
     partial = path.with_name(f".{path.name}.partial")
@@ -132,7 +164,7 @@ def _export_to_file(
             if path.suffix == ".gz":
                 compressed = stack.enter_context(gzip.GzipFile(fileobj=output, mode="wb"))
                 output = cast(IO[bytes], compressed)
-            store.dump(output, media_type, graph)
+            store.dump(cast(IO[bytes], CountingWriter(output, tick)), media_type, graph)
         partial.replace(path)
     except OSError as exc:
         raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
@@ -141,7 +173,7 @@ def _export_to_file(
 
 
 def stats_command(args: argparse.Namespace) -> int:
-    with open_cli_store(args) as store:
+    with open_cli_store(args, read_only=True) as store:
         stats = dataset_stats(store)
     print(f"{'triples':>10}  graph")
     for graph, count in stats.triples_per_graph:

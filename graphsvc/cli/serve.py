@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import socket
 
 from graphsvc.cli.common import Subparsers, settings_from_args
+from graphsvc.errors import ConfigurationError
 from graphsvc.settings import Settings
 from graphsvc.store import open_store
 from graphsvc.store.loading import check_files, ontology_and_seed_targets
 
-__all__ = ["preflight", "register"]
+__all__ = ["ensure_port_free", "preflight", "register"]
 
 
 def register(subparsers: Subparsers) -> None:
@@ -20,7 +23,9 @@ def register(subparsers: Subparsers) -> None:
         "--no-seed", action="store_true", help="do not load seeds into an empty store"
     )
     parser.add_argument(
-        "--no-access-log", action="store_true", help="do not log a line per request"
+        "--no-access-log",
+        action="store_true",
+        help="no JSON access log line per request (env GRAPHSVC_ACCESS_LOG=false)",
     )
     parser.add_argument(
         "--workers",
@@ -47,22 +52,42 @@ def serve(args: argparse.Namespace) -> int:
         settings = settings.with_overrides(load_seeds=False)
     if args.workers is not None:
         settings = settings.with_overrides(workers=args.workers)
+    if getattr(args, "no_access_log", False):
+        settings = settings.with_overrides(access_log=False)
+    ensure_port_free(settings.host, settings.port)  # before anything is opened or loaded
     preflight(settings.validate())
     if settings.workers > 1:
         from graphsvc.cli.workers import serve_workers
+        from graphsvc.http.multiproc import use_multiprocess_metrics
 
-        access_log = not getattr(args, "no_access_log", False)
-        return serve_workers(settings, access_log=access_log, worker_ports=args.worker_ports)
+        use_multiprocess_metrics(settings.data_dir / "metrics")  # /metrics sums the workers
+        # the JSON access log of graphsvc.http.observe replaces uvicorn's
+        return serve_workers(settings, access_log=False, worker_ports=args.worker_ports)
     app = create_app(settings)
     uvicorn.run(
         app,
         host=settings.host,
         port=settings.port,
         log_level="info",
-        access_log=not getattr(args, "no_access_log", False),
+        access_log=False,  # the JSON access log of graphsvc.http.observe replaces uvicorn's
         **uvicorn_options(settings),  # header and body time-outs
     )
     return 0
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Fail at once when another process listens on ``host:port``, rather than after the
+    store has opened and the data has loaded."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            reason = "in use by another process" if exc.errno == errno.EADDRINUSE else exc.strerror
+            raise ConfigurationError(
+                "GRAPHSVC_PORT", f"cannot listen on {host}:{port}: {reason}"
+            ) from None
 
 
 def preflight(settings: Settings) -> None:

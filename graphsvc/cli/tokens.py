@@ -9,8 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from graphsvc.cli.common import Subparsers, settings_from_args
+from pyoxigraph import NamedNode, QueryBoolean
+
+from graphsvc.cli.common import Subparsers, open_cli_store, settings_from_args
 from graphsvc.edit.auth import TokenRegistry, tokens_path
+from graphsvc.errors import InputError, StoreError
+from graphsvc.vocab import PES
 
 __all__ = ["register"]
 
@@ -39,7 +43,14 @@ def _registry(args: argparse.Namespace) -> TokenRegistry:
 
 def create_command(args: argparse.Namespace) -> int:
     registry = _registry(args)
-    record, token = registry.create(args.role, args.name, args.pes)
+    if args.role == "member" and args.pes:
+        _require_pes(args, args.pes)
+    try:
+        record, token = registry.create(args.role, args.name, args.pes)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot write the token file {registry.path}: {exc.strerror or exc}"
+        ) from None
     scope = f"member of {record.pes}" if record.pes else "admin"
     print(f"created token {record.id} ({scope}) in {registry.path}", file=sys.stderr)
     print("store it now: it cannot be shown again", file=sys.stderr)
@@ -47,8 +58,28 @@ def create_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _require_pes(args: argparse.Namespace, iri: str) -> None:
+    """Refuse a member token for a PES the store does not know: it could never edit anything.
+
+    Reads the store without its lock, so it works beside a running service."""
+    try:
+        node = NamedNode(iri)
+    except ValueError:
+        raise InputError(f"pes: {iri!r} is not a valid IRI") from None
+    with open_cli_store(args, read_only=True) as store:
+        known = store.query(f"ASK {{ GRAPH ?g {{ {node} a <{PES.PublicEmploymentService}> }} }}")
+    if not (isinstance(known, QueryBoolean) and bool(known)):
+        raise InputError(
+            f"pes: no public employment service {iri} in the store; a member token must name"
+            " a PES that exists (list them with: graphsvc export | grep PublicEmploymentService)"
+        )
+
+
 def revoke_command(args: argparse.Namespace) -> int:
-    record = _registry(args).revoke(args.id)
+    try:
+        record = _registry(args).revoke(args.id)
+    except OSError as exc:
+        raise StoreError(f"cannot write the token file: {exc.strerror or exc}") from None
     print(f"revoked token {record.id} ({record.name}) at {record.revoked}")
     return 0
 
