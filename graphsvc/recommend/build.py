@@ -22,7 +22,7 @@ from contextlib import AbstractContextManager, nullcontext
 import networkx as nx
 import numpy as np
 
-from graphsvc.model.records import Practice
+from graphsvc.model.records import Practice, pick_label
 from graphsvc.recommend import communities
 from graphsvc.recommend.adjacency import Adjacency
 from graphsvc.recommend.features import Feature, FeatureIndex, Signal
@@ -151,22 +151,23 @@ def build_state(
     peers_index = PeerIndex()
     text = TextIndex()
     years = np.zeros(n, dtype=np.int16)
+    placed: list[tuple[int, list[Feature], str, int | None]] = []
     for practice in records.practices.values():
         pid = ids[practice.iri]
         text.set_terms(pid, practice_terms(practice))
-        years[pid] = practice.year or 0
         for edge in practice_edges(records, practice):
             us.append(pid)
             vs.append(ids[edge.target])
             ks.append(EDGE_CODE[edge.kind])
         found = practice_features(records, practice, ancestors)
         features.set_features(pid, found)
+        placed.append((pid, found, pick_label(practice.title, "en", practice.iri), practice.year))
         if practice.pes and practice.pes in records.pes:
             peers_index.add(practice.pes, found)
     weights = np.array([EDGE_WEIGHTS[k] for k in EDGE_KINDS])[np.array(ks, dtype=np.int64)]
     adjacency = Adjacency.from_edges(n, us, vs, weights, ks)
     node_kind = np.array([int(kinds[i]) for i in iris], dtype=np.int8)
-    return IndexState(
+    state = IndexState(
         source,
         iris,
         node_kind,
@@ -181,5 +182,9 @@ def build_state(
         community=communities.detect(adjacency, node_kind),
         context_graph=context_graph,
         theme_distance=theme_distances(records),
-        build_seconds=time.perf_counter() - started,
+        build_seconds=0.0,
     )
+    for pid, found, title, year in placed:
+        state.set_practice(pid, found, title, year or 0)
+    state.build_seconds = time.perf_counter() - started
+    return state

@@ -14,6 +14,7 @@ so a reader sees each of them before or after a change, never half-written. Exam
 
 from __future__ import annotations
 
+from graphsvc.model.records import pick_label
 from graphsvc.recommend import communities
 from graphsvc.recommend.build import practice_features
 from graphsvc.recommend.features import Signal
@@ -50,6 +51,7 @@ def update_practice(state: IndexState, iri: str) -> None:
             state.text.set_terms(node, {})
             state.alive[node] = False
             state.community[node] = -1
+            state.set_practice(node, (), "", 0)
     else:
         if node is None:
             node = state.add_node(iri, NodeKind.PRACTICE)
@@ -66,7 +68,8 @@ def update_practice(state: IndexState, iri: str) -> None:
         if practice.pes and practice.pes in source.pes:
             state.peers_index.add(practice.pes, features)
         state.text.set_terms(node, practice_terms(practice))
-        state.year[node] = practice.year or 0
+        title = pick_label(practice.title, "en", practice.iri)
+        state.set_practice(node, features, title, practice.year or 0)
         state.alive[node] = True
         communities.assign(state, node)
     if node is not None:

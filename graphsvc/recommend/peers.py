@@ -56,7 +56,11 @@ PEER_WEIGHTS: dict[str, float] = {
 
 
 def rank_peers(
-    index: IndexState, pes: str, filters: Filters | None = None, lang: str = "en"
+    index: IndexState,
+    pes: str,
+    filters: Filters | None = None,
+    lang: str = "en",
+    min_score: float | None = None,
 ) -> list[Recommendation]:
     """Every PES similar to ``pes`` (known to be a PES of ``index``) that passes ``filters``,
     scoring at least :data:`MIN_PEER_SCORE`, best first. O(PES x portfolio size).
@@ -72,7 +76,7 @@ def rank_peers(
             continue
         parts = index.peers_index.similarity(pes, other, regions=regions, networks=networks)
         total = sum(PEER_WEIGHTS[s] * v for s, v in parts.items())
-        if total >= MIN_PEER_SCORE:
+        if total > 0 and total >= (MIN_PEER_SCORE if min_score is None else min_score):
             size = sum(index.peers_index.portfolio(other).values())
             label = sort_key(index.ref_of(other).label)
             scored.append((-total, -size, label, other, parts))

@@ -12,12 +12,14 @@ the same theme).
 **Scores**, each term bounded in [0, 1], so a score means the same in every query:
 
 - *similarity*: the weight of the features shared, over the weight of the query's own features
-  (Adamic–Adar weights), capped at 1 and multiplied by the *coverage* of the query: the weight of
-  the signals it has over :data:`FULL_PROFILE` (at most 1). A profile of a country alone can
-  reach only a third of a full score: "same WAPES region" alone is a weak reason;
+  (Adamic–Adar weights), capped at 1;
 - *pagerank*: personalised PageRank from the seeds (:mod:`graphsvc.recommend.ppr`) over the
   PageRank a *twin* of the query would get (a practice with exactly the query's links; for a
   profile, one linked to each of its nodes), capped at 1;
+
+  both multiplied by the *coverage* of the query: the weight of the signals it has over
+  :data:`FULL_PROFILE` (at most 1). A profile of a country alone reaches a third of a full
+  score: "same WAPES region" alone is a weak reason;
 - *text*: the idf-weighted share of the query's key terms an item has
   (:mod:`graphsvc.recommend.text`).
 
@@ -25,8 +27,11 @@ the same theme).
 ``pagerank`` and ``text`` use one term. Items under :data:`MIN_SCORE` are not shown.
 
 **Order.** By score; ties by the raw PageRank, the text score, the year (newer first), then the
-title and the IRI, so a tie is never broken by a hash; then, by default, re-ranked for diversity
-(:mod:`graphsvc.recommend.diversity`).
+title and the IRI, so a tie is never broken by a hash; then, by default, the first
+:data:`DIVERSE_DEPTH` positions are re-ranked for diversity (:mod:`graphsvc.recommend.diversity`)
+from the best :data:`POOL` candidates, and later positions follow by score. The pool does not
+depend on the page asked for, and greedy re-ranking gives the same first ``n`` items whatever
+the depth, so pages cut from the list fit together.
 
 **Explanations.** Contributions sum to the score, one per signal and method. PageRank is split by
 the edge its mass arrived through: labelled by that edge's kind (``theme``, ``event``, ``pes``,
@@ -52,7 +57,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from graphsvc.errors import InputError
-from graphsvc.model.text import sort_key
 from graphsvc.recommend import diversity, paths, reasons
 from graphsvc.recommend.adjacency import FloatArray, IntArray
 from graphsvc.recommend.explain import (
@@ -101,6 +105,12 @@ MIN_SCORE = 0.1
 
 STRENGTH_BANDS: tuple[float, float] = (0.45, 0.25)
 """``strong`` from the first, ``moderate`` from the second, else ``weak``."""
+
+POOL = 400
+"""Diversity re-ranks the best this many candidates (and every tie with the last)."""
+
+DIVERSE_DEPTH = 100
+"""Positions re-ranked for diversity; later ones follow by score."""
 
 THEME_DECAY = 0.5
 """Weight of a theme one ``skos:broader`` step above or below a query's theme (squared for two)."""
@@ -216,7 +226,8 @@ class _Scores:
     sim_scale: float  # similarity = min(1, accumulated * sim_scale)
     text: FloatArray | None
     ppr: FloatArray | None
-    walk_scale: float  # walk = min(1, ppr * walk_scale)
+    walk_scale: float  # walk = min(coverage, ppr * walk_scale)
+    coverage: float
     weights: dict[str, float]
 
 
@@ -254,12 +265,14 @@ def _score(state: IndexState, query: Query, strategy: Strategy, size: int) -> _S
     score = np.zeros(size, dtype=np.float64)
     sim: FloatArray | None = None
     sim_scale = 0.0
+    signals = {f[0] for f in query.base if state.features.weight(f) > 0}
+    coverage = min(1.0, sum(state.features.weights[s] for s in signals) / FULL_PROFILE)
+    if not signals and query.terms:
+        coverage = 1.0  # nothing but text (a practice without links): its words are its profile
     if weights.get("similarity"):
         base = sum(
             m * state.features.weight(f) for f, m in query.profile.items() if f in query.base
         )
-        signals = {f[0] for f in query.base if state.features.weight(f) > 0}
-        coverage = min(1.0, sum(state.features.weights[s] for s in signals) / FULL_PROFILE)
         if base > 0:
             sim = state.features.accumulate(query.profile, size)
             sim_scale = 1.0 / base
@@ -280,9 +293,9 @@ def _score(state: IndexState, query: Query, strategy: Strategy, size: int) -> _S
         ppr = personalized_pagerank(state.adjacency, query.seeds, threshold=threshold)
         twin = _twin(state, ppr, query.seeds)
         if twin > 0:
-            walk_scale = 1.0 / twin
-            score += weights["pagerank"] * np.minimum(ppr * walk_scale, 1.0)
-    return _Scores(score, sim, sim_scale, text, ppr, walk_scale, weights)
+            walk_scale = coverage / twin
+            score += weights["pagerank"] * np.minimum(ppr * walk_scale, coverage)
+    return _Scores(score, sim, sim_scale, text, ppr, walk_scale, coverage, weights)
 
 
 # -- ordering -----------------------------------------------------------------------------------
@@ -294,46 +307,60 @@ def _sorted(state: IndexState, ids: IntArray, scores: _Scores, final: FloatArray
     ppr = scores.ppr[ids] if scores.ppr is not None else zeros
     text = scores.text[ids] if scores.text is not None else zeros
     year = state.year[ids].astype(np.float64)
-    order = np.lexsort((-year, -text, -ppr, -final[ids]))
-    ids = ids[order]
-    keys = np.stack([final[ids], ppr[order], text[order], year[order]])
+    score = final[ids]
+    order = np.lexsort((-year, -text, -ppr, -score))
+    keys = np.stack([score[order], ppr[order], text[order], year[order]])
     same = np.all(keys[:, 1:] == keys[:, :-1], axis=0) if len(ids) > 1 else np.zeros(0, bool)
-    if not same.any():
-        return ids
-    out = ids.tolist()
-    start = 0
-    for i in range(1, len(out) + 1):
-        if i == len(out) or not same[i - 1]:
-            if i - start > 1:
-                run = out[start:i]
-                run.sort(key=lambda n: (sort_key(state.ref(n).label), state.iris[n]))
-                out[start:i] = run
-            start = i
-    return np.array(out, dtype=np.int64)
+    if same.any():  # ties on every score: by title, then IRI (numpy sorts the byte strings)
+        titles, iris = state.title_key[ids], state.iri_key[ids]
+        order = np.lexsort((iris, titles, -year, -text, -ppr, -score))
+    return ids[order]
+
+
+def _codes(values: IntArray) -> IntArray:
+    """Small codes for ``values`` (-1 stays -1)."""
+    out = np.full(len(values), -1, dtype=np.int64)
+    known = values >= 0
+    if known.any():
+        out[known] = np.unique(values[known], return_inverse=True)[1]
+    return out
 
 
 def _groups(state: IndexState, pool: IntArray, query: Query) -> tuple[list[IntArray], list[int]]:
     """Per pool item: codes of its PES, country and community (-1: none); the query's codes."""
-    pes: dict[str, int] = {}
-    country: dict[str, int] = {}
-    seen = [-1, -1, -1]
+    seen_nodes = [-1, -1, -1]
     if query.own_pes is not None:
-        seen[0] = pes.setdefault(query.own_pes, 0)
+        seen_nodes[0] = state.ids.get(query.own_pes, -1)
     for feature in query.base:
         if feature[0] is Signal.COUNTRY and query.profile.get(feature, 0.0) >= 0.5:
-            seen[1] = country.setdefault(feature[1], len(country))
+            seen_nodes[1] = state.ids.get(feature[1], -1)
             break
     if len(query.exclude) == 1:  # a practice: its community
-        seen[2] = int(state.community[query.exclude[0]])
-    pes_codes = np.full(len(pool), -1, dtype=np.int64)
-    country_codes = np.full(len(pool), -1, dtype=np.int64)
-    for i, node in enumerate(pool.tolist()):
-        for signal, iri in state.features.features(node):
-            if signal is Signal.PES:
-                pes_codes[i] = pes.setdefault(iri, len(pes))
-            elif signal is Signal.COUNTRY:
-                country_codes[i] = country.setdefault(iri, len(country))
-    return [pes_codes, country_codes, state.community[pool].astype(np.int64)], seen
+        seen_nodes[2] = int(state.community[query.exclude[0]])
+    groups: list[IntArray] = []
+    seen: list[int] = []
+    for values, mine in zip(
+        (state.pes_of[pool], state.country_of[pool], state.community[pool]),
+        seen_nodes,
+        strict=True,
+    ):
+        values = values.astype(np.int64)
+        both = np.concatenate([values, np.array([mine], dtype=np.int64)])
+        coded = _codes(both)
+        groups.append(coded[:-1])
+        seen.append(int(coded[-1]))
+    return groups, seen
+
+
+def _top(
+    state: IndexState, candidates: IntArray, scores: _Scores, final: FloatArray, k: int
+) -> IntArray:
+    """The candidates with one of the ``k`` best scores (every tie at the cut too), in order."""
+    if len(candidates) > k:
+        values = final[candidates]
+        cut = -np.partition(-values, k - 1)[k - 1]
+        candidates = candidates[values >= cut]
+    return _sorted(state, candidates, scores, final)
 
 
 def _order(
@@ -346,29 +373,24 @@ def _order(
     diversify: bool,
 ) -> list[int]:
     """The first ``depth`` candidates in ranking order (diversified unless told otherwise)."""
-    pool_size = depth if not diversify else max(4 * depth, 40)
-    while True:
-        if len(candidates) <= pool_size:
-            pool, outside = candidates, 0.0
-        else:
-            values = final[candidates]
-            cut = -np.partition(-values, pool_size - 1)[pool_size - 1]
-            inside = values >= cut  # every tie at the cut, so the pool is a prefix
-            pool = candidates[inside]
-            rest = values[~inside]
-            outside = float(rest.max()) if len(rest) else 0.0
-        ordered = _sorted(state, pool, scores, final)
-        if not diversify:
-            return [int(n) for n in ordered[:depth]]
-        own = None
-        if query.own_pes is not None:
-            mine = state.features.posting((Signal.PES, query.own_pes))
-            own = np.isin(ordered, mine)
-        groups, seen = _groups(state, ordered, query)
-        picks, exact = diversity.rerank(final[ordered], groups, own, depth, outside, seen)
-        if exact or len(pool) == len(candidates):
-            return [int(ordered[p]) for p in picks]
-        pool_size *= 4
+    if not diversify:
+        return [int(n) for n in _top(state, candidates, scores, final, depth)[:depth]]
+    pool = _top(state, candidates, scores, final, POOL)
+    own = None
+    if query.own_pes is not None and query.own_pes in state.ids:
+        own = state.pes_of[pool] == state.ids[query.own_pes]
+    groups, seen = _groups(state, pool, query)
+    head = min(depth, DIVERSE_DEPTH)
+    picks, _ = diversity.rerank(final[pool], groups, own, head, 0.0, seen)
+    out = [int(pool[p]) for p in picks]
+    if depth > len(out):  # after the diversified head: by score
+        taken = set(out)
+        for node in _top(state, candidates, scores, final, depth + len(out)).tolist():
+            if len(out) == depth:
+                break
+            if node not in taken:
+                out.append(int(node))
+    return out
 
 
 # -- the entry point ----------------------------------------------------------------------------
@@ -389,7 +411,7 @@ def run(state: IndexState, request: RankRequest) -> Ranking:
         if request.subject is None:
             raise InputError("peers: give a PES")
         state.node_id(request.subject, NodeKind.PES, "PES")
-        ranked = rank_peers(state, request.subject, request.filters, lang)
+        ranked = rank_peers(state, request.subject, request.filters, lang, request.min_score)
         ranked = [r for r in ranked if r.iri not in request.exclude]
         page = tuple(
             _renumber(r, request.offset + i + 1)
@@ -397,7 +419,8 @@ def run(state: IndexState, request: RankRequest) -> Ranking:
         )
         empty = None
         if not ranked:
-            empty = reasons.phrase("empty-threshold", lang, x=f"{MIN_PEER_SCORE:.2f}")
+            least = MIN_PEER_SCORE if request.min_score is None else request.min_score
+            empty = reasons.phrase("empty-threshold", lang, x=f"{least:.2f}")
         return Ranking(page, request.offset, len(ranked), empty)
     if request.kind is RankKind.RELATED:
         if request.subject is None:
@@ -452,7 +475,8 @@ def _rank_practices(
             boosts[node] = value
             final[node] += value
     final = np.where(mask, final, 0.0)
-    candidates = np.flatnonzero(final >= MIN_SCORE)
+    least = MIN_SCORE if request.min_score is None else request.min_score
+    candidates = np.flatnonzero((final >= least) & (final > 0))
     total = len(candidates)
     empty = None
     if total == 0:
@@ -461,7 +485,7 @@ def _rank_practices(
         elif not query.profile and not query.terms:
             empty = reasons.phrase("empty-profile", lang)
         else:
-            empty = reasons.phrase("empty-threshold", lang, x=f"{MIN_SCORE:.2f}")
+            empty = reasons.phrase("empty-threshold", lang, x=f"{least:.2f}")
         return Ranking((), request.offset, 0, empty)
     depth = min(request.offset + request.first, total)
     chosen = _order(state, candidates, scores, final, query, depth, request.diversify)
@@ -494,7 +518,7 @@ def _walk_parts(state: IndexState, query: Query, scores: _Scores, node: int) -> 
         return {}
     ppr = scores.ppr
     weight = scores.weights["pagerank"]
-    value = weight * min(1.0, float(ppr[node]) * scores.walk_scale)
+    value = weight * min(scores.coverage, float(ppr[node]) * scores.walk_scale)
     if value <= 0:
         return {}
     cols, ws, ks = state.adjacency.row(node)
@@ -511,6 +535,24 @@ def _walk_parts(state: IndexState, query: Query, scores: _Scores, node: int) -> 
         name = _SHARED_KIND.get(k, _WALK) if v in shared else _WALK
         parts[name] = parts.get(name, 0.0) + value * m / total
     return parts
+
+
+def _walk_practices(state: IndexState, query: Query, scores: _Scores, node: int) -> list[int]:
+    """The practices whose walk mass reached ``node`` most, through one shared node (at most 3):
+    the item's neighbours' practice neighbours with the highest PageRank."""
+    if scores.ppr is None:
+        return []
+    ppr = scores.ppr
+    cols, _, _ = state.adjacency.row(node)
+    position, neighbour, _, _ = state.adjacency.gather(cols)
+    del position
+    practice = (state.kind[neighbour] == NodeKind.PRACTICE) & (neighbour != node)
+    practice &= ~np.isin(neighbour, np.array(query.exclude, dtype=np.int64))
+    found = np.unique(neighbour[practice & (ppr[neighbour] > 0)])
+    if not len(found):
+        return []
+    best = found[np.lexsort((found, -ppr[found]))][:3]
+    return [int(n) for n in best]
 
 
 def _shared_nodes(state: IndexState, query: Query) -> frozenset[int]:
@@ -578,6 +620,10 @@ def _explain(
         route = paths.path(state, query.seeds, node)
         if route:
             found.append(path_reason([state.ref(n, lang) for n in route], lang))
+        else:
+            via = _walk_practices(state, query, scores, node)
+            if via:
+                found.append(shared_reason(_WALK, [state.ref(n, lang) for n in via], lang))
     ref = state.ref(node, lang)
     score = float(final[node])
     return Recommendation(

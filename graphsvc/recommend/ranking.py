@@ -85,6 +85,7 @@ class RankRequest:
     exclude: frozenset[str] = frozenset()  # items never shown (e.g. dismissed by the viewer)
     boosts: Mapping[str, float] = field(default_factory=dict)  # item -> added score (feedback)
     boosted_by: str | None = None  # who marked the boosted items (named in their reason)
+    min_score: float | None = None  # None: MIN_SCORE (MIN_PEER_SCORE for peers); 0 shows all
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,6 +90,21 @@ _TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "es": ("enlazado a través de {x}", "enlazado a través de {x}"),
         "sv": ("förbunden genom {x}", "förbunden genom {x}"),
     },
+    "walk": {
+        "en": (
+            "close in the graph through practices like {x}",
+            "close in the graph through practices like {x}",
+        ),
+        "fr": (
+            "proche dans le graphe par des pratiques comme {x}",
+            "proche dans le graphe par des pratiques comme {x}",
+        ),
+        "es": (
+            "cercano en el grafo a través de prácticas como {x}",
+            "cercano en el grafo a través de prácticas como {x}",
+        ),
+        "sv": ("nära i grafen genom praxis som {x}", "nära i grafen genom praxis som {x}"),
+    },
     "feedback": {
         "en": ("marked useful by {x}", "marked useful by {x}"),
         "fr": ("jugé utile par {x}", "jugé utile par {x}"),

@@ -22,15 +22,17 @@ Lookups are O(1) except :meth:`IndexState.practices_of` (O(degree)) and :meth:`I
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
 from graphsvc.errors import NotFoundError
+from graphsvc.model.text import sort_key
 from graphsvc.recommend.adjacency import Adjacency, FloatArray, IntArray
 from graphsvc.recommend.explain import NodeRef
-from graphsvc.recommend.features import FeatureIndex
+from graphsvc.recommend.features import Feature, FeatureIndex, Signal
 from graphsvc.recommend.places import Places
 from graphsvc.recommend.portfolios import PeerIndex
 from graphsvc.recommend.projection import EdgeKind, NodeKind, node_label
@@ -46,6 +48,13 @@ EDGE_KINDS: tuple[EdgeKind, ...] = tuple(EdgeKind)
 EDGE_CODE: dict[EdgeKind, int] = {kind: code for code, kind in enumerate(EDGE_KINDS)}
 
 _KIND_NAMES = {int(k): k.name.lower() for k in NodeKind}
+
+# Ties of every score are broken by the title (its first bytes, in UTF-8, which sort as code
+# points) and then the IRI, with numpy.
+_TITLE_BYTES = 64
+_IRI_BYTES = 200
+_TITLE = np.dtype(f"S{_TITLE_BYTES}")
+_IRI = np.dtype(f"S{_IRI_BYTES}")
 
 
 class IndexState:
@@ -87,6 +96,14 @@ class IndexState:
         self.adjacency = adjacency
         self.text = text
         self.year = years  # per node: a practice's year, 0 if unknown
+        size = len(kinds)
+        self.pes_of = np.full(size, -1, dtype=np.int32)  # per practice: its PES's node id
+        self.country_of = np.full(size, -1, dtype=np.int32)  # per practice: its country's node id
+        # per practice: its title folded for sorting, and its IRI, as bytes numpy sorts
+        self.title_key: npt.NDArray[np.bytes_] = np.zeros(size, dtype=_TITLE)
+        self.iri_key: npt.NDArray[np.bytes_] = np.array(
+            [i.encode()[:_IRI_BYTES] for i in iris], dtype=_IRI
+        )
         self.community = community  # per node: its community number, -1 for none
         self.context_graph = context_graph  # node ids other than practices; read by paths
         self.theme_distance = theme_distance  # theme -> broader and narrower themes -> steps
@@ -108,6 +125,10 @@ class IndexState:
             self.alive = np.concatenate([self.alive, np.zeros(grow, dtype=np.bool_)])
             self.year = np.concatenate([self.year, np.zeros(grow, dtype=np.int16)])
             self.community = np.concatenate([self.community, np.full(grow, -1, dtype=np.int32)])
+            self.pes_of = np.concatenate([self.pes_of, np.full(grow, -1, dtype=np.int32)])
+            self.country_of = np.concatenate([self.country_of, np.full(grow, -1, dtype=np.int32)])
+            self.title_key = np.concatenate([self.title_key, np.zeros(grow, dtype=_TITLE)])
+            self.iri_key = np.concatenate([self.iri_key, np.zeros(grow, dtype=_IRI)])
 
     def add_node(self, iri: str, kind: NodeKind) -> int:
         node = self.adjacency.add_node()
@@ -116,7 +137,21 @@ class IndexState:
         self.ids[iri] = node
         self.kind[node] = int(kind)
         self.tie[node] = zlib.crc32(iri.encode())
+        self.iri_key[node] = iri.encode()[:_IRI_BYTES]
         return node
+
+    def set_practice(self, node: int, features: Sequence[Feature], title: str, year: int) -> None:
+        """Record a practice's PES, country, sortable title and year (from its features)."""
+        self.grow()
+        self.pes_of[node] = -1
+        self.country_of[node] = -1
+        for signal, iri in features:
+            if signal is Signal.PES:
+                self.pes_of[node] = self.ids.get(iri, -1)
+            elif signal is Signal.COUNTRY:
+                self.country_of[node] = self.ids.get(iri, -1)
+        self.title_key[node] = sort_key(title).encode()[:_TITLE_BYTES]
+        self.year[node] = year
 
     # -- lookups ----------------------------------------------------------------------------------
 

@@ -88,7 +88,9 @@ def structure(index: RecommendationIndex) -> dict[str, Any]:
             if state.kind[n] == NodeKind.PRACTICE
         },
         "portfolios": {p: state.peers_index.portfolio(p) for p in sorted(index.source.pes)},
-        "projection": {frozenset(e) for e in state.graph.edges},
+        "context graph": {
+            frozenset((state.iris[a], state.iris[b])) for a, b in state.context_graph.edges
+        },
     }
 
 

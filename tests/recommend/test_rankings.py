@@ -4,6 +4,8 @@ Adamic–Adar weights there (``SIGNAL_WEIGHTS[s] / log(1 + df)``): Youth Guarant
 (3 practices each) 0.721; their broader themes Youth employment and Inclusion 0.3 x 0.721; Young
 people (A, B) 0.455; the KEHA Centre (A, C) 0.546; Finland 0.273; Europe (A, B, C, F) 0.124. A's
 profile weighs 3.272, so B matches 2.453 / 3.272 = 0.750, D 0.353, C 0.288, F 0.258, E nothing.
+The hierarchy adds Youth employment (0.5) and Inclusion (0.25) as decayed themes to A's profile,
+which no other practice has as a theme, so these scores stand.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import networkx as nx
 import pytest
 
 from graphsvc.errors import InputError, NotFoundError
-from graphsvc.recommend.index import RecommendationIndex, Strategy
+from graphsvc.recommend.index import HYBRID_WEIGHTS, RecommendationIndex, Strategy
 from graphsvc.recommend.ppr import personalized_pagerank
 from graphsvc.recommend.projection import build_projection
 from graphsvc.recommend.source import RecordSet
@@ -41,7 +43,8 @@ from recommend.graphs import (
 
 
 def test_similarity_ranking_and_scores(small: RecordSet) -> None:
-    related = RecommendationIndex(small).related(A, first=10, strategy="similarity")
+    index = RecommendationIndex(small)
+    related = index.related(A, first=10, strategy="similarity", diversify=False)
     assert [r.iri for r in related] == [B, D, C, F]
     aa = {2: 1 / math.log(4), 3: 1 / math.log(5), 1: 1 / math.log(3)}
     total = 2 * aa[2] + 2 * 0.3 * aa[2] + 0.5 * aa[1] + 0.6 * aa[1] + 0.3 * aa[1] + 0.2 * aa[3]
@@ -55,7 +58,7 @@ def test_contributions_sum_to_the_score_and_name_the_signals(small: RecordSet) -
     for strategy in Strategy:
         for r in RecommendationIndex(small).related(A, strategy=strategy):
             assert sum(c.value for c in r.contributions) == pytest.approx(r.score)
-    best = RecommendationIndex(small).related(A, strategy="similarity")[0]
+    best = RecommendationIndex(small).related(A, strategy="similarity", diversify=False)[0]
     assert {c.signal for c in best.contributions} == {
         "theme",
         "broader-theme",
@@ -76,20 +79,20 @@ def test_reasons_name_the_shared_nodes_with_labels(small: RecordSet) -> None:
     ]
     themes = best.reasons[0]
     assert [(n.iri, n.kind) for n in themes.nodes] == [(CG, "theme"), (YG, "theme")]
-    same_pes = RecommendationIndex(small).related(A, strategy="similarity")[2]
+    same_pes = RecommendationIndex(small).related(A, strategy="similarity", diversify=False)[2]
     assert same_pes.iri == C
     assert "same PES (KEHA Centre)" in [r.text for r in same_pes.reasons]
     assert "same country (Finland)" in [r.text for r in same_pes.reasons]
 
 
 def test_pagerank_follows_the_shared_event(small: RecordSet) -> None:
-    related = RecommendationIndex(small).related(C, strategy="pagerank")
+    related = RecommendationIndex(small).related(C, strategy="pagerank", diversify=False)
     assert related[0].iri == E
     assert related[1].iri == A  # same PES and country, no shared theme
-    assert "presented at the same event (Green jobs workshop)" in [
-        r.text for r in related[0].reasons
-    ]
-    assert related[0].contribution("event", "pagerank") > related[0].contribution("pes", "pagerank")
+    assert related[0].contribution("event", "pagerank") > 0  # C and E share the workshop
+    # E's PES is not C's: what came to E through its PES is a walk, never "pes"
+    assert related[0].contribution("pes", "pagerank") == 0
+    assert related[1].contribution("pes", "pagerank") > 0  # A is of C's PES
 
 
 def test_push_matches_networkx_pagerank(small: RecordSet) -> None:
@@ -107,7 +110,7 @@ def test_push_matches_networkx_pagerank(small: RecordSet) -> None:
 
 def test_a_path_explains_a_practice_that_shares_nothing(small: RecordSet) -> None:
     related = RecommendationIndex(small).related(D, first=10, strategy="pagerank")
-    c = next(r for r in related if r.iri == C)
+    c = next(r for r in related if r.iri == C)  # cost 2 + 2 + 1 through the PES and event
     (reason,) = c.reasons
     assert reason.signal == "path"
     assert [n.iri for n in reason.nodes] == [D, CMR_PES, E1, C]
@@ -116,14 +119,20 @@ def test_a_path_explains_a_practice_that_shares_nothing(small: RecordSet) -> Non
     )
 
 
-def test_hybrid_combines_both_with_the_documented_weights(small: RecordSet) -> None:
-    index = RecommendationIndex(small, hybrid_weights={"pagerank": 0.3, "similarity": 0.7})
-    hybrid = {r.iri: r for r in index.related(A, strategy="hybrid")}
-    sim = {r.iri: r.score for r in index.related(A, strategy="similarity")}
-    ppr = {r.iri: r.score for r in index.related(A, strategy="pagerank")}  # max-normalised
+def test_hybrid_combines_the_three_with_the_documented_weights(small: RecordSet) -> None:
+    index = RecommendationIndex(small)
+    hybrid = {r.iri: r for r in index.related(A, strategy="hybrid", diversify=False)}
+    alone = {
+        method: {r.iri: r.score for r in index.related(A, 10, strategy, diversify=False)}
+        for method, strategy in (("similarity", "similarity"), ("pagerank", "pagerank"))
+    }
     for iri, r in hybrid.items():
-        assert r.score == pytest.approx(0.7 * sim.get(iri, 0.0) + 0.3 * ppr.get(iri, 0.0))
+        for method, scores in alone.items():
+            if iri in scores:  # shown alone too (above the threshold)
+                part = sum(c.value for c in r.contributions if c.method == method)
+                assert part == pytest.approx(HYBRID_WEIGHTS[method] * scores[iri])
     assert next(iter(hybrid)) == B
+    assert sum(HYBRID_WEIGHTS.values()) == pytest.approx(1.0)
 
 
 def test_rankings_do_not_depend_on_insertion_order() -> None:
@@ -144,14 +153,15 @@ def test_recommend_from_a_profile_uses_the_theme_hierarchy(small: RecordSet) -> 
     index = RecommendationIndex(small)
     found = index.recommend(themes=[YEMP], strategy="similarity")
     assert {r.iri for r in found} == {A, B, D}  # all on Youth Guarantee, narrower than YEMP
-    assert found[0].reasons[0].text == "related themes under Inclusion and Youth employment"
+    assert found[0].reasons[0].text == "on a broader or narrower theme: Youth Guarantee"
+    assert found[0].contribution("related-theme") > 0
     by_country = index.recommend(themes=[CG], country=FIN, first=2, strategy="similarity")
     assert by_country[0].iri == A  # career guidance and in Finland
 
 
 def test_practices_recommended_to_a_pes_are_from_other_pes(small: RecordSet) -> None:
     index = RecommendationIndex(small)
-    found = index.recommended_practices(FIN_PES)
+    found = index.recommended_practices(FIN_PES, diversify=False)
     assert found and not {A, C} & {r.iri for r in found}
     assert {r.iri for r in found[:2]} == {B, E}  # B is like A, E like C
     assert all(small.practices[r.iri].pes != FIN_PES for r in found)
@@ -177,7 +187,8 @@ def test_peers_by_portfolio_with_reasons(small: RecordSet) -> None:
         (lambda i: i.related("https://w3id.org/graphsvc/id/practice/nope"), NotFoundError, "nope"),
         (lambda i: i.related(YG), NotFoundError, "practice"),
         (lambda i: i.related(A, strategy="magic"), InputError, "unknown strategy"),
-        (lambda i: i.related(A, first=-1), InputError, "negative"),
+        (lambda i: i.related(A, first=-1), InputError, "first"),
+        (lambda i: i.related(A, first=101), InputError, "first"),
         (lambda i: i.recommend(), InputError, "at least one"),
         (lambda i: i.recommend(themes=[EMPLOYERS]), NotFoundError, "theme"),
         (lambda i: i.recommend(target_groups=[YOUNG], country=GREEN), NotFoundError, "country"),
