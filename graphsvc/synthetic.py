@@ -53,7 +53,7 @@ from graphsvc.errors import InputError
 from graphsvc.model.records import Event, Network, Pes, Practice
 from graphsvc.recommend.concepts import OntologyConcepts, load_ontology_concepts
 from graphsvc.settings import PROJECT_ROOT
-from graphsvc.store.formats import format_for_path
+from graphsvc.store.formats import FORMATS, format_for_path
 from graphsvc.vocab import (
     CV,
     DCTERMS,
@@ -455,10 +455,9 @@ def write_dataset(ds: SyntheticDataset, output: Path | IO[bytes], fmt: str | Non
 
 
 def _format(name: str) -> pyoxigraph.RdfFormat:
-    formats = {"nq": pyoxigraph.RdfFormat.N_QUADS, "trig": pyoxigraph.RdfFormat.TRIG}
-    if name not in formats:
+    if name not in ("nq", "trig"):
         raise InputError(f"format {name!r}: use nq or trig")
-    return formats[name]
+    return FORMATS[name].rdf_format
 
 
 def _serialize(ds: SyntheticDataset, handle: IO[bytes], rdf_format: pyoxigraph.RdfFormat) -> None:

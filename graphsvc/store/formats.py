@@ -1,4 +1,11 @@
-"""RDF serialisation formats: names, file extensions and media types in one table."""
+"""RDF serialisation formats: the one table of the formats this service reads and writes.
+
+Each entry is a :class:`pyoxigraph.RdfFormat`, which carries the media type, the file extension,
+the W3C format IRI and whether the format holds named graphs. The table adds only what is this
+project's own: the short name (``--format``, ``format=``, ``/export/{name}``), other media types
+and names a client may use for it, other file extensions, and whether the dataset is exported in
+it. The web interface builds its offers and export list from it (:mod:`graphsvc.web.formats`).
+"""
 
 from __future__ import annotations
 
@@ -14,10 +21,30 @@ __all__ = ["FORMATS", "Format", "format_for_name", "format_for_path"]
 
 @dataclass(frozen=True, slots=True)
 class Format:
+    """A format of :data:`FORMATS`: pyoxigraph's ``rdf_format`` and this project's additions."""
+
     name: str
-    extension: str
-    media_type: str
     rdf_format: RdfFormat
+    media_aliases: tuple[str, ...] = ()
+    """Other media types that ask for this format in ``Accept``."""
+    names: tuple[str, ...] = ()
+    """Other names for it in ``format=``."""
+    suffixes: tuple[str, ...] = ()
+    """File extensions read as this format besides :attr:`extension`."""
+    exported: bool = True
+    """Whether ``/export`` offers the dataset in it."""
+
+    @property
+    def media_type(self) -> str:
+        return str(self.rdf_format.media_type)
+
+    @property
+    def extension(self) -> str:
+        return str(self.rdf_format.file_extension)
+
+    @property
+    def iri(self) -> str:
+        return str(self.rdf_format.iri)
 
     @property
     def supports_datasets(self) -> bool:
@@ -27,20 +54,34 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("ttl", "ttl", "text/turtle", RdfFormat.TURTLE),
-        Format("nt", "nt", "application/n-triples", RdfFormat.N_TRIPLES),
-        Format("nq", "nq", "application/n-quads", RdfFormat.N_QUADS),
-        Format("trig", "trig", "application/trig", RdfFormat.TRIG),
-        Format("jsonld", "jsonld", "application/ld+json", RdfFormat.JSON_LD),
-        Format("rdfxml", "rdf", "application/rdf+xml", RdfFormat.RDF_XML),
+        Format(
+            "ttl",
+            RdfFormat.TURTLE,
+            ("application/turtle", "application/x-turtle"),
+            ("turtle",),
+            ("turtle",),
+        ),
+        Format("nt", RdfFormat.N_TRIPLES, ("text/plain",), ("ntriples", "n-triples")),
+        Format("nq", RdfFormat.N_QUADS),
+        Format("trig", RdfFormat.TRIG),
+        Format(
+            "jsonld",
+            RdfFormat.JSON_LD,
+            ("application/x-json+ld", "application/json"),
+            ("json-ld", "json"),
+            ("json",),
+        ),
+        Format(
+            "rdfxml",
+            RdfFormat.RDF_XML,
+            ("application/xml", "text/xml"),
+            ("rdf", "xml"),
+            ("owl", "xml"),
+            exported=False,
+        ),
     )
 }
-_BY_EXTENSION = {f.extension: f for f in FORMATS.values()} | {
-    "turtle": FORMATS["ttl"],
-    "json": FORMATS["jsonld"],
-    "owl": FORMATS["rdfxml"],
-    "xml": FORMATS["rdfxml"],
-}
+_BY_EXTENSION = {suffix: f for f in FORMATS.values() for suffix in (f.extension, *f.suffixes)}
 
 
 def format_for_name(name: str) -> Format:

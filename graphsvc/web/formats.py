@@ -1,9 +1,14 @@
-"""The representations the web interface offers, with the pyoxigraph format behind each."""
+"""The representations the web interface offers, with the pyoxigraph format behind each.
+
+RDF formats come from the one table of :mod:`graphsvc.store.formats`; SPARQL results formats from
+:class:`pyoxigraph.QueryResultsFormat`, with the names and media types clients also use for them.
+"""
 
 from __future__ import annotations
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
+from graphsvc.store.formats import FORMATS
 from graphsvc.web.negotiation import Offer
 
 __all__ = [
@@ -17,49 +22,32 @@ __all__ = [
     "media_type_iri",
 ]
 
-RESULTS_OFFERS: tuple[Offer, ...] = (
-    Offer("json", "application/sparql-results+json", ("application/json",), ("srj",)),
-    Offer("xml", "application/sparql-results+xml", ("application/xml", "text/xml"), ("srx",)),
-    Offer("csv", "text/csv"),
-    Offer("tsv", "text/tab-separated-values", (), ("tab",)),
-)
-RESULTS_FORMATS: dict[str, QueryResultsFormat] = {
-    "json": QueryResultsFormat.JSON,
-    "xml": QueryResultsFormat.XML,
-    "csv": QueryResultsFormat.CSV,
-    "tsv": QueryResultsFormat.TSV,
+# name -> (format, other media types, other names for format=)
+_RESULTS: dict[str, tuple[QueryResultsFormat, tuple[str, ...], tuple[str, ...]]] = {
+    "json": (QueryResultsFormat.JSON, ("application/json",), ("srj",)),
+    "xml": (QueryResultsFormat.XML, ("application/xml", "text/xml"), ("srx",)),
+    "csv": (QueryResultsFormat.CSV, (), ()),
+    "tsv": (QueryResultsFormat.TSV, (), ("tab",)),
 }
+RESULTS_OFFERS: tuple[Offer, ...] = tuple(
+    Offer(name, str(fmt.media_type).partition(";")[0], aliases, names)
+    for name, (fmt, aliases, names) in _RESULTS.items()
+)
+RESULTS_FORMATS: dict[str, QueryResultsFormat] = {name: r[0] for name, r in _RESULTS.items()}
 
-GRAPH_OFFERS: tuple[Offer, ...] = (
-    Offer("ttl", "text/turtle", ("application/turtle", "application/x-turtle"), ("turtle",)),
-    Offer("nt", "application/n-triples", ("text/plain",), ("ntriples", "n-triples")),
-    Offer(
-        "jsonld",
-        "application/ld+json",
-        ("application/x-json+ld", "application/json"),
-        ("json-ld", "json"),
-    ),
-    Offer("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("rdf", "xml")),
+GRAPH_OFFERS: tuple[Offer, ...] = tuple(
+    Offer(f.name, f.media_type, f.media_aliases, f.names)
+    for f in (FORMATS[name] for name in ("ttl", "nt", "jsonld", "rdfxml"))
 )
-RDF_FORMATS: dict[str, RdfFormat] = {
-    "ttl": RdfFormat.TURTLE,
-    "nt": RdfFormat.N_TRIPLES,
-    "jsonld": RdfFormat.JSON_LD,
-    "rdfxml": RdfFormat.RDF_XML,
-    "nq": RdfFormat.N_QUADS,
-    "trig": RdfFormat.TRIG,
-}
+"""What a graph (CONSTRUCT, DESCRIBE, an entity) is offered in; Turtle by default."""
+RDF_FORMATS: dict[str, RdfFormat] = {f.name: f.rdf_format for f in FORMATS.values()}
 
 HTML = Offer("html", "text/html", ("application/xhtml+xml",))
 PAGE_OFFERS: tuple[Offer, ...] = (*GRAPH_OFFERS, HTML)
 """Entity pages: Turtle by default (curl, scripts); HTML when a browser asks for it."""
 
 DATASET_FORMATS: dict[str, tuple[str, RdfFormat]] = {
-    "ttl": ("text/turtle", RdfFormat.TURTLE),
-    "nt": ("application/n-triples", RdfFormat.N_TRIPLES),
-    "nq": ("application/n-quads", RdfFormat.N_QUADS),
-    "trig": ("application/trig", RdfFormat.TRIG),
-    "jsonld": ("application/ld+json", RdfFormat.JSON_LD),
+    f.name: (f.media_type, f.rdf_format) for f in FORMATS.values() if f.exported
 }
 """Export formats: name -> (media type, format). JSON-LD, N-Quads and TriG keep graph names."""
 
