@@ -144,6 +144,7 @@ def test_the_language_changes_the_interface_and_stays_in_the_address(
     for lang, search in (("fr", "Recherche"), ("es", "Buscar"), ("en", "Search")):
         page.get_by_label(re.compile("Språk|Langue|Idioma|Language")).select_option(lang)
         expect(page.get_by_role("link", name=search, exact=True)).to_be_visible()
+    settle(page)
     assert_accessible(page)
 
 
