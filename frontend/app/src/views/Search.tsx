@@ -264,9 +264,20 @@ export function Search(props: { params: URLSearchParams }) {
               </ul>
             )}
             {total === 0 ? (
-              <div class="empty">
+              <div class="empty" role="status">
                 <p>{t("noResults")}</p>
-                {active.length > 0 && <p>{t("noResultsHint")}</p>}
+                {active.length > 0 && (
+                  <>
+                    <p>{t("noResultsHint")}</p>
+                    <ul>
+                      {active.map((filter) => (
+                        <li key={filter.label}>
+                          <Link href={`/search?${filter.params}`}>{t("removeFilter", { label: filter.label })}</Link>
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                )}
               </div>
             ) : (
               <ol class="cards result-list" start={(page - 1) * PAGE_SIZE + 1}>
