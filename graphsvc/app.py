@@ -12,23 +12,19 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
-from strawberry.http.ides import get_graphql_ide_html
 
 from graphsvc import __version__
 from graphsvc.api.server import graphql_routes
 from graphsvc.api.subscriptions import subscription_routes
 from graphsvc.feed.follow import following
 from graphsvc.feed.routes import feed_routes
+from graphsvc.http.assets import CONSOLES
 from graphsvc.http.guards import guard_middleware
-from graphsvc.http.headers import page_policy
 from graphsvc.services import Services, open_services
 from graphsvc.settings import Settings
 from graphsvc.web import PublicCors, ServiceApp, direct_routes, web_routes
 from graphsvc.web.http import PUBLIC_PATHS
 from graphsvc.web.state import close_web_state, open_web_state
-
-_GRAPHIQL_ORIGINS = ("https://unpkg.com",)
-"""Where GraphiQL's page loads its scripts and styles (each pinned by subresource integrity)."""
 
 __all__ = ["create_app"]
 
@@ -61,6 +57,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
+        # GraphiQL's and the service pages' bundled files (content-hashed: cached for a year)
+        Route(CONSOLES.prefix + "assets/{path}", CONSOLES.serve, methods=["GET", "HEAD"]),
         *graphql_routes(settings),
         *subscription_routes(),  # WebSocket /graphql
         *web_routes(settings),
@@ -76,9 +74,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
             expose_headers=["ETag", "Last-Modified"],
         ),
     ]
-    page_policies = {}
-    if settings.graphiql:
-        page_policies["/graphql"] = page_policy(get_graphql_ide_html("graphiql"), _GRAPHIQL_ORIGINS)
     return ServiceApp(
         debug=settings.debug,
         routes=routes,
@@ -86,5 +81,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         direct=direct_routes(),
         # rate, concurrency and headers for every request, cached /sparql answers included
-        outer=guard_middleware(settings, PUBLIC_PATHS, page_policies),
+        outer=guard_middleware(settings, PUBLIC_PATHS),
     )

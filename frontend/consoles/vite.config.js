@@ -1,4 +1,5 @@
-// Content-hashed files in dist/assets/ and a manifest that the service reads to link them.
+// The service's own pages load these bundles by name from dist/.vite/manifest.json
+// (graphsvc/web/assets.py); every file in dist/assets/ has a content hash in its name.
 import { defineConfig } from "vite";
 
 export default defineConfig({
@@ -7,8 +8,11 @@ export default defineConfig({
     outDir: "dist",
     emptyOutDir: true,
     manifest: true,
+    chunkSizeWarningLimit: 4096, // GraphiQL is one large console, loaded only at /graphql
     rollupOptions: {
       input: {
+        graphiql: "src/graphiql.js",
+        sparql: "src/sparql.js",
         pages: "src/pages.css",
       },
     },

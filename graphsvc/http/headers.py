@@ -8,9 +8,11 @@ needs them, ``frame-ancestors 'none'``), ``X-Frame-Options: DENY`` for older bro
 ``default-src 'none'; frame-ancestors 'none'; sandbox``, in case a browser renders it anyway.
 A header the application has set itself is left alone.
 
-:data:`PAGE_POLICY` fits the service's own pages (:mod:`graphsvc.web.html`): no script at all,
-the inline ``<style>`` element, forms that post to this origin. A page with scripts gets a policy
-of its own from :func:`page_policy`, keyed by path (GraphiQL on ``/graphql``).
+:data:`PAGE_POLICY` fits the service's own pages without scripts (:mod:`graphsvc.web.html`):
+stylesheets from this origin, forms that post to it; :data:`SCRIPT_PAGE_POLICY` those that run
+the bundled scripts of ``frontend/consoles`` (:mod:`graphsvc.http.pages`), which set it
+themselves. A page with inline scripts can get a policy of its own from :func:`page_policy`,
+keyed by path.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ __all__ = [
     "OTHER_POLICY",
     "PAGE_POLICY",
     "REFERRER_POLICY",
+    "SCRIPT_PAGE_POLICY",
     "SecurityHeaders",
     "inline_script_hashes",
     "page_policy",
@@ -33,9 +36,16 @@ __all__ = [
 ]
 
 PAGE_POLICY = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+SCRIPT_PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "font-src 'self' data:; img-src 'self' data:; connect-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
+"""Pages that run the service's own bundled scripts (GraphiQL, the SPARQL editor): files
+from this origin only, no inline script (``style-src`` allows the style attributes they set)."""
 OTHER_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
 REFERRER_POLICY = "strict-origin-when-cross-origin"
 

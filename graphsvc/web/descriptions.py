@@ -17,12 +17,19 @@ from graphsvc.vocab import ID, XSD
 from graphsvc.web.formats import DATASET_FORMATS, RDF_FORMATS, RESULTS_FORMATS, media_type_iri
 from graphsvc.web.terms import DATASET_IRI, SD, SPARQL_PROTOCOL, Term, iri, literal
 
-__all__ = ["DESCRIPTION_PREFIXES", "dataset_description", "service_description", "vocabularies"]
+__all__ = [
+    "DATASET_DESCRIPTION",
+    "DATASET_TITLE",
+    "DESCRIPTION_PREFIXES",
+    "dataset_description",
+    "service_description",
+    "vocabularies",
+]
 
 DESCRIPTION_PREFIXES = {"sd": SD, "formats": "http://www.w3.org/ns/formats/"}
 
-_TITLE = "graphsvc: a knowledge graph of public employment services"
-_DESCRIPTION = (
+DATASET_TITLE = "graphsvc: a knowledge graph of public employment services"
+DATASET_DESCRIPTION = (
     "Public employment services (PES), the networks they belong to (WAPES, the European PES "
     "Network), regions and countries, good practices, themes, events, projects and work "
     "programmes, with the source each fact comes from. One named graph per source."
@@ -65,12 +72,12 @@ def dataset_description(
 
     add(dataset, Term.rdf("type"), Term.void("Dataset"))
     add(dataset, Term.rdf("type"), Term.dcat("Dataset"))
-    add(dataset, Term.dct("title"), literal(_TITLE, lang="en"))
-    add(dataset, Term.dct("description"), literal(_DESCRIPTION, lang="en"))
+    add(dataset, Term.dct("title"), literal(DATASET_TITLE, lang="en"))
+    add(dataset, Term.dct("description"), literal(DATASET_DESCRIPTION, lang="en"))
     if license_iri is not None:
         add(dataset, Term.dct("license"), license_iri)
     add(dataset, Term.dct("modified"), literal(modified.isoformat(), datatype=f"{XSD}dateTime"))
-    add(dataset, Term.foaf("homepage"), iri(f"{base}/"))
+    add(dataset, Term.foaf("homepage"), iri(f"{base}/dataset"))  # its landing page
     add(dataset, Term.void("sparqlEndpoint"), endpoint)
     add(dataset, Term.void("uriSpace"), literal(str(ID)))
     add(dataset, Term.void("uriRegexPattern"), literal("^" + str(ID).replace(".", r"\.")))

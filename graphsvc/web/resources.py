@@ -28,12 +28,14 @@ from graphsvc.web.descriptions import DESCRIPTION_PREFIXES, dataset_description
 from graphsvc.web.errors import WebRequestError
 from graphsvc.web.execute import used_prefixes
 from graphsvc.web.formats import GRAPH_OFFERS, HTML, PAGE_OFFERS, RDF_FORMATS
-from graphsvc.web.html import entity_page, not_found_page
+from graphsvc.web.html import dataset_page, entity_page, not_found_page
 from graphsvc.web.http import base_url, error_response, http_date, not_modified
 from graphsvc.web.jsonld import compact_document, context_document
+from graphsvc.web.landing import landing_context
 from graphsvc.web.negotiation import Offer, negotiate
 from graphsvc.web.ontology_docs import OntologyDocsError, cache_dir_of, ontology_docs_html
 from graphsvc.web.state import etag, web_state
+from graphsvc.web.suggestions import suggestions_for
 
 __all__ = [
     "context_endpoint",
@@ -123,7 +125,9 @@ async def _described(
             return error_response(WebRequestError(message, 404), {"Vary": "Accept"})
         if offer is HTML:
             page_url = str(request.url.replace(query=""))
-            body = entity_page(description, base, page_url).encode()
+            services = state.services
+            suggestions = await anyio.to_thread.run_sync(suggestions_for, services, description.iri)
+            body = entity_page(description, base, page_url, suggestions).encode()
         else:
             body = render_triples(description.all_triples(), offer)
         return Response(body, headers=headers, media_type=_content_type(offer))
@@ -193,13 +197,16 @@ async def ontology_version_endpoint(request: Request) -> Response:
 
 
 async def dataset_endpoint(request: Request) -> Response:
-    """``/.well-known/void`` and ``/dataset``: VoID and DCAT description of the dataset."""
+    """``/.well-known/void`` and ``/dataset``: VoID and DCAT description of the dataset; at
+    ``/dataset`` a browser gets the landing page (licence, dumps, endpoint, example queries)."""
     state = web_state(request)
     settings = state.services.settings
     base = base_url(request, settings)
+    # /dataset is the dataset's homepage (foaf:homepage): a page for browsers, RDF for the rest
+    offers = PAGE_OFFERS if request.url.path == "/dataset" else GRAPH_OFFERS
     try:
         offer = negotiate(
-            GRAPH_OFFERS, request.headers.get("accept"), request.query_params.getlist("format")
+            offers, request.headers.get("accept"), request.query_params.getlist("format")
         )
         stats, modified = await state.stats()
         token, _ = await state.validators()
@@ -207,6 +214,9 @@ async def dataset_endpoint(request: Request) -> Response:
         headers = {"ETag": tag, "Last-Modified": http_date(modified), "Vary": "Accept"}
         if not_modified(request, tag, modified):
             return Response(status_code=304, headers=headers)
+        if offer is HTML:
+            page = dataset_page(landing_context(stats, base, settings, modified))
+            return Response(page, headers=headers, media_type="text/html; charset=utf-8")
         triples = dataset_description(stats, base, settings, modified)
         body = render_triples(triples, offer)
         return Response(body, headers=headers, media_type=_content_type(offer))

@@ -21,6 +21,7 @@ from graphsvc.engine.pool import EngineFailure, PoolBusy
 from graphsvc.errors import GraphsvcError
 from graphsvc.http.forms import FormEncodingError, parse_form
 from graphsvc.http.guards import CLIENT_KEY
+from graphsvc.http.headers import SCRIPT_PAGE_POLICY
 from graphsvc.settings import Settings
 from graphsvc.web.cache import Rendered, ResultCache
 from graphsvc.web.descriptions import service_description
@@ -33,6 +34,7 @@ from graphsvc.web.errors import (
     QueryTooComplexError,
     WebRequestError,
 )
+from graphsvc.web.examples import example_queries
 from graphsvc.web.execute import Answer, QueryDataset, media_types, run_query
 from graphsvc.web.formats import GRAPH_OFFERS, HTML, RESULTS_OFFERS
 from graphsvc.web.html import service_page
@@ -401,7 +403,12 @@ async def _describe_service(
     offer = negotiate((*GRAPH_OFFERS, HTML), accept, formats)
     base = base_url(request, settings)
     if offer is HTML:
-        return Response(service_page(base, settings), media_type="text/html; charset=utf-8")
+        page = service_page(base, settings, example_queries())
+        return Response(
+            page,
+            media_type="text/html; charset=utf-8",
+            headers={"Content-Security-Policy": SCRIPT_PAGE_POLICY, "Vary": "Accept"},
+        )
     stats, _ = await web_state(request).stats()
     triples = service_description(stats, base, settings)
     body = render_triples(triples, offer)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,15 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Error,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 from graphsvc.app import create_app
 from graphsvc.http.timeouts import uvicorn_options
@@ -43,6 +52,7 @@ __all__ = [
     "assert_accessible",
     "axe_violations",
     "browser",
+    "console_errors",
     "page",
     "playwright_driver",
     "screenshot",
@@ -66,6 +76,9 @@ SCREENSHOTS = PROJECT_ROOT / "data" / "screenshots"
 
 AXE_SCRIPT = PROJECT_ROOT / "frontend" / "consoles" / "node_modules" / "axe-core" / "axe.min.js"
 _BLOCKING_IMPACTS = ("serious", "critical")
+WAIT_MS = 15_000
+"""How long an action or ``expect`` waits for the page: the machine is shared and slow at times."""
+expect.set_options(timeout=WAIT_MS)
 
 
 # --- the service ---------------------------------------------------------------------------
@@ -183,6 +196,13 @@ class ConsoleErrors:
     def _on_page_error(self, error: Error) -> None:
         self.messages.append(f"uncaught {error.name}: {error.message}")
 
+    def forget(self, text: str) -> int:
+        """Drop the messages that contain ``text`` (errors a test provokes on purpose)."""
+        kept = [m for m in self.messages if text not in m]
+        dropped = len(self.messages) - len(kept)
+        self.messages[:] = kept
+        return dropped
+
     def assert_none(self) -> None:
         assert not self.messages, "the page reported errors:\n" + "\n".join(self.messages)
 
@@ -192,18 +212,27 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A page in a fresh context (no cookies or storage shared between tests).
 
     The test fails at teardown if the page logged a console error or threw; its collector is
-    ``page.console_errors`` for a check in the middle of a test.
+    ``console_errors(page)``, for a check in the middle of a test.
     """
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     new_page = context.new_page()
+    new_page.set_default_timeout(WAIT_MS)
     errors = ConsoleErrors()
     errors.attach(new_page)
-    new_page.console_errors = errors  # type: ignore[attr-defined]
+    _COLLECTORS[new_page] = errors
     try:
         yield new_page
     finally:
         context.close()
     errors.assert_none()
+
+
+_COLLECTORS: weakref.WeakKeyDictionary[Page, ConsoleErrors] = weakref.WeakKeyDictionary()
+
+
+def console_errors(page: Page) -> ConsoleErrors:
+    """The collector of the ``page`` fixture's page."""
+    return _COLLECTORS[page]
 
 
 # --- checks --------------------------------------------------------------------------------

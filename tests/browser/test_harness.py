@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from browser.harness import SCREENSHOTS, ConsoleErrors, Service, axe_violations, screenshot, tab_to
+from browser.harness import SCREENSHOTS, Service, axe_violations, console_errors, screenshot, tab_to
 
 
 def test_the_service_answers_in_chromium(page: Page, service: Service) -> None:
@@ -18,10 +18,11 @@ def test_the_collector_sees_console_errors_and_exceptions(page: Page) -> None:
         page.set_content(
             "<script>console.error('broken')</script><script>throw new TypeError('thrown')</script>"
         )
-    errors: ConsoleErrors = page.console_errors  # type: ignore[attr-defined]
+    errors = console_errors(page)
     assert any("broken" in m for m in errors.messages)
     assert any("TypeError: thrown" in m for m in errors.messages)
-    errors.messages.clear()  # this page's errors are the test's subject, not its failure
+    assert errors.forget("broken") == 1 and errors.forget("thrown") == 1
+    assert errors.messages == []  # this page's errors are the test's subject, not its failure
 
 
 def test_axe_finds_a_serious_violation(page: Page) -> None:

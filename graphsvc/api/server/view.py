@@ -14,7 +14,8 @@ Follows the GraphQL-over-HTTP specification:
   body type ``415``, an ``Accept`` header that allows no JSON type ``406``, too many requests
   ``429`` with ``Retry-After``; each with a GraphQL ``errors`` body.
 - A document not seen before is parsed and validated in a worker thread, never on the event loop.
-- GraphiQL is served to browsers on ``GET /graphql`` when ``settings.graphiql`` is on.
+- GraphiQL is served to browsers on ``GET /graphql`` when ``settings.graphiql`` is on, bundled
+  from npm (``frontend/consoles``), so it needs no other origin (:mod:`graphsvc.http.pages`).
 - Automatic persisted queries (:mod:`graphsvc.api.server.persisted`), over ``GET`` too.
 - Successful query results are cached per read-model version (:mod:`graphsvc.api.server.results`).
 """
@@ -33,8 +34,7 @@ import orjson
 import strawberry
 from graphql import ExecutionResult, GraphQLError
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
-from strawberry.http.ides import get_graphql_ide_html
+from starlette.responses import Response
 
 from graphsvc.api.context import Context
 from graphsvc.api.server.execution import DocumentCache, Executor, format_errors
@@ -43,6 +43,7 @@ from graphsvc.api.server.persisted import PersistedQueries, PersistedQueryError
 from graphsvc.api.server.results import ResultCache, result_key
 from graphsvc.edit.auth import ANONYMOUS, Principal, TokenRegistry, tokens_path
 from graphsvc.http.clients import client_key
+from graphsvc.http.pages import graphiql_response
 from graphsvc.settings import Settings
 
 __all__ = ["GRAPHQL_RESPONSE", "JSON", "MAX_BODY_BYTES", "GraphQLView", "RequestContext"]
@@ -197,7 +198,7 @@ class GraphQLView:
             and "query" not in request.query_params
             and "extensions" not in request.query_params
         ):
-            return HTMLResponse(get_graphql_ide_html("graphiql"))
+            return graphiql_response(request.url.path)
         if media_type is None:
             return self._error_response(
                 _RequestError(
