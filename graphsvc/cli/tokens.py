@@ -71,7 +71,7 @@ def _require_pes(args: argparse.Namespace, iri: str) -> None:
     if not (isinstance(known, QueryBoolean) and bool(known)):
         raise InputError(
             f"pes: no public employment service {iri} in the store; a member token must name"
-            " a PES that exists (list them with: graphsvc export | grep PublicEmploymentService)"
+            " a PES the store holds"
         )
 
 

@@ -25,7 +25,7 @@ from .processes import (
 )
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "load"
-KEHA = "https://w3id.org/graphsvc/id/pes/keha"
+KEHA = "https://w3id.org/graphsvc/id/pes/fin-keha"
 
 
 @pytest.fixture(scope="module")
