@@ -1,5 +1,8 @@
 """Content negotiation: pick a representation from ``Accept``, with ``format=`` as the fallback.
 
+The header is parsed by :func:`graphsvc.http.negotiation.parse_accept`, shared with the GraphQL
+endpoint; this module is the researcher-facing routes' policy.
+
 The ``Accept`` header decides when the client's most preferred type is one we offer. Otherwise
 (no header, only wildcards, or a browser whose first choice is ``text/html`` where no HTML is
 offered) a ``format=`` parameter decides, then the best ``Accept`` match, then the default.
@@ -18,9 +21,10 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from graphsvc.http.negotiation import MediaRange, parse_accept
 from graphsvc.web.errors import NotAcceptableError
 
-__all__ = ["MediaRange", "Offer", "negotiate", "parse_accept"]
+__all__ = ["Offer", "negotiate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,48 +42,6 @@ class Offer:
     def known_as(self, value: str) -> bool:
         value = value.strip().lower()
         return value == self.name or value in self.names or value in self.types()
-
-
-@dataclass(frozen=True, slots=True)
-class MediaRange:
-    type: str
-    subtype: str
-    q: float
-    order: int
-
-    def matches(self, media_type: str) -> int:
-        """0 for no match, else the specificity: 1 ``*/*``, 2 ``type/*``, 3 exact."""
-        kind, _, sub = media_type.partition("/")
-        if self.type == "*" and self.subtype == "*":
-            return 1
-        if self.type == kind and self.subtype == "*":
-            return 2
-        return 3 if (self.type, self.subtype) == (kind, sub) else 0
-
-    @property
-    def wildcard(self) -> bool:
-        return self.type == "*" or self.subtype == "*"
-
-
-def parse_accept(header: str | None) -> list[MediaRange]:
-    """Media ranges of an ``Accept`` header, best first; malformed parts are skipped."""
-    ranges: list[MediaRange] = []
-    for order, part in enumerate((header or "").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        kind, _, sub = fields[0].lower().partition("/")
-        if not kind or not sub:
-            continue
-        q = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    q = 0.0
-        ranges.append(MediaRange(kind, sub, q, order))
-    ranges.sort(key=lambda r: (-r.q, r.wildcard, r.order))
-    return ranges
 
 
 def _quality(offer: Offer, ranges: Sequence[MediaRange]) -> tuple[float, int, int]:

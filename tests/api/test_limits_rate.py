@@ -1,5 +1,6 @@
 """Rate limiting per API token and per client address: a ``429`` with ``Retry-After`` and a
-GraphQL error, buckets that refill, and memory that stays bounded."""
+GraphQL error (the buckets themselves, :class:`graphsvc.http.buckets.TokenBuckets`, are tested in
+``tests/security/test_http_rate_limits.py``); the request deadline."""
 
 from __future__ import annotations
 
@@ -7,9 +8,7 @@ import asyncio
 import time
 from pathlib import Path
 
-import pytest
-
-from graphsvc.api.server.limits import Deadline, RateLimiter
+from graphsvc.api.server.limits import Deadline
 
 from .gql import BA, GRAPHQL_RESPONSE, running_api
 
@@ -53,39 +52,6 @@ def test_requests_beyond_the_burst_are_429_per_address_and_per_token(tmp_path: P
         assert "this API token" in refused.json()["errors"][0]["message"]
         # and one token's use leaves another's bucket alone
         assert api.post(QUERY, token=two).json() == {"data": {"viewer": {"role": "admin"}}}
-
-
-def test_a_bucket_refills_at_its_rate() -> None:
-    limiter = RateLimiter(rate=2.0, burst=3)
-    assert [limiter.acquire("a", now=100.0) for _ in range(3)] == [0.0, 0.0, 0.0]
-    assert limiter.acquire("a", now=100.0) == pytest.approx(0.5)  # one more in half a second
-    assert limiter.acquire("b", now=100.0) == 0.0  # another key is independent
-    assert limiter.acquire("a", now=100.5) == 0.0
-    assert limiter.acquire("a", now=100.5) > 0
-    # a long pause refills to the burst, not beyond
-    assert [limiter.acquire("a", now=200.0) for _ in range(4)][:3] == [0.0, 0.0, 0.0]
-    assert limiter.acquire("a", now=200.0) > 0
-
-
-def test_a_zero_rate_disables_the_limiter() -> None:
-    limiter = RateLimiter(rate=0, burst=1)
-    assert not limiter.enabled
-    assert all(limiter.acquire("a", now=1.0) == 0.0 for _ in range(1000))
-
-
-def test_the_buckets_stay_bounded() -> None:
-    limiter = RateLimiter(rate=1.0, burst=2, max_keys=100)
-    for i in range(1000):
-        limiter.acquire(f"client-{i}", now=float(i))
-    assert len(limiter._buckets) <= 100
-    # pruning drops the buckets that have refilled and keeps the state of a busy one
-    limiter = RateLimiter(rate=0.001, burst=1, max_keys=10)
-    for i in range(9):
-        limiter.acquire(f"idle-{i}", now=0.0)
-    limiter.acquire("busy", now=4999.5)
-    limiter.acquire("newcomer", now=5000.0)  # full: prune; idle buckets refilled long ago
-    assert not any(key.startswith("idle-") for key in limiter._buckets)
-    assert limiter.acquire("busy", now=5000.0) > 0  # still empty: its state survived
 
 
 def test_a_deadline_reads_as_aborted_once_its_wait_returns() -> None:

@@ -16,7 +16,8 @@ code                      limit                               setting
 
 Depth, aliases and repeats are measured by :mod:`graphsvc.api.server.shape` and cached with the
 document. The cost (:mod:`graphsvc.api.server.cost`) depends on variables (``first: $n``) and is
-computed per operation and page sizes, then cached.
+computed per operation and page sizes, then cached. The request rate is counted per token or
+per address by :class:`graphsvc.http.buckets.TokenBuckets`, the buckets of every route.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from graphsvc.errors import LimitExceeded
 
 __all__ = [
     "Deadline",
-    "RateLimiter",
     "RequestTimeout",
     "limit_error",
 ]
@@ -198,55 +198,3 @@ class Deadline:
         if self.disarmed:  # a write has committed: let the operation finish
             await asyncio.get_running_loop().create_future()
         return self.reason
-
-
-# -- rate ------------------------------------------------------------------------------------
-
-
-class RateLimiter:
-    """Token buckets in memory, one per key (a token id or a client address).
-
-    Each bucket holds up to ``burst`` requests and refills at ``rate`` per second. A ``rate`` of 0
-    disables the limiter. Buckets that have refilled completely are dropped when there are more
-    than ``max_keys``, so memory stays bounded. Each worker process keeps its own buckets.
-    """
-
-    def __init__(self, rate: float, burst: int, max_keys: int = 50_000) -> None:
-        self.rate = rate
-        self.burst = max(1, burst)
-        self.max_keys = max_keys
-        self._buckets: dict[str, list[float]] = {}
-
-    @property
-    def enabled(self) -> bool:
-        return self.rate > 0
-
-    def acquire(self, key: str, now: float | None = None) -> float:
-        """Take one request from ``key``'s bucket: 0.0 if allowed, else seconds to wait."""
-        if self.rate <= 0:
-            return 0.0
-        now = time.monotonic() if now is None else now
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            if len(self._buckets) >= self.max_keys:
-                self._prune(now)
-            bucket = self._buckets[key] = [float(self.burst), now]
-        tokens = min(float(self.burst), bucket[0] + (now - bucket[1]) * self.rate)
-        bucket[1] = now
-        if tokens >= 1.0:
-            bucket[0] = tokens - 1.0
-            return 0.0
-        bucket[0] = tokens
-        return (1.0 - tokens) / self.rate
-
-    def _prune(self, now: float) -> None:
-        full = [
-            key
-            for key, (tokens, last) in self._buckets.items()
-            if tokens + (now - last) * self.rate >= self.burst
-        ]
-        for key in full:
-            del self._buckets[key]
-        if len(self._buckets) >= self.max_keys:  # all busy: forget the oldest half
-            for key in list(self._buckets)[: len(self._buckets) // 2]:
-                del self._buckets[key]

@@ -38,11 +38,12 @@ from starlette.responses import Response
 
 from graphsvc.api.context import Context
 from graphsvc.api.server.execution import DocumentCache, Executor, format_errors
-from graphsvc.api.server.limits import RateLimiter
 from graphsvc.api.server.persisted import PersistedQueries, PersistedQueryError
 from graphsvc.api.server.results import ResultCache, result_key
 from graphsvc.edit.auth import ANONYMOUS, Principal, TokenRegistry, tokens_path
+from graphsvc.http.buckets import TokenBuckets
 from graphsvc.http.clients import client_key
+from graphsvc.http.negotiation import parse_accept
 from graphsvc.http.pages import graphiql_response
 from graphsvc.settings import Settings
 
@@ -85,31 +86,22 @@ class _RequestError(Exception):
 
 
 def negotiate(accept: str | None) -> str | None:
-    """The response media type for an ``Accept`` header, or None when nothing fits."""
+    """The response media type for an ``Accept`` header, or None when nothing fits: the
+    GraphQL response type when it is among the best, else JSON (also for ``*/*``)."""
     if not accept:
         return JSON
     best, best_rank = None, (0.0, -1)
-    for part in accept.split(","):
-        media, *params = (p.strip() for p in part.split(";"))
-        media = media.lower()
-        quality = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if quality <= 0:
+    for media_range in parse_accept(accept):
+        if media_range.q <= 0:
             continue
-        if media == GRAPHQL_RESPONSE:
+        if media_range.matches(GRAPHQL_RESPONSE) == 3:
             candidate, preference = GRAPHQL_RESPONSE, 2
-        elif media in (JSON, "application/*", "*/*"):
+        elif media_range.matches(JSON):
             candidate, preference = JSON, 1
         else:
             continue
-        if (quality, preference) > best_rank:
-            best, best_rank = candidate, (quality, preference)
+        if (media_range.q, preference) > best_rank:
+            best, best_rank = candidate, (media_range.q, preference)
     return best
 
 
@@ -177,8 +169,12 @@ class GraphQLView:
             max_key=settings.max_cached_query_length,
         )
         self.tokens = TokenRegistry(tokens_path(settings))
-        self.by_address = RateLimiter(settings.rate_per_address, settings.burst_per_address)
-        self.by_token = RateLimiter(settings.rate_per_token, settings.burst_per_token)
+        self.by_address = TokenBuckets(
+            settings.rate_per_address, settings.burst_per_address, max_keys=50_000
+        )
+        self.by_token = TokenBuckets(
+            settings.rate_per_token, settings.burst_per_token, max_keys=50_000
+        )
         # new documents are parsed and validated off the event loop, two at a time at most
         self.preparing = anyio.CapacityLimiter(2)
         self._accept_cache: dict[str | None, str | None] = {}
