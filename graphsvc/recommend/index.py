@@ -234,9 +234,9 @@ class RecommendationIndex:
         """The id of ``iri`` if it is a node of ``kind``, else :class:`NotFoundError`."""
         return self._state.node_id(iri, kind, what)
 
-    def ref(self, node: int) -> NodeRef:
-        """The node with its label (cached; a practice's entry is dropped when it changes)."""
-        return self._state.ref(node)
+    def ref(self, node: int, lang: str = "en") -> NodeRef:
+        """The node with its label in ``lang`` (English ones cached)."""
+        return self._state.ref(node, lang)
 
     def iri_of(self, node: int) -> str:
         return self._state.iri_of(node)
@@ -249,8 +249,8 @@ class RecommendationIndex:
         """The ids of the ``k`` best positive scores in ``mask``, ties broken by the IRI hash."""
         return self._state.top(score, mask, k)
 
-    def ref_of(self, iri: str) -> NodeRef:
-        return self._state.ref_of(iri)
+    def ref_of(self, iri: str, lang: str = "en") -> NodeRef:
+        return self._state.ref_of(iri, lang)
 
     def has_node(self, iri: str) -> bool:
         return self._state.has_node(iri)

@@ -98,12 +98,12 @@ def graphql_title(client: httpx.Client, iri: str) -> str | None:
 
 
 def related_iris(client: httpx.Client, iri: str) -> set[str]:
-    query = "query($id: ID!) { practice(id: $id) { related(first: 20) { practice { iri } } } }"
+    query = "query($id: ID!) { practice(id: $id) { related(first: 20) { nodes { practice { iri } } } } }"
     response = client.post("/graphql", json={"query": query, "variables": {"id": iri}})
     practice = response.json()["data"]["practice"]
     if practice is None:
         return set()
-    return {item["practice"]["iri"] for item in practice["related"]}
+    return {item["practice"]["iri"] for item in practice["related"]["nodes"]}
 
 
 def sparql_title(client: httpx.Client, iri: str) -> str | None:

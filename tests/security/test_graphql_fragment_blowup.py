@@ -130,11 +130,11 @@ def test_a_chain_of_fragments_too_long_to_validate_is_refused(tmp_path: Path, le
 
 def test_a_blowup_under_the_repeat_limit_is_costed(tmp_path: Path) -> None:
     """Spread under two aliases of a paged field, the copies never share a key: the cost walk,
-    which costs each fragment once, multiplies them (20^5 practices) and refuses the query."""
-    levels = 5
+    which costs each fragment once, multiplies them (200^3 practices) and refuses the query."""
+    levels = 3  # a connection nests three levels per step (related, nodes, practice)
     fragments = " ".join(
-        f"fragment P{i} on Practice {{ a: related(first: 10) {{ practice {{ ...P{i + 1} }} }} "
-        f"b: related(first: 10) {{ practice {{ ...P{i + 1} }} }} }}"
+        f"fragment P{i} on Practice {{ a: related(first: 100) {{ nodes {{ practice {{ ...P{i + 1} }} }} }} "
+        f"b: related(first: 100) {{ nodes {{ practice {{ ...P{i + 1} }} }} }} }}"
         for i in range(levels)
     )
     query = (

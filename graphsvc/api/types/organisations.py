@@ -11,8 +11,13 @@ import strawberry
 from graphsvc.api.connections import Connection, PageArgs, paged
 from graphsvc.api.context import Context
 from graphsvc.api.recommendations import (
-    PeerPes,
-    RecommendedPractice,
+    AFTER_DESCRIPTION,
+    DIVERSIFY_DESCRIPTION,
+    FIRST_DESCRIPTION,
+    PeerPesConnection,
+    RecommendationFilter,
+    RecommendationStrategy,
+    RecommendedPracticeConnection,
     peers_of,
     practices_for_pes,
 )
@@ -166,17 +171,35 @@ class Pes(Agent):
 
     @strawberry.field(
         description="Practices of other PES on the themes this PES works on, which it does not "
-        "have yet, each with its score and reasons."
+        "have yet (a Relay connection over a stable ranking), each with its score, strength and "
+        "reasons."
     )
-    def recommended_practices(self, first: int = 10) -> list[RecommendedPractice]:
-        return practices_for_pes(self._ctx, self._r.iri, first)
+    def recommended_practices(
+        self,
+        first: Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)] = 10,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
+        strategy: RecommendationStrategy = RecommendationStrategy.HYBRID,
+        diversify: Annotated[bool, strawberry.argument(description=DIVERSIFY_DESCRIPTION)] = True,
+        filter: RecommendationFilter | None = None,
+        lang: Annotated[str, strawberry.argument(description=LANG_DESCRIPTION)] = DEFAULT_LANG,
+    ) -> RecommendedPracticeConnection:
+        return practices_for_pes(
+            self._ctx, self._r.iri, first, after, strategy, diversify, filter, lang
+        )
 
     @strawberry.field(
         description="PES with similar portfolios of practices (themes, target groups, events), "
-        "region and networks, for benchlearning; each with its score and reasons."
+        "region and networks, for benchlearning (a Relay connection); each with its score, "
+        "strength and reasons. Ties are broken by portfolio size, then name."
     )
-    def peers(self, first: int = 10) -> list[PeerPes]:
-        return peers_of(self._ctx, self._r.iri, first)
+    def peers(
+        self,
+        first: Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)] = 10,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
+        filter: RecommendationFilter | None = None,
+        lang: Annotated[str, strawberry.argument(description=LANG_DESCRIPTION)] = DEFAULT_LANG,
+    ) -> PeerPesConnection:
+        return peers_of(self._ctx, self._r.iri, first, after, filter, lang)
 
     @paged("Projects it takes part in.")
     def projects(self, page: PageArgs) -> Connection[ProjectT]:

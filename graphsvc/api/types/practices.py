@@ -19,8 +19,16 @@ from graphsvc.api.connections import Connection, PageArgs, paged
 from graphsvc.api.context import Context
 from graphsvc.api.history import Revision
 from graphsvc.api.recommendations import (
+    AFTER_DESCRIPTION,
+    DIVERSIFY_DESCRIPTION,
+    FIRST_DESCRIPTION,
+    Cluster,
+    ReasonNode,
+    RecommendationFilter,
     RecommendationStrategy,
-    RecommendedPractice,
+    RecommendedPracticeConnection,
+    cluster_of,
+    explanation_path,
     related_practices,
 )
 from graphsvc.api.types.base import (
@@ -393,15 +401,40 @@ class Practice(Node):
     TYPE_NAME: ClassVar[str] = "Practice"
 
     @strawberry.field(
-        description="Practices related to this one, ranked, each with its score, the contribution "
-        "of each signal and the reasons (shared themes, region, events, or a path)."
+        description="Practices related to this one, ranked (a Relay connection over a stable "
+        "ranking), each with its score, strength, the contribution of each signal and the "
+        "reasons (shared themes, key terms, region, events, or a path). By default at most 3 of "
+        "every 10 are of this practice's PES."
     )
     def related(
         self,
-        first: int = 10,
+        first: Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)] = 10,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
         strategy: RecommendationStrategy = RecommendationStrategy.HYBRID,
-    ) -> list[RecommendedPractice]:
-        return related_practices(self._ctx, self._r.iri, first, strategy)
+        diversify: Annotated[bool, strawberry.argument(description=DIVERSIFY_DESCRIPTION)] = True,
+        filter: RecommendationFilter | None = None,
+        lang: Annotated[str, strawberry.argument(description=LANG_DESCRIPTION)] = DEFAULT_LANG,
+    ) -> RecommendedPracticeConnection:
+        return related_practices(
+            self._ctx, self._r.iri, first, after, strategy, diversify, filter, lang
+        )
+
+    @strawberry.field(
+        description="The community of practices this one belongs to (Louvain), with its top themes."
+    )
+    def cluster(self) -> Cluster | None:
+        return cluster_of(self._ctx, self._r.iri)
+
+    @strawberry.field(
+        description="The cheapest path from this practice to another through themes, events, "
+        "PES and places (edge cost 1 / weight); empty if none is short enough."
+    )
+    def explanation_path(
+        self,
+        to: Annotated[strawberry.ID, strawberry.argument(description="The other practice.")],
+        lang: Annotated[str, strawberry.argument(description=LANG_DESCRIPTION)] = DEFAULT_LANG,
+    ) -> list[ReasonNode]:
+        return explanation_path(self._ctx, self._r.iri, str(to), lang)
 
     @strawberry.field(description="The title in the requested language. " + LANG_DESCRIPTION)
     def title(self, lang: str = DEFAULT_LANG) -> str:
