@@ -35,7 +35,7 @@ from urllib.parse import quote
 import httpx
 
 from bench.common import BIN, free_port, log, prepare_stores
-from bench.graphql import graphql_body, lua_script, plain_target, server, wait_for
+from bench.graphql import graphql_body, lua_script, median, plain_target, server, wait_for
 from bench.graphql import wrk as wrk_script
 from bench.sparql import JSON_RESULTS, PREFIXES, QUERIES
 from bench.sparql import wrk as wrk_sparql
@@ -53,6 +53,7 @@ _LIMITS_OFF = {
     "GRAPHSVC_SPARQL_WORKERS_PER_CLIENT": "100000",
     "GRAPHSVC_SPARQL_TIMEOUT": "60",
     "GRAPHSVC_LOAD_SEEDS": "false",
+    "GRAPHSVC_RESULT_CACHE_SIZE": "0",  # every GraphQL request executes
 }
 
 
@@ -115,20 +116,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per figure")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds; medians are printed")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/graphsvc-bench-scaling"))
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed (apt-get install -y wrk)")
     args.workdir.mkdir(parents=True, exist_ok=True)
     dirs, quads = prepare_stores(args.workdir, args.practices, args.seed, NAMES)
-    figures: dict[tuple[str, str], float] = {}
+    runs: dict[tuple[str, str], list[float]] = {}
     errors = 0
-    freshness: list[float] = []
 
     def graphql_load(url: str, script: Path, key: tuple[str, str]) -> None:
         nonlocal errors
         figure = wrk_script(key[1], url, script, args.duration, args.connections)
-        figures[key] = figure.rps
+        runs.setdefault(key, []).append(figure.rps)
         errors += figure.errors
         log(f"{key[0]} / {key[1]}: {figure.rps:.0f} req/s")
 
@@ -137,17 +138,75 @@ def main(argv: list[str] | None = None) -> int:
         rps, _, failed = wrk_sparql(
             _sparql_url(endpoint, key), JSON_RESULTS, args.duration, args.connections, True
         )
-        figures[(key, config)] = rps
+        runs.setdefault((key, config), []).append(rps)
         errors += failed
         log(f"{key} / {config}: {rps:.0f} req/s")
 
-    # the references first: their (practice, theme) sample drives the GraphQL workload
-    port = free_port()
-    plain = [str(BIN / "python"), "-m", "bench.plain_endpoint", "--data-dir", str(dirs["plain"])]
-    with server([*plain, "--port", str(port)], dict(os.environ)) as process:
-        base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/healthz", process, "the plain endpoint")
-        sample = httpx.get(f"{base}/sample", params={"n": 200, "seed": args.seed}, timeout=60)
+    ports = {name: free_port() for name in ("plain", "oxigraph", "floor", "one", "two")}
+    own = free_port()
+    while any(_taken(own + i) for i in range(2)):
+        own = free_port()
+    store_of = {name: str(dirs[name] / "store") for name in ("oxigraph", "plain")}
+    commands = {
+        "plain": [
+            str(BIN / "python"),
+            "-m",
+            "bench.plain_endpoint",
+            "--data-dir",
+            str(dirs["plain"]),
+            "--port",
+            str(ports["plain"]),
+        ],
+        "oxigraph": [
+            str(BIN / "oxigraph"),
+            "serve-read-only",
+            "--location",
+            store_of["oxigraph"],
+            "--bind",
+            f"127.0.0.1:{ports['oxigraph']}",
+        ],
+        # the floor reads Oxigraph's copy read-only, beside Oxigraph's read-only server
+        "floor": [
+            sys.executable,
+            "-m",
+            "bench.floor_endpoint",
+            store_of["oxigraph"],
+            str(ports["floor"]),
+        ],
+        "one": [str(BIN / "graphsvc"), "serve", "--port", str(ports["one"]), "--no-access-log"],
+        "two": [
+            str(BIN / "graphsvc"),
+            "serve",
+            "--port",
+            str(ports["two"]),
+            "--no-access-log",
+            "--workers",
+            "2",
+            "--worker-ports",
+            str(own),
+        ],
+    }
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    health = {
+        "plain": "/healthz",
+        "oxigraph": "/query?query=ASK%7B%7D",
+        "floor": "/?query=ASK%7B%7D",
+        "one": "/healthz",
+        "two": "/healthz",
+    }
+    with contextlib.ExitStack() as stack:
+        started = time.perf_counter()
+        for name, command in commands.items():
+            env = dict(os.environ)
+            if name in ("one", "two"):
+                env |= {**_LIMITS_OFF, "GRAPHSVC_DATA_DIR": str(dirs[name])}
+            process = stack.enter_context(server(command, env))
+            wait_for(urls[name] + health[name], process, name)
+        for _ in range(20):  # every worker has answered once before the load starts
+            with contextlib.suppress(httpx.HTTPError):
+                httpx.post(f"{urls['two']}/graphql", json={"query": "{ __typename }"}, timeout=60)
+        log(f"five servers ready in {time.perf_counter() - started:.1f} s")
+        sample = httpx.get(f"{urls['plain']}/sample", params={"n": 200, "seed": args.seed})
         pairs = [(str(p), str(t)) for p, t in sample.json()]
         plain_lua = lua_script(
             args.workdir / "plain.lua", "GET", [(plain_target(p, t), "") for p, t in pairs]
@@ -157,55 +216,27 @@ def main(argv: list[str] | None = None) -> int:
             "POST",
             [("/graphql", graphql_body(p, t)) for p, t in pairs],
         )
-        graphql_load(base, plain_lua, ("typical GraphQL query", "reference"))
-
-    port = free_port()
-    oxigraph = [
-        str(BIN / "oxigraph"),
-        "serve-read-only",
-        "--location",
-        str(dirs["oxigraph"] / "store"),
-    ]
-    with server([*oxigraph, "--bind", f"127.0.0.1:{port}"], dict(os.environ)) as process:
-        wait_for(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", process, "oxigraph")
-        for key in SPARQL:
-            sparql_load(f"http://127.0.0.1:{port}/query", key, "reference")
-
-    port = free_port()
-    floor = [sys.executable, "-m", "bench.floor_endpoint", str(dirs["oxigraph"] / "store")]
-    with server([*floor, str(port)], dict(os.environ)) as process:
-        wait_for(f"http://127.0.0.1:{port}/?query=ASK%7B%7D", process, "the floor endpoint")
-        sparql_load(f"http://127.0.0.1:{port}/", "point lookup", "floor")
-
-    for config, workers in (("1 worker", 1), ("2 workers", 2)):
-        name = "one" if workers == 1 else "two"
-        port = free_port()
-        command = [str(BIN / "graphsvc"), "serve", "--port", str(port), "--no-access-log"]
-        command += ["--workers", str(workers)]
-        own = free_port() if workers > 1 else None
-        if own is not None:
-            while any(_taken(own + i) for i in range(workers)):
-                own = free_port()
-            command += ["--worker-ports", str(own)]
-        env = {**os.environ, **_LIMITS_OFF, "GRAPHSVC_DATA_DIR": str(dirs[name])}
-        started = time.perf_counter()
-        with server(command, env) as process:
-            base = f"http://127.0.0.1:{port}"
-            wait_for(f"{base}/healthz", process, config)
-            # every worker answers before the load starts
-            with contextlib.suppress(httpx.HTTPError):
-                for _ in range(20):
-                    httpx.post(f"{base}/graphql", json={"query": "{ __typename }"}, timeout=60)
-            log(f"{config} ready in {time.perf_counter() - started:.1f} s")
-            graphql_load(f"{base}/graphql", graphql_lua, ("typical GraphQL query", config))
+        for number in range(1, args.rounds + 1):  # rounds alternate between the servers
+            log(f"round {number}")
+            graphql_load(
+                urls["plain"] + "/typical", plain_lua, ("typical GraphQL query", "reference")
+            )
+            for name, config in (("one", "1 worker"), ("two", "2 workers")):
+                graphql_load(
+                    f"{urls[name]}/graphql", graphql_lua, ("typical GraphQL query", config)
+                )
             for key in SPARQL:
-                sparql_load(f"{base}/sparql", key, config)
-            if own is not None:
-                freshness = visibility(dirs[name], own, workers)
+                sparql_load(f"{urls['oxigraph']}/query", key, "reference")
+                for name, config in (("one", "1 worker"), ("two", "2 workers")):
+                    sparql_load(f"{urls[name]}/sparql", key, config)
+            sparql_load(f"{urls['floor']}/", "point lookup", "floor")
+        freshness = visibility(dirs["two"], own, 2)
+    figures = {key: median(values) for key, values in runs.items()}
 
     print(
         f"dataset: {args.practices} practices ({quads} quads); wrk -c{args.connections} "
-        f"-d{args.duration}s per figure; {os.cpu_count()} CPUs shared with wrk; one run"
+        f"-d{args.duration}s per figure, medians of {args.rounds} rounds alternating between "
+        f"the servers; {os.cpu_count()} CPUs shared with wrk; one run"
     )
     print(
         f"{'workload':<24}{'1 worker':>10}{'2 workers':>11}{'scaling':>9}"
