@@ -21,6 +21,8 @@ SIGNAL_WORDS = {
     "country": "same country",
     "region": "same WAPES region",
     "event": "presented at the same event",
+    "related-theme": "a broader or narrower theme",
+    "text": "similar wording",
     "walk": "paths through the graph",
 }
 """How a person reads a signal of :class:`graphsvc.recommend.features.Signal` (and the walk)."""
