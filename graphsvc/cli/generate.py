@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import sys
 import time
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
+from typing import IO, cast
 
-from graphsvc.cli.common import Subparsers
+from graphsvc.cli.common import BarPhases, CountingWriter, Subparsers, progress_shown
 from graphsvc.errors import InputError
-from graphsvc.synthetic import generate_dataset, write_dataset
+from graphsvc.store.formats import format_for_path
+from graphsvc.synthetic import SyntheticDataset, generate_dataset, write_dataset
 
 __all__ = ["register"]
 
@@ -49,17 +54,21 @@ def register(subparsers: Subparsers) -> None:
 
 def generate_command(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    dataset = generate_dataset(args.practices, args.seed, pes=args.pes)
-    if args.output is None:
-        try:
-            write_dataset(dataset, sys.stdout.buffer, args.format)
-            sys.stdout.buffer.flush()
-        except BrokenPipeError:  # e.g. piped into `head`
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    if args.output.is_dir():
-        raise InputError(f"{args.output}: is a directory; give a file name")
-    write_dataset(dataset, args.output, args.format)
+    with BarPhases("generate", progress_shown(args)) as phases:
+        tick = phases.start("generating", args.practices, "practice")
+        dataset = generate_dataset(args.practices, args.seed, pes=args.pes)
+        tick(args.practices)
+        if args.output is None:
+            writing = phases.start("writing", None, "B")
+            try:
+                write_dataset(dataset, _counted(sys.stdout.buffer, writing), args.format)
+                sys.stdout.buffer.flush()
+            except BrokenPipeError:  # e.g. piped into `head`
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+        if args.output.is_dir():
+            raise InputError(f"{args.output}: is a directory; give a file name")
+        _write_file(dataset, args.output, args.format, phases.start("writing", None, "B"))
     print(
         f"wrote {len(dataset.practices)} practices, {len(dataset.pes)} PES, "
         f"{len(dataset.events)} events into graph {dataset.graph} "
@@ -67,3 +76,30 @@ def generate_command(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _counted(output: IO[bytes], tick: Callable[[int], object]) -> IO[bytes]:
+    return cast(IO[bytes], CountingWriter(output, tick))
+
+
+def _write_file(
+    dataset: SyntheticDataset, path: Path, fmt: str | None, tick: Callable[[int], object]
+) -> None:
+    """Through a temporary file renamed at the end (no half-written file), counting bytes."""
+    name = fmt or format_for_path(path).name
+    if name not in ("nq", "trig"):
+        raise InputError(f"{path}: use a dataset format (.nq or .trig) for named graphs")
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with ExitStack() as stack:
+            output: IO[bytes] = stack.enter_context(partial.open("wb"))
+            if path.suffix == ".gz":
+                output = cast(
+                    IO[bytes], stack.enter_context(gzip.GzipFile(fileobj=output, mode="wb"))
+                )
+            write_dataset(dataset, _counted(output, tick), name)
+        partial.replace(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        partial.unlink(missing_ok=True)

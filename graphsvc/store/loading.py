@@ -194,19 +194,19 @@ def validate_quads(
     of what it links to. Shapes the pre-screen cannot evaluate fall back to pySHACL on
     everything, as do the ontology and seeds (their concept schemes use ``sh:sparql``).
     """
-    from graphsvc.store.prescreen import TripleIndex, prescreen
+    from graphsvc.store import prescreen
 
     context = _context_quads(store, quads) if store is not None else []
     focus = {q.subject for q in quads if isinstance(q.subject, NamedNode | BlankNode)}
-    tick = phases.start("validating", len(focus), "node") if phases else None
-    index = TripleIndex(itertools.chain(quads, context, ontology_quads()))
-    screen = prescreen(index, focus)
+    index = prescreen.TripleIndex(itertools.chain(quads, context, ontology_quads()))
+    work = prescreen.plan(index, focus)
+    checks = sum(len(targets) for _, targets in work)
+    tick = phases.start("validating", checks, "check") if phases else None
+    screen = prescreen.run(index, work, tick)
     if screen.needs_full:
         _judge(to_rdflib(itertools.chain(quads, context)), source, None)
     elif screen.flagged:
         _judge(to_rdflib(_judged_context(index, screen.flagged)), source, screen.flagged)
-    if tick:
-        tick(len(focus))
 
 
 def _judge(data: rdflib.Graph, source: str, focus: frozenset[Any] | None) -> None:

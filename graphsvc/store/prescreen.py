@@ -27,7 +27,7 @@ import dataclasses
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -581,28 +581,52 @@ class Prescreen:
     reason: str | None = None
 
 
+Plan = list[tuple[Shape, list[Term]]]
+
+
+def plan(
+    index: TripleIndex, focus: Collection[Term], shapes: Sequence[Shape] | None = None
+) -> Plan:
+    """Each shape (of ``shapes``, default the compiled ones) with the focus nodes it targets."""
+    by_classes: _Groups = defaultdict(list)  # focus nodes by the classes they belong to
+    for node in focus:
+        by_classes[index.classes(node)].append(node)
+    chosen: Plan = []
+    for shape in compiled_shapes() if shapes is None else shapes:
+        if shape.deactivated:
+            continue
+        targets = _targets(index, shape, focus, by_classes)
+        if targets:
+            chosen.append((shape, targets))
+    return chosen
+
+
+def run(
+    index: TripleIndex, work: Plan, progress: Callable[[int], object] | None = None
+) -> Prescreen:
+    """Screen the planned (shape, focus nodes) pairs; ``progress(n)`` hears of each n checks."""
+    for shape, _ in work:
+        problem = shape.problem()
+        if problem is not None:
+            return Prescreen(frozenset(), True, problem)
+    evaluator = _Evaluator(index)
+    flagged: set[Term] = set()
+    for shape, targets in work:
+        for start in range(0, len(targets), 2_000):
+            chunk = targets[start : start + 2_000]
+            flagged.update(node for node in chunk if evaluator.may_violate(node, shape))
+            if progress is not None:
+                progress(len(chunk))
+    return Prescreen(frozenset(flagged), False)
+
+
 def prescreen(
     index: TripleIndex,
     focus: Collection[Term],
     shapes: Sequence[Shape] | None = None,
 ) -> Prescreen:
     """The focus nodes of ``focus`` that may violate a shape, given the triples of ``index``."""
-    evaluator = _Evaluator(index)
-    flagged: set[Term] = set()
-    by_classes: _Groups = defaultdict(list)  # focus nodes by the classes they belong to
-    for node in focus:
-        by_classes[index.classes(node)].append(node)
-    for shape in compiled_shapes() if shapes is None else shapes:
-        if shape.deactivated:
-            continue
-        targets = _targets(index, shape, focus, by_classes)
-        if not targets:
-            continue
-        problem = shape.problem()
-        if problem is not None:
-            return Prescreen(frozenset(), True, problem)
-        flagged.update(node for node in targets if evaluator.may_violate(node, shape))
-    return Prescreen(frozenset(flagged), False)
+    return run(index, plan(index, focus, shapes))
 
 
 def inverse_predicates(shapes: Sequence[Shape]) -> frozenset[NamedNode]:
