@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import OxigraphServer, RunningApp, run_app
 from pyoxigraph import QuerySolutions
+from support import OxigraphServer, RunningApp, run_app
 
 from graphsvc.settings import Settings
 from graphsvc.store import GraphStore, OxigraphStore

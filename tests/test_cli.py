@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from conftest import OxigraphServer, free_port, wait_until
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, QuerySolutions
+from support import OxigraphServer, free_port, wait_until
 
 from graphsvc.settings import PROJECT_ROOT
 from graphsvc.store import OxigraphStore

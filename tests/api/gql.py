@@ -1,20 +1,24 @@
-"""Helpers for the GraphQL API tests: a client for a running app, tokens, store snapshots."""
+"""Helpers for the GraphQL API tests: a client for an app (in this process or under uvicorn),
+tokens, store snapshots."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
-from conftest import RunningApp, run_app
 from pyoxigraph import Quad
+from starlette.applications import Starlette
+from starlette.routing import Route
+from support import App, LocalApp, open_app, open_asgi, run_app
 
+from graphsvc.api.server.view import GraphQLView
 from graphsvc.edit.auth import TokenRecord, TokenRegistry, tokens_path
-from graphsvc.services import Services
+from graphsvc.services import Services, open_services
 from graphsvc.settings import Settings
 
 __all__ = [
@@ -23,6 +27,9 @@ __all__ = [
     "ID",
     "KEHA",
     "Api",
+    "api_settings",
+    "local_api",
+    "open_schema",
     "running_api",
     "serve_schema",
     "sha256",
@@ -42,7 +49,7 @@ def sha256(text: str) -> str:
 class Api:
     """A client for one running app, with the tokens made for it."""
 
-    app: RunningApp
+    app: App
     client: httpx.Client
     registry: TokenRegistry
     tokens: dict[str, str] = field(default_factory=dict)
@@ -54,8 +61,7 @@ class Api:
 
     @property
     def services(self) -> Services:
-        services: Services = self.app.server.config.app.state.services
-        return services
+        return self.app.services
 
     def make_token(self, label: str, role: str, pes: str | None = None) -> str:
         record, token = self.registry.create(role, f"{label} token", pes)
@@ -111,37 +117,41 @@ class Api:
 def running_api(data_dir: Path, **overrides: Any) -> Iterator[Api]:
     """A seeded in-memory app under uvicorn, with its token file in ``data_dir``.
 
-    Rate limits are off unless ``overrides`` set them: a fast test run from one address would
-    otherwise meet them by chance.
+    For the tests where a socket is the point; :func:`local_api` otherwise. Rate limits are off
+    unless ``overrides`` set them: a fast test run from one address would otherwise meet them by
+    chance.
     """
-    settings = Settings(
-        data_dir=data_dir, store="memory", load_seeds=True, rate_per_address=0, rate_per_token=0
-    ).with_overrides(**overrides)
-    registry = TokenRegistry(tokens_path(settings))
+    settings = api_settings(data_dir, **overrides)
     with run_app(settings) as app, app.client() as client:
-        yield Api(app, client, registry)
+        yield Api(app, client, TokenRegistry(tokens_path(settings)))
 
 
 @contextlib.contextmanager
-def serve_schema(schema: Any, settings: Settings) -> Iterator[httpx.Client]:
-    """Serve ``schema`` through the production ``/graphql`` view under uvicorn; a client for it.
+def local_api(data_dir: Path, **overrides: Any) -> Iterator[Api]:
+    """What :func:`running_api` gives, with the app in this process and no socket: requests go
+    through the production middleware and ``/graphql`` view by httpx's ``ASGITransport``."""
+    settings = api_settings(data_dir, **overrides)
+    with open_app(settings) as app, app.client() as client:
+        yield Api(app, client, TokenRegistry(tokens_path(settings)))
+
+
+def api_settings(data_dir: Path, **overrides: Any) -> Settings:
+    """Seeded, in memory, rate limits off; ``overrides`` applied."""
+    return Settings(
+        data_dir=data_dir, store="memory", load_seeds=True, rate_per_address=0, rate_per_token=0
+    ).with_overrides(**overrides)
+
+
+@contextlib.contextmanager
+def open_schema(schema: Any, settings: Settings) -> Iterator[LocalApp]:
+    """Serve ``schema`` through the production ``/graphql`` view, in this process.
 
     For tests of the view's protection with fields the real schema does not have (one that
     fails, one that hangs, pages of any size); the services hold an empty in-memory store.
     """
-    import threading
-    import time
-
-    import uvicorn
-    from conftest import free_port
-    from starlette.applications import Starlette
-    from starlette.routing import Route
-
-    from graphsvc.api.server.view import GraphQLView
-    from graphsvc.services import open_services
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> Any:
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         services = open_services(settings)
         app.state.services = services
         try:
@@ -153,20 +163,12 @@ def serve_schema(schema: Any, settings: Settings) -> Iterator[httpx.Client]:
     app = Starlette(
         routes=[Route("/graphql", view.handle, methods=["GET", "POST"])], lifespan=lifespan
     )
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 60
-        while not server.started:
-            assert thread.is_alive(), "the test app failed to start"
-            assert time.monotonic() < deadline, "the test app did not start"
-            time.sleep(0.02)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60.0) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    with open_asgi(app, settings) as local:
+        yield local
+
+
+@contextlib.contextmanager
+def serve_schema(schema: Any, settings: Settings) -> Iterator[httpx.Client]:
+    """A client of ``schema`` served as :func:`open_schema` serves it."""
+    with open_schema(schema, settings) as local, local.client(timeout=60.0) as client:
+        yield client

@@ -1,9 +1,12 @@
-"""The seeded read model behind the GraphQL schema, and an independent SPARQL oracle over the seeds.
+"""The seeded service behind the GraphQL API, and an independent SPARQL oracle over the seeds.
 
-``Seeded.data(query)`` runs a query on the real schema (the same compiled schema the HTTP view
-runs) and returns its data; ``Seeded.errors(query)`` returns the error messages of a query that
-must fail. ``Seeded.oracle(sparql)`` answers from the seed quads themselves (every graph merged
-into one), so expected answers come from the seed facts rather than from the read model.
+``Seeded.data(query)`` posts a query to ``/graphql`` of the application running in this process
+(the production view: compiled plans, direct resolvers, limits and result cache, reached through
+httpx's ``ASGITransport``) and returns its data; ``Seeded.errors(query)`` returns the error
+messages of a query that must fail. ``Seeded.reference(query)`` runs Strawberry's own executor
+instead, for the tests that compare the compiled plans with it. ``Seeded.oracle(sparql)`` answers
+from the seed quads themselves (every graph merged into one), so expected answers come from the
+seed facts rather than from the read model.
 """
 
 from __future__ import annotations
@@ -14,11 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 from pyoxigraph import DefaultGraph, Quad, QuerySolutions, Store
+from strawberry.types import ExecutionResult
+from support import LocalApp, open_app
 
 from graphsvc.api.context import Context
 from graphsvc.api.schema import schema
-from graphsvc.services import Services, open_services
+from graphsvc.services import Services
 from graphsvc.settings import Settings
 
 __all__ = ["ID", "PREFIXES", "Seeded", "gid", "seeded"]
@@ -45,29 +51,45 @@ def gid(type_name: str, iri: str) -> str:
 
 @dataclass
 class Seeded:
-    services: Services
+    app: LocalApp
+    client: httpx.Client
     union: Store
+
+    @property
+    def services(self) -> Services:
+        return self.app.services
 
     @property
     def context(self) -> Context:
         return Context(services=self.services)
 
-    def run(self, query: str, variables: Mapping[str, Any] | None = None) -> Any:
-        return schema.execute_sync(
-            query, variable_values=dict(variables or {}), context_value=self.context
+    def post(self, query: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The JSON body of the answer of ``/graphql`` to ``query``."""
+        response = self.client.post(
+            "/graphql",
+            json={"query": query, "variables": dict(variables or {})},
+            headers={"Accept": "application/graphql-response+json"},
         )
+        assert response.status_code in (200, 400), response.text
+        body: dict[str, Any] = response.json()
+        return body
 
     def data(self, query: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        result = self.run(query, variables)
-        assert not result.errors, [e.message for e in result.errors]
-        assert result.data is not None
-        data: dict[str, Any] = result.data
+        body = self.post(query, variables)
+        assert "errors" not in body, [e["message"] for e in body["errors"]]
+        data: dict[str, Any] = body["data"]
         return data
 
     def errors(self, query: str, variables: Mapping[str, Any] | None = None) -> list[str]:
-        result = self.run(query, variables)
-        assert result.errors, f"expected errors, got {result.data}"
-        return [e.message for e in result.errors]
+        body = self.post(query, variables)
+        assert body.get("errors"), f"expected errors, got {body.get('data')}"
+        return [e["message"] for e in body["errors"]]
+
+    def reference(self, query: str, variables: Mapping[str, Any] | None = None) -> ExecutionResult:
+        """What Strawberry's own executor answers, without the view and its compiled plans."""
+        return schema.execute_sync(
+            query, variable_values=dict(variables or {}), context_value=self.context
+        )
 
     def oracle(self, sparql: str) -> list[dict[str, str]]:
         """Rows of a SELECT over every seed graph merged, values as plain strings."""
@@ -82,13 +104,24 @@ class Seeded:
 
 
 def seeded(tmp: Path) -> Iterator[Seeded]:
-    """Seeded in-memory services in ``tmp``, and the oracle; closed at the end."""
-    services = open_services(Settings(data_dir=tmp, store="memory", load_seeds=True))
-    union = Store()
-    union.extend(
-        Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in services.store.quads()
+    """The seeded in-memory service in ``tmp``, running in this process, and the oracle.
+
+    The rate limits are off (the tests send queries faster than any one client may), and so is
+    the cost limit: a test asks for whole lists in one query to compare them with the oracle.
+    ``tests/api/test_limits.py`` tests the limits.
+    """
+    settings = Settings(
+        data_dir=tmp,
+        store="memory",
+        load_seeds=True,
+        rate_per_address=0,
+        rate_per_token=0,
+        max_query_cost=10**9,
     )
-    try:
-        yield Seeded(services, union)
-    finally:
-        services.close()
+    with open_app(settings) as app, app.client() as client:
+        union = Store()
+        union.extend(
+            Quad(q.subject, q.predicate, q.object, DefaultGraph())
+            for q in app.services.store.quads()
+        )
+        yield Seeded(app, client, union)

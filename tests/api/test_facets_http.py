@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from pyoxigraph import DefaultGraph, Quad, QuerySolutions, Store
 
-from .gql import Api, running_api
+from .gql import Api, local_api
 from .seeded import ID, PREFIXES
 
 COUNTRY = "http://publications.europa.eu/resource/authority/country/"
@@ -84,7 +84,7 @@ class Oracle:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Api, Oracle]]:
-    with running_api(tmp_path_factory.mktemp("facets")) as api:
+    with local_api(tmp_path_factory.mktemp("facets")) as api:
         union = Store()
         union.extend(
             Quad(q.subject, q.predicate, q.object, DefaultGraph())

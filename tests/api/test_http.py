@@ -13,7 +13,7 @@ import pytest
 from graphsvc.api.server.execution import MASKED_MESSAGE
 from graphsvc.api.server.view import MAX_BODY_BYTES
 
-from .gql import GRAPHQL_RESPONSE, Api, running_api, sha256
+from .gql import GRAPHQL_RESPONSE, Api, local_api, sha256
 
 JSON = "application/json"
 QUERY = "{ viewer { name } }"
@@ -24,7 +24,7 @@ ORIGIN = "https://app.example.org"
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    with running_api(tmp_path_factory.mktemp("http"), cors_origins=(ORIGIN,), graphiql=True) as api:
+    with local_api(tmp_path_factory.mktemp("http"), cors_origins=(ORIGIN,), graphiql=True) as api:
         api.make_token("admin", "admin")
         yield api
 
@@ -243,7 +243,7 @@ def test_cors_allows_the_configured_origins_only(api: Api) -> None:
 
 
 def test_without_graphiql_a_browser_gets_no_ide(tmp_path: Path) -> None:
-    with running_api(tmp_path, graphiql=False, load_seeds=False) as api:
+    with local_api(tmp_path, graphiql=False, load_seeds=False) as api:
         response = api.client.get("/graphql", headers={"Accept": "text/html,*/*;q=0.8"})
         assert "graphiql" not in response.text.lower()
         assert response.status_code == 400
@@ -328,7 +328,7 @@ def test_introspection_is_on_by_default(api: Api) -> None:
 
 
 def test_introspection_can_be_switched_off(tmp_path: Path) -> None:
-    with running_api(tmp_path, introspection=False, load_seeds=False) as api:
+    with local_api(tmp_path, introspection=False, load_seeds=False) as api:
         for query in (INTROSPECTION, '{ __type(name: "Query") { name } }'):
             response = api.post(query)
             assert response.status_code == 400

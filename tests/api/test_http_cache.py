@@ -10,7 +10,7 @@ from starlette.routing import Route
 from graphsvc.api.server.results import ResultCache, result_key
 from graphsvc.api.server.view import GraphQLView
 
-from .gql import BA, Api, running_api
+from .gql import BA, Api, local_api
 from .test_mutations import CREATE, UPDATE, practice_input, send
 
 HISTORY = "query H($id: ID!) { practiceHistory(id: $id) { kind } }"
@@ -19,16 +19,16 @@ VIEWER = "{ viewer { name role } }"
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    with running_api(tmp_path_factory.mktemp("cache"), result_cache_size=50) as api:
+    with local_api(tmp_path_factory.mktemp("cache"), result_cache_size=50) as api:
         api.make_token("admin", "admin")
         api.make_token("member-ba", "member", BA)
         yield api
 
 
 def cache_of(api: Api) -> ResultCache:
-    for route in api.app.server.config.app.routes:
+    for route in api.app.app.routes:
         if isinstance(route, Route) and route.path == "/graphql":
-            view = route.endpoint.__self__
+            view = getattr(route.endpoint, "__self__", None)  # the bound view.handle
             assert isinstance(view, GraphQLView)
             return view.results
     raise AssertionError("no /graphql route")

@@ -22,7 +22,7 @@ from graphsvc.api.server.execution import MASKED_MESSAGE
 from graphsvc.errors import InputError
 from graphsvc.settings import Settings
 
-from .gql import GRAPHQL_RESPONSE, Api, running_api, serve_schema
+from .gql import GRAPHQL_RESPONSE, Api, local_api, open_schema, serve_schema
 
 LIMITS = {
     "max_query_depth": 2,
@@ -34,7 +34,7 @@ LIMITS = {
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    with running_api(tmp_path_factory.mktemp("limits"), load_seeds=False, **LIMITS) as api:
+    with local_api(tmp_path_factory.mktemp("limits"), load_seeds=False, **LIMITS) as api:
         yield api
 
 
@@ -181,9 +181,13 @@ def test_a_long_execution_lets_other_requests_through(tmp_path: Path) -> None:
     settings = limit_settings(tmp_path, request_timeout=120, max_query_cost=10**9)
     # 100 × 100 × 20 items: seconds of work, in lists of a realistic length
     big = "{ items(first: 100) { edges { children(first: 100) { children(first: 20) { n label } } } } }"
-    with serve_schema(TEST_SCHEMA, settings) as client, ThreadPoolExecutor(1) as pool:
+    with (
+        open_schema(TEST_SCHEMA, settings) as app,
+        app.client(timeout=60) as client,
+        ThreadPoolExecutor(1) as pool,
+    ):
         started = pool.submit(post, client, big)
-        with httpx.Client(base_url=str(client.base_url), timeout=60) as other:
+        with app.client(timeout=60) as other:
             assert ok(other, "{ items(first: 1) { edges { n } } }")  # warm: its plan is compiled
             time.sleep(0.5)  # the big query is executing by now; it takes seconds
             while not started.done():
@@ -199,7 +203,7 @@ def test_a_long_execution_lets_other_requests_through(tmp_path: Path) -> None:
 
 
 def test_the_timeout_applies_to_the_real_schema(tmp_path: Path) -> None:
-    with running_api(tmp_path, load_seeds=False, request_timeout=1e-9) as api:
+    with local_api(tmp_path, load_seeds=False, request_timeout=1e-9) as api:
         refused(api.post("{ viewer { name } }"), "TIMEOUT", status=200)
 
 

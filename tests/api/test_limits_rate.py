@@ -10,14 +10,14 @@ from pathlib import Path
 
 from graphsvc.api.server.limits import Deadline
 
-from .gql import BA, GRAPHQL_RESPONSE, running_api
+from .gql import BA, GRAPHQL_RESPONSE, local_api
 
 QUERY = "{ viewer { role } }"
 
 
 def test_requests_beyond_the_burst_are_429_per_address_and_per_token(tmp_path: Path) -> None:
     # a refill of one request per thousand seconds: within the test, a bucket never refills
-    with running_api(
+    with local_api(
         tmp_path,
         load_seeds=False,
         rate_per_address=0.001,

@@ -18,7 +18,7 @@ from pyoxigraph import NamedNode, QuerySolutions
 
 from graphsvc.edit.provenance import PROVENANCE_GRAPH
 
-from .gql import BA, GRAPHQL_RESPONSE, ID, KEHA, Api, running_api
+from .gql import BA, GRAPHQL_RESPONSE, ID, KEHA, Api, local_api
 
 CREATE = """
 mutation Create($input: CreatePracticeInput!) {
@@ -75,7 +75,7 @@ OPERATIONS = ("create", "update", "delete")
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    with running_api(tmp_path_factory.mktemp("mutations")) as api:
+    with local_api(tmp_path_factory.mktemp("mutations")) as api:
         api.make_token("member-ba", "member", BA)
         api.make_token("member-keha", "member", KEHA)
         api.make_token("admin", "admin")
@@ -349,10 +349,8 @@ def test_concurrent_mutations_are_serialised(api: Api) -> None:
     """Eight clients create practices with one title at once: eight distinct ids, eight records."""
     from concurrent.futures import ThreadPoolExecutor
 
-    import httpx
-
     def create(_: int) -> str:
-        with httpx.Client(base_url=api.app.base_url, timeout=60) as client:
+        with api.app.client(timeout=60) as client:
             response = client.post(
                 "/graphql",
                 json={"query": CREATE, "variables": {"input": practice_input("Rush hour", BA)}},

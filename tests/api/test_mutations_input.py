@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from .gql import BA, GRAPHQL_RESPONSE, Api, running_api
+from .gql import BA, GRAPHQL_RESPONSE, Api, local_api
 from .test_mutations import CREATE, DELETE, UPDATE, practice_input, send
 
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    with running_api(tmp_path_factory.mktemp("mutation-input")) as api:
+    with local_api(tmp_path_factory.mktemp("mutation-input")) as api:
         api.make_token("admin", "admin")
         api.make_token("member-ba", "member", BA)
         yield api

@@ -135,7 +135,7 @@ def _operation(text: str) -> tuple[Any, OperationDefinitionNode]:
 def test_a_plan_answers_what_graphql_core_answers(
     api: Seeded, query: str, variables: dict[str, Any]
 ) -> None:
-    expected = api.run(query, variables)
+    expected = api.reference(query, variables)
     assert not expected.errors, expected.errors
     document, operation = _operation(query)
     plan = compile_plan(CORE, document, operation)
@@ -193,5 +193,5 @@ def test_field_plans_depend_only_on_the_variables_of_conditions(api: Seeded) -> 
         for full in (True, False):
             variables = {"id": slug, "full": full}
             result = plan.execute(api.context, variables)
-            assert result is not None and result.data == api.run(query, variables).data
+            assert result is not None and result.data == api.reference(query, variables).data
     assert len(plan._variants) == 2

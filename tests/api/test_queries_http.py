@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import run_app
+from support import run_app
 
 from graphsvc.settings import Settings
 

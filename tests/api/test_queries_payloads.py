@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .gql import BA, running_api
+from .gql import BA, local_api
 from .seeded import gid
 
 CREATE = """mutation($input: CreatePracticeInput!) { createPractice(input: $input) {
@@ -23,7 +23,7 @@ FIND = (
 
 
 def test_create_and_update_return_the_practice(tmp_path: Path) -> None:
-    with running_api(tmp_path) as api:
+    with local_api(tmp_path) as api:
         token = api.make_token("admin", "admin")
         data = api.data(
             CREATE,

@@ -15,7 +15,7 @@ from pyoxigraph import QuerySolutions, RdfFormat, Store
 
 from graphsvc.settings import PROJECT_ROOT
 
-from .gql import Api, running_api
+from .gql import Api, local_api
 from .seeded import ID, PREFIXES, gid
 
 PROJECT = f"{ID}project/japan-wapes-joint-project"
@@ -41,7 +41,7 @@ query($id: ID!) { project(id: $id) {
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    with running_api(Path(tmp_path_factory.mktemp("projects"))) as api:
+    with local_api(Path(tmp_path_factory.mktemp("projects"))) as api:
         yield api
 
 

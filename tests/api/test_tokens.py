@@ -16,7 +16,7 @@ import pytest
 
 from graphsvc.edit.auth import TokenRegistry
 
-from .gql import BA, KEHA, running_api
+from .gql import BA, KEHA, local_api
 from .test_mutations import CREATE, DELETE, practice_input
 
 GRAPHSVC = Path(sys.executable).parent / "graphsvc"
@@ -63,7 +63,7 @@ def mutate(client: Any, token: str, query: str, variables: dict[str, Any]) -> st
 def test_tokens_made_by_the_cli_work_on_a_running_server_until_revoked(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     admin = created(data_dir, "--role", "admin", "--name", "Operations")
-    with running_api(data_dir) as api:
+    with local_api(data_dir) as api:
         client = api.client
         assert mutate(client, admin, CREATE, {"input": practice_input("CLI one", BA)}) == (
             "PracticeCreated"

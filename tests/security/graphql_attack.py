@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from conftest import RunningApp
+from support import RunningApp
 
 __all__ = [
     "GRAPHQL_RESPONSE",

@@ -10,7 +10,7 @@ decoding.
 from __future__ import annotations
 
 import pytest
-from conftest import RunningApp
+from support import RunningApp
 
 from graphsvc.http.forms import FormEncodingError, parse_form
 

@@ -12,7 +12,7 @@ from itertools import count
 
 import httpx
 import pytest
-from conftest import RunningApp
+from support import RunningApp
 
 from graphsvc.app import create_app
 from graphsvc.errors import ConfigurationError

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from conftest import RunningApp
+from support import RunningApp
 
 from graphsvc.http.buckets import InFlight, TokenBuckets
 from graphsvc.settings import Settings

@@ -18,11 +18,11 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pytest
-from conftest import RunningApp
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
+from support import RunningApp
 
 from graphsvc.http.headers import OTHER_POLICY, PAGE_POLICY, SCRIPT_PAGE_POLICY, SecurityHeaders
 

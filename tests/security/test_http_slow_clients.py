@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import RunningApp, free_port, wait_until
+from support import RunningApp, free_port, wait_until
 
 from graphsvc.http.timeouts import TimedHttpToolsProtocol, uvicorn_options
 from graphsvc.settings import Settings

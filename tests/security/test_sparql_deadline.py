@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import RunningApp, run_app
+from support import RunningApp, run_app
 
 from graphsvc.settings import Settings
 from graphsvc.web.state import existing_web_state

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import RunningApp, run_app
+from support import RunningApp, run_app
 
 from graphsvc.settings import Settings
 from graphsvc.web.state import existing_web_state

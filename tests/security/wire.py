@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from conftest import RunningApp
+from support import RunningApp
 
 __all__ = ["assert_healthy", "connect", "read_response", "read_until_closed"]
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import RunningApp, run_app
+from support import RunningApp, run_app
 
 from graphsvc.settings import Settings
 from graphsvc.store import OxigraphStore

@@ -16,9 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from support import RunningApp, free_port
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from support import RunningApp, free_port
 
 from graphsvc.http.headers import SecurityHeaders
 from graphsvc.web.app_files import APP_PATHS, APP_POLICY, IMMUTABLE, app_routes

@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pyoxigraph
 import pytest
-from conftest import RunningApp, run_app
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat
+from support import RunningApp, run_app
 
 from graphsvc.cli import main as cli_main
 from graphsvc.services import Services

@@ -234,7 +234,7 @@ def test_graph_iri_redirects_to_its_export(client: httpx.Client) -> None:
 
 
 def test_public_url_is_used_in_links(tmp_path_factory: pytest.TempPathFactory) -> None:
-    from conftest import run_app
+    from support import run_app
 
     from graphsvc.settings import Settings
 

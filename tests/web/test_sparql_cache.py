@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import OxigraphServer, RunningApp, run_app
 from pyoxigraph import NamedNode, Quad
+from support import OxigraphServer, RunningApp, run_app
 
 from graphsvc.services import Services
 from graphsvc.settings import Settings
