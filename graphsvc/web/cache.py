@@ -9,14 +9,16 @@ possibly shared with other writers) is never cached, nor is a query that calls `
 ``NOW`` and the like (see :attr:`~graphsvc.web.query_check.QueryInspection.volatile`).
 
 Bounded by the bytes of the bodies it holds (``GRAPHSVC_SPARQL_CACHE_BYTES``, 0 turns it off);
-a response larger than an eighth of that is not kept. Used from the event loop only.
+a response larger than an eighth of that is not kept. Used from the event loop only; the
+entries are a :class:`graphsvc.http.cache.LruCache`.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
+
+from graphsvc.http.cache import LruCache
 
 __all__ = ["Rendered", "ResultCache"]
 
@@ -35,9 +37,11 @@ class ResultCache:
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_bytes // 8
-        self._entries: OrderedDict[Hashable, Rendered] = OrderedDict()
+        # several keys may share one response: each counts its size (an upper bound)
+        self._entries = LruCache[Hashable, Rendered](
+            max_bytes=max_bytes, weigh=lambda key, response: len(response.body)
+        )
         self._generation: int | None = None
-        self.size = 0
         self.hits = 0
         self.misses = 0
 
@@ -45,13 +49,17 @@ class ResultCache:
     def enabled(self) -> bool:
         return self.max_bytes > 0
 
+    @property
+    def size(self) -> int:
+        """Bytes of the bodies held."""
+        return self._entries.bytes
+
     def __len__(self) -> int:
         return len(self._entries)
 
     def _follow(self, generation: int) -> None:
         if generation != self._generation:
             self._entries.clear()
-            self.size = 0
             self._generation = generation
 
     def get(self, generation: int, key: Hashable) -> Rendered | None:
@@ -60,25 +68,14 @@ class ResultCache:
         if response is None:
             self.misses += 1
             return None
-        self._entries.move_to_end(key)
         self.hits += 1
         return response
 
     def put(self, generation: int, key: Hashable, response: Rendered) -> None:
-        """Keep ``response``, computed from the data as of ``generation`` (read before it ran).
-
-        Several keys may share one response; each counts its size (an upper bound)."""
-        size = len(response.body)
-        if not self.enabled or size > self.max_entry_bytes:
+        """Keep ``response``, computed from the data as of ``generation`` (read before it ran)."""
+        if not self.enabled or len(response.body) > self.max_entry_bytes:
             return
         if self._generation is not None and generation < self._generation:
             return  # computed before a write that a lookup has already seen
         self._follow(generation)
-        previous = self._entries.pop(key, None)
-        if previous is not None:
-            self.size -= len(previous.body)
-        self._entries[key] = response
-        self.size += size
-        while self.size > self.max_bytes:
-            _, evicted = self._entries.popitem(last=False)
-            self.size -= len(evicted.body)
+        self._entries.put(key, response)

@@ -84,7 +84,7 @@ def test_the_result_cache_keeps_to_its_byte_budget() -> None:
     cache.get(result_key("{ warm }", None, None, None), 1)  # version 1
     for n in range(200):
         cache.put(result_key(f"{{ q{n} }}", None, {"n": n}, None), 1, b"x" * 900)
-        assert cache.bytes <= 10_000
+        assert cache.size <= 10_000
     assert 0 < len(cache) <= 10
     newest = result_key("{ q199 }", None, {"n": 199}, None)
     assert cache.get(newest, 1) == b"x" * 900

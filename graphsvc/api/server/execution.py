@@ -16,11 +16,9 @@ error here carries so a client can tell a limit from a bad query.
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from threading import Lock
 from typing import Any, TypeGuard, cast
 
 from graphql import (
@@ -50,6 +48,7 @@ from graphsvc.api.server.limits import Deadline, limit_error
 from graphsvc.api.server.plan import Plan, compile_plan
 from graphsvc.api.server.shape import ShapeLimits, shape_errors
 from graphsvc.errors import GraphsvcError, LimitExceeded, NotFoundError
+from graphsvc.http.cache import LruCache
 from graphsvc.settings import Settings
 
 __all__ = [
@@ -114,8 +113,7 @@ class DocumentCache:
         if not settings.introspection:
             rules.append(NoSchemaIntrospectionCustomRule)
         self.rules = tuple(rules)
-        self._entries: OrderedDict[str, PreparedDocument] = OrderedDict()
-        self._lock = Lock()
+        self._entries = LruCache[str, PreparedDocument](self.maxsize)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -130,12 +128,8 @@ class DocumentCache:
         if entry is not None:
             return entry
         entry = self._prepare(query)
-        if len(query) > self.max_text:
-            return entry
-        with self._lock:
-            self._entries[query] = entry
-            while len(self._entries) > self.maxsize:
-                self._entries.popitem(last=False)
+        if len(query) <= self.max_text:
+            self._entries.put(query, entry)
         return entry
 
     def _prepare(self, query: str) -> PreparedDocument:

@@ -12,12 +12,11 @@ answers ``PersistedQueryNotFound`` and the client re-registers, which the protoc
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from collections.abc import Mapping
-from threading import Lock
 from typing import Any
 
 from graphsvc.errors import InputError
+from graphsvc.http.cache import LruCache
 
 __all__ = ["PersistedQueries", "PersistedQueryError"]
 
@@ -34,8 +33,7 @@ class PersistedQueries:
     def __init__(self, maxsize: int = 10_000, max_text: int = 65_536) -> None:
         self.maxsize = maxsize
         self.max_text = max_text  # a longer text runs but is not remembered
-        self._texts: OrderedDict[str, str] = OrderedDict()
-        self._lock = Lock()
+        self._texts = LruCache[str, str](maxsize)
 
     def __len__(self) -> int:
         return len(self._texts)
@@ -65,10 +63,7 @@ class PersistedQueries:
             )
         digest = digest.lower()
         if query is None:
-            with self._lock:
-                text = self._texts.get(digest)
-                if text is not None:
-                    self._texts.move_to_end(digest)
+            text = self._texts.get(digest)
             if text is None:
                 raise PersistedQueryError("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
             return text
@@ -78,9 +73,5 @@ class PersistedQueries:
             )
         if len(query) > self.max_text:
             return query
-        with self._lock:
-            self._texts[digest] = query
-            self._texts.move_to_end(digest)
-            while len(self._texts) > self.maxsize:
-                self._texts.popitem(last=False)
+        self._texts.put(digest, query)
         return query

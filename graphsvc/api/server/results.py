@@ -14,12 +14,13 @@ without a token is shared by every anonymous client. Each worker process has its
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Mapping
 from threading import Lock
 from typing import Any
 
 import orjson
+
+from graphsvc.http.cache import LruCache
 
 __all__ = ["ResultCache", "ResultKey", "result_key"]
 
@@ -51,12 +52,11 @@ class ResultCache:
         self.max_body = max_body
         self.max_bytes = max_bytes  # bodies and keys together
         self.max_key = max_key  # a longer query text (or variables) is never a key
-        self.bytes = 0
         self.version: int | None = None
         self.hits = 0
         self.misses = 0
-        self._entries: OrderedDict[ResultKey, bytes] = OrderedDict()
-        self._lock = Lock()
+        self._entries = LruCache[ResultKey, bytes](maxsize, max_bytes, _size)
+        self._lock = Lock()  # a version change and a put do not interleave
 
     @property
     def enabled(self) -> bool:
@@ -65,12 +65,16 @@ class ResultCache:
     def __len__(self) -> int:
         return len(self._entries)
 
+    @property
+    def size(self) -> int:
+        """Bytes held: bodies, query texts and variables."""
+        return self._entries.bytes
+
     def get(self, key: ResultKey, version: int) -> bytes | None:
         if version != self.version:
             with self._lock:
                 if version != self.version:
                     self._entries.clear()
-                    self.bytes = 0
                     self.version = version
             self.misses += 1
             return None
@@ -79,9 +83,6 @@ class ResultCache:
             self.misses += 1
             return None
         self.hits += 1
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
         return body
 
     def put(self, key: ResultKey, version: int, body: bytes) -> None:
@@ -91,16 +92,8 @@ class ResultCache:
         if len(key[0]) > self.max_key or len(key[2]) > self.max_key:
             return
         with self._lock:
-            if version != self.version:
-                return
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self.bytes -= _size(key, old)
-            self._entries[key] = body
-            self.bytes += _size(key, body)
-            while len(self._entries) > self.maxsize or self.bytes > self.max_bytes:
-                dropped, dropped_body = self._entries.popitem(last=False)
-                self.bytes -= _size(dropped, dropped_body)
+            if version == self.version:
+                self._entries.put(key, body)
 
 
 def _size(key: ResultKey, body: bytes) -> int:
