@@ -16,10 +16,17 @@ from starlette.routing import BaseRoute, Route
 from graphsvc import __version__
 from graphsvc.api.server import graphql_routes
 from graphsvc.api.subscriptions import subscription_routes
+from graphsvc.edit.auth import TokenRegistry, tokens_path
 from graphsvc.feed.follow import following
 from graphsvc.feed.routes import feed_routes
 from graphsvc.http.assets import CONSOLES
 from graphsvc.http.guards import guard_middleware
+from graphsvc.http.operations import (
+    admin_refusal,
+    instrument,
+    observe_middleware,
+    operation_routes,
+)
 from graphsvc.services import Services, open_services
 from graphsvc.settings import Settings
 from graphsvc.web import PublicCors, ServiceApp, direct_routes, web_routes
@@ -36,6 +43,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         services = open_services(settings)
+        instrument(services)  # refresh times, build times, feed revision
         # The read model and the recommendation index are long-lived objects by the hundred
         # thousand: left to the cyclic collector, a full collection walks them all (770 ms at
         # 100k practices, every request waiting). Frozen, collections see only newer objects.
@@ -55,8 +63,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         services: Services = request.app.state.services
         return JSONResponse({"status": "ok", "version": __version__, "store": services.store.kind})
 
+    tokens = TokenRegistry(tokens_path(settings))
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
+        *operation_routes(lambda header: admin_refusal(tokens.authenticate(header))),
         # GraphiQL's and the service pages' bundled files (content-hashed: cached for a year)
         Route(CONSOLES.prefix + "assets/{path}", CONSOLES.serve, methods=["GET", "HEAD"]),
         *graphql_routes(settings),
@@ -80,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         middleware=middleware,
         lifespan=lifespan,
         direct=direct_routes(),
-        # rate, concurrency and headers for every request, cached /sparql answers included
-        outer=guard_middleware(settings, PUBLIC_PATHS),
+        # request ids, access log and metrics first, then rate, concurrency and headers for
+        # every request, cached /sparql answers included
+        outer=[observe_middleware(settings, routes), *guard_middleware(settings, PUBLIC_PATHS)],
     )
