@@ -78,7 +78,8 @@ class ChangeFeed:
         """Deliver a change this process committed (its listeners have run); called under the
         services' write lock, like :meth:`poll`, so deliveries never interleave."""
         with self._lock:
-            self._local.add(change.revision)
+            if self.shared:  # a poll will see it again: it must not refresh for it twice
+                self._local.add(change.revision)
             self._pending[change.revision] = change
             ready = self._release()
         for item in ready:
