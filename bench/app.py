@@ -117,6 +117,7 @@ def p50(values: list[float]) -> float:
 
 
 def measure(base: str, rounds: int) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as driver:
@@ -175,8 +176,13 @@ def measure(base: str, rounds: int) -> None:
                     context = browser.new_context(viewport={"width": 1280, "height": 900})
                     page = context.new_page()
                     page.goto(base + path)
-                    page.wait_for_selector(ready)
-                    page.wait_for_load_state("networkidle")
+                    try:
+                        page.wait_for_selector(ready)
+                        page.wait_for_load_state("networkidle")
+                    except PlaywrightTimeout:
+                        log(f"{name}: {ready} did not appear within 30 s")
+                        context.close()
+                        continue
                     found = page.evaluate(
                         "() => performance.getEntriesByType('resource')"
                         ".filter(e => e.name.includes('/graphql')).map(e => e.duration)"
@@ -185,7 +191,7 @@ def measure(base: str, rounds: int) -> None:
                     durations += found
                     context.close()
                 print(
-                    f"{name:<10}{statistics.median(counts):>9g}{p50(durations):>9.1f}"
+                    f"{name:<10}{statistics.median(counts) if counts else 0:>9g}{p50(durations):>9.1f}"
                     f"{max(durations, default=float('nan')):>9.1f}"
                 )
         finally:

@@ -24,8 +24,11 @@ function go(params: URLSearchParams) {
   navigate(`/search?${params}`);
 }
 
+const CHILDREN_SHOWN = 8; // more behind a button: long lists cost render time and attention
+
 function Check(props: { dimension: string; option: Option; params: URLSearchParams }) {
   const { lang } = useI18n();
+  const [all, setAll] = useState(false);
   const { option, params } = props;
   const dimension = option.dimension ?? props.dimension;
   const id = `f-${dimension}-${option.value}`;
@@ -38,9 +41,19 @@ function Check(props: { dimension: string; option: Option; params: URLSearchPara
       </label>
       {option.children && option.children.length > 0 && (
         <ul>
-          {option.children.map((child) => (
-            <Check key={child.value} dimension={dimension} option={child} params={params} />
-          ))}
+          {option.children
+            .filter((child, i) => all || i < CHILDREN_SHOWN || params.getAll(child.dimension ?? dimension).includes(child.value))
+            .map((child) => (
+              <Check key={child.value} dimension={dimension} option={child} params={params} />
+            ))}
+          {!all && option.children.length > CHILDREN_SHOWN && (
+            <li>
+              <button type="button" class="link" onClick={() => setAll(true)}>
+                + {option.children.length - CHILDREN_SHOWN}
+                <span class="sr-only"> ({option.label})</span>
+              </button>
+            </li>
+          )}
         </ul>
       )}
     </li>
@@ -70,6 +83,7 @@ function FacetGroup(props: {
       {shown.length < props.options.length && (
         <button type="button" class="link" onClick={() => setAll(true)}>
           + {props.options.length - shown.length}
+          <span class="sr-only"> ({props.title})</span>
         </button>
       )}
     </fieldset>
