@@ -37,7 +37,7 @@ import httpx
 from bench.common import BIN, free_port, log, prepare_stores
 from bench.graphql import graphql_body, lua_script, median, plain_target, server, wait_for
 from bench.graphql import wrk as wrk_script
-from bench.sparql import JSON_RESULTS, PREFIXES, QUERIES
+from bench.sparql import JSON_RESULTS, PREFIXES, QUERIES, count_results
 from bench.sparql import wrk as wrk_sparql
 
 __all__ = ["main"]
@@ -160,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         "oxigraph": [
             str(BIN / "oxigraph"),
             "serve-read-only",
+            "--union-default-graph",  # as /sparql: the default graph is the union of all
             "--location",
             store_of["oxigraph"],
             "--bind",
@@ -216,6 +217,19 @@ def main(argv: list[str] | None = None) -> int:
             "POST",
             [("/graphql", graphql_body(p, t)) for p, t in pairs],
         )
+        for key in SPARQL:  # the same answers everywhere, or the figures compare nothing
+            counts = {
+                name: count_results(url, PREFIXES + QUERIES[key][0], JSON_RESULTS)[0]
+                for name, url in (
+                    ("oxigraph", f"{urls['oxigraph']}/query"),
+                    ("floor", f"{urls['floor']}/"),
+                    ("one", f"{urls['one']}/sparql"),
+                    ("two", f"{urls['two']}/sparql"),
+                )
+            }
+            if len(set(counts.values())) != 1 or not counts["oxigraph"]:
+                raise SystemExit(f"{key}: different or empty answers {counts}")
+            log(f"{key}: {counts['oxigraph']} results from every server")
         for number in range(1, args.rounds + 1):  # rounds alternate between the servers
             log(f"round {number}")
             graphql_load(
