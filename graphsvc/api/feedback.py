@@ -3,13 +3,14 @@
 - ``markRecommendation(practice, verdict, recommendedFor)``: a member token marks a recommended
   practice ``USEFUL`` or ``NOT_RELEVANT`` for its PES; marking again replaces the verdict.
 - ``clearRecommendationMark(practice)``: withdraws it.
-- ``recommendedForMe(first, lang)``: with a member token, practices ranked for the member PES's
-  portfolio, leaving out its own practices and those it marked not relevant; useful marks add a
-  small boost, which the item's contributions and reasons show.
+- ``recommendedForMe``: with a member token, the ``Pes.recommendedPractices`` connection of the
+  member's PES: practices of other PES for its portfolio.
 
 The mutations are thin over :mod:`graphsvc.edit.feedback` (authorise, validate, commit with PROV);
-the marks live in the named graph ``graph/feedback`` and act through
-:class:`graphsvc.recommend.feedback.FeedbackIndex`.
+the marks live in the named graph ``graph/feedback`` and act on every ranking of practices through
+:class:`graphsvc.recommend.feedback.FeedbackIndex` (see ``graphsvc.api.recommendations._rank``):
+what the viewer's PES dismissed is left out, useful marks add a small boost that the item's
+contributions and reasons show.
 """
 
 from __future__ import annotations
@@ -28,19 +29,19 @@ from graphsvc.api.context import Context
 from graphsvc.api.history import Revision
 from graphsvc.api.mutations import FieldError, InvalidInputError, NotAuthorisedError, NotFoundError
 from graphsvc.api.recommendations import (
-    MAX_RECOMMENDATIONS,
-    Contribution,
-    Reason,
-    ReasonNode,
-    RecommendedPractice,
+    AFTER_DESCRIPTION,
+    DIVERSIFY_DESCRIPTION,
+    FIRST_DESCRIPTION,
+    LANG_DESCRIPTION,
+    RecommendationFilter,
+    RecommendationStrategy,
+    RecommendedPracticeConnection,
+    practices_for_pes,
 )
 from graphsvc.api.types.base import wrap
 from graphsvc.edit.auth import ANONYMOUS, Principal
 from graphsvc.edit.feedback import FeedbackOutcome, clear_mark, mark_recommendation
 from graphsvc.edit.practices import InvalidInput, NotAuthorised, PracticeNotFound
-from graphsvc.errors import InputError
-from graphsvc.recommend.explain import Recommendation
-from graphsvc.recommend.ranking import RankKind, RankRequest
 
 if TYPE_CHECKING:
     from graphsvc.api.types.practices import Practice
@@ -50,7 +51,6 @@ __all__ = [
     "FeedbackQuery",
     "FeedbackVerdict",
     "RecommendationMark",
-    "recommended_for_pes",
 ]
 
 Info = strawberry.Info[Context, None]
@@ -158,76 +158,24 @@ class FeedbackMutation:
         return await _run(info, work)
 
 
-def _converted(ctx: Context, items: list[Recommendation]) -> list[RecommendedPractice]:
-    out: list[RecommendedPractice] = []
-    for item in items:
-        record = ctx.read_model.practices.get(item.iri)
-        if record is None:
-            continue
-        practice: Any = wrap("Practice", ctx, record)
-        out.append(
-            RecommendedPractice(
-                rank=len(out) + 1,
-                score=item.score,
-                practice=practice,
-                contributions=[
-                    Contribution(signal=c.signal, method=c.method, value=c.value)
-                    for c in item.contributions
-                ],
-                reasons=[
-                    Reason(
-                        signal=r.signal,
-                        text=r.text,
-                        nodes=[ReasonNode(iri=n.iri, label=n.label, kind=n.kind) for n in r.nodes],
-                    )
-                    for r in item.reasons
-                ],
-            )
-        )
-    return out
-
-
-def recommended_for_pes(
-    ctx: Context, pes: str, first: int, lang: str = "en"
-) -> list[Recommendation]:
-    """Practices of other PES for ``pes``'s portfolio (diversified, as the default list), without
-    those it dismissed, with the useful marks' boosts and their reasons."""
-    if not 0 <= first <= MAX_RECOMMENDATIONS:
-        raise InputError(f"first: give a number from 0 to {MAX_RECOMMENDATIONS}; got {first}")
-    feedback = ctx.services.feedback
-    request = RankRequest(
-        RankKind.FOR_PES,
-        pes,
-        first=first,
-        lang=lang,
-        exclude=feedback.dismissed(pes),
-        boosts=feedback.boosts(),
-    )
-    ranking = ctx.services.recommendations.rank(request)
-    return [feedback.explain(item, pes, lang) for item in ranking.items]
-
-
 @strawberry.type
 class FeedbackQuery:
     @strawberry.field(
         description="With a member token: practices of other PES ranked for your PES's "
-        "portfolio, leaving out those you marked not relevant; useful marks add a small boost "
-        "that the contributions and reasons show."
+        "portfolio (as Pes.recommendedPractices), leaving out those you marked not relevant; "
+        "useful marks add a small boost that the contributions and reasons show. Without a "
+        "member token: an error (FORBIDDEN)."
     )
     def recommended_for_me(
         self,
         info: Info,
-        first: Annotated[
-            int,
-            strawberry.argument(
-                description=f"How many (default 10, at most {MAX_RECOMMENDATIONS})."
-            ),
-        ] = 10,
-        lang: Annotated[
-            str,
-            strawberry.argument(description="Language of the feedback reasons: en, fr, es or sv."),
-        ] = "en",
-    ) -> list[RecommendedPractice]:
+        first: Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)] = 10,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
+        strategy: RecommendationStrategy = RecommendationStrategy.HYBRID,
+        diversify: Annotated[bool, strawberry.argument(description=DIVERSIFY_DESCRIPTION)] = True,
+        filter: RecommendationFilter | None = None,
+        lang: Annotated[str, strawberry.argument(description=LANG_DESCRIPTION)] = "en",
+    ) -> RecommendedPracticeConnection:
         token = _principal(info).token
         if token is None or token.pes is None:
             raise GraphQLError(
@@ -235,4 +183,6 @@ class FeedbackQuery:
                 "with a token made by 'graphsvc tokens create --role member --pes IRI'.",
                 extensions={"code": "FORBIDDEN"},
             )
-        return _converted(info.context, recommended_for_pes(info.context, token.pes, first, lang))
+        return practices_for_pes(
+            info.context, token.pes, first, after, strategy, diversify, filter, lang
+        )

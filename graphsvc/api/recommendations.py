@@ -31,6 +31,7 @@ import strawberry
 from graphsvc.api.connections import Connection, PaginationError, decode_cursor
 from graphsvc.api.context import Context
 from graphsvc.api.types.base import reference, references, wrap
+from graphsvc.edit.auth import Principal
 from graphsvc.recommend import explain
 from graphsvc.recommend.communities import Cluster as ClusterRecord
 from graphsvc.recommend.explain import strength_of
@@ -303,8 +304,19 @@ def _practices(ctx: Context, ranking: Ranking) -> RecommendedPracticeConnection:
     )
 
 
+def _viewer_pes(ctx: Context) -> str | None:
+    """The PES of the request's member token, if it has one."""
+    principal = getattr(ctx, "principal", None)
+    token = principal.token if isinstance(principal, Principal) else None
+    return token.pes if token is not None else None
+
+
 def _rank(ctx: Context, request: RankRequest) -> Ranking:
-    return ctx.services.recommendations.rank(request)
+    """Rank with members' feedback (:mod:`graphsvc.recommend.feedback`): what the viewer's PES
+    dismissed is left out, useful marks are boosted and their reason added."""
+    feedback, viewer = ctx.services.feedback, _viewer_pes(ctx)
+    ranking = ctx.services.recommendations.rank(feedback.for_viewer(request, viewer))
+    return feedback.explain_ranking(ranking, viewer, request.lang)
 
 
 def related_practices(

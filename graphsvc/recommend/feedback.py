@@ -13,8 +13,9 @@ named graph ``graph/feedback``, one per PES and practice (a new mark replaces th
         prov:wasGeneratedBy id:change/<uuid> .   # the change record, in graph/provenance
 
 :class:`FeedbackIndex` keeps the marks in memory, read from the store at start-up and refreshed
-after every write that touches a feedback IRI. They act on a ranking for a viewer PES through
-:class:`~graphsvc.recommend.ranking.RankRequest`:
+after every write that touches a feedback IRI. They act on every ranking of practices the GraphQL
+API serves (:meth:`FeedbackIndex.for_viewer`, for the PES of the request's member token, if any)
+through :class:`~graphsvc.recommend.ranking.RankRequest`:
 
 - ``exclude``: the practices the viewer's PES marked ``not-relevant`` (:meth:`dismissed`) are
   never shown to it;
@@ -44,6 +45,7 @@ from dataclasses import dataclass
 from pyoxigraph import Literal, NamedNode
 
 from graphsvc.recommend.explain import Reason, Recommendation
+from graphsvc.recommend.ranking import Ranking, RankKind, RankRequest
 from graphsvc.store.base import GraphStore
 from graphsvc.vocab import DCTERMS, ID, PES, PROV, graph_iri
 
@@ -200,6 +202,26 @@ class FeedbackIndex:
         """Per practice marked useful: :data:`USEFUL_BOOST` per PES that marked it, at most
         :data:`MAX_BOOST` (``RankRequest.boosts``: the ranking adds it before it orders)."""
         return {p: min(MAX_BOOST, USEFUL_BOOST * len(by)) for p, by in self._useful.items()}
+
+    def for_viewer(self, request: RankRequest, viewer: str | None) -> RankRequest:
+        """``request`` with the practices ``viewer`` (a PES, or ``None``) dismissed left out and
+        every useful mark's boost; a peer ranking is left as it is."""
+        if request.kind is RankKind.PEERS:
+            return request
+        dismissed = self.dismissed(viewer) if viewer else frozenset()
+        boosts = self.boosts()
+        if not dismissed and not boosts:
+            return request
+        return dataclasses.replace(
+            request,
+            exclude=request.exclude | dismissed,
+            boosts={**boosts, **request.boosts},
+        )
+
+    def explain_ranking(self, ranking: Ranking, viewer: str | None, lang: str = "en") -> Ranking:
+        """:meth:`explain` for every item of a page."""
+        items = tuple(self.explain(item, viewer, lang) for item in ranking.items)
+        return dataclasses.replace(ranking, items=items)
 
     def explain(self, item: Recommendation, viewer: str | None, lang: str = "en") -> Recommendation:
         """``item`` with the reason for its feedback boost, if the ranking gave it one."""

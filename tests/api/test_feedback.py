@@ -40,14 +40,19 @@ mutation Clear($practice: ID!) {
   }
 }"""
 
-FOR_ME = """
-query ForMe($first: Int!, $lang: String!) {
-  recommendedForMe(first: $first, lang: $lang) {
+ITEM = """
     rank score practice { iri pes { iri } }
     contributions { signal method value }
     reasons { signal text }
-  }
-}"""
+"""
+
+FOR_ME = f"""
+query ForMe($first: Int!, $lang: String!) {{
+  recommendedForMe(first: $first, lang: $lang) {{ totalCount nodes {{ {ITEM} }} }}
+}}"""
+
+RELATED = f"""
+query Related($id: ID!) {{ practice(id: $id) {{ related(first: 50) {{ nodes {{ {ITEM} }} }} }} }}"""
 
 JUGEND = f"{ID}practice/jugendberufsagentur-hamburg"  # a practice of BA
 
@@ -64,8 +69,14 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
 def for_me(api: Api, who: str, first: int = 30, lang: str = "en") -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = api.data(
         FOR_ME, {"first": first, "lang": lang}, token=api.tokens[who]
-    )["recommendedForMe"]
+    )["recommendedForMe"]["nodes"]
     return items
+
+
+def related(api: Api, who: str | None, practice: str = JUGEND) -> list[str]:
+    token = api.tokens[who] if who else None
+    nodes = api.data(RELATED, {"id": practice}, token=token)["practice"]["related"]["nodes"]
+    return [n["practice"]["iri"] for n in nodes]
 
 
 def mark(api: Api, who: str | None, practice: str, verdict: str, **extra: str) -> dict[str, Any]:
@@ -96,7 +107,9 @@ def test_recommended_for_me_leaves_out_the_members_own_practices(api: Api) -> No
 def test_a_dismissal_round_trips_and_hides_the_item_for_that_pes_only(api: Api) -> None:
     before = for_me(api, "ba")
     keha_before = for_me(api, "keha", first=50)
-    target = before[0]["practice"]["iri"]
+    anonymous_before = related(api, None)
+    practices = api.services.read_model.practices
+    target = next(i for i in related(api, "ba") if practices[i].pes != BA)
     result = mark(api, "ba", target, "NOT_RELEVANT", **{"for": JUGEND})
     assert result["__typename"] == "RecommendationMark", result
     iri = feedback_iri(BA, target)
@@ -136,10 +149,13 @@ def test_a_dismissal_round_trips_and_hides_the_item_for_that_pes_only(api: Api) 
     alone = api.client.get("/export/nq", params={"graph": FEEDBACK_GRAPH})
     assert alone.status_code == 200 and line in alone.text
 
-    # the effect: hidden for BA, who still gets a full list; KEHA's list unchanged
+    # the effect: hidden from every list BA's member sees; the same for anyone else
+    assert target not in related(api, "ba")
     after = for_me(api, "ba")
     assert target not in [i["practice"]["iri"] for i in after]
     assert len(after) == len(before)
+    assert related(api, None) == anonymous_before
+    assert target in related(api, "keha")
     assert for_me(api, "keha", first=50) == keha_before
 
     # the in-memory index equals a fresh read of the store
@@ -206,6 +222,19 @@ def test_refused_marks_write_nothing(
     assert result["path"] == path
     assert result["message"]
     assert api.snapshot() == before
+
+
+def test_useful_marks_show_to_anonymous_viewers_too(api: Api) -> None:
+    practices = api.services.read_model.practices
+    items = api.data(RELATED, {"id": JUGEND})["practice"]["related"]["nodes"]
+    item = next(i for i in items[3:] if practices[i["practice"]["iri"]].pes != KEHA)
+    assert mark(api, "keha", item["practice"]["iri"], "USEFUL")["verdict"] == "USEFUL"
+    after = api.data(RELATED, {"id": JUGEND})["practice"]["related"]["nodes"]
+    boosted = next(i for i in after if i["practice"]["iri"] == item["practice"]["iri"])
+    assert boosted["score"] == pytest.approx(item["score"] + USEFUL_BOOST)
+    assert boosted["reasons"][-1]["text"] == "Marked useful by 1 member PES"
+    api.data(CLEAR, {"practice": item["practice"]["iri"]}, token=api.tokens["keha"])
+    assert api.data(RELATED, {"id": JUGEND})["practice"]["related"]["nodes"] == items
 
 
 def test_recommended_for_me_needs_a_member_token(api: Api) -> None:
