@@ -58,7 +58,7 @@ export function signalName(signal: string, t: (key: Key) => string): string {
 
 /** The reasons of a recommendation as sentences: "Shared themes: Youth Guarantee, …". */
 export function Reasons(props: { reasons: ReasonPartsFragment[] }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   return (
     <ul class="reasons">
       {props.reasons.map((reason, index) => {
@@ -66,7 +66,7 @@ export function Reasons(props: { reasons: ReasonPartsFragment[] }) {
         return (
           <li key={index}>
             <strong>{signalName(reason.signal, t)}</strong>
-            {nodes.length === 0 && lang === "en" && <span class="meta"> ({reason.text})</span>}
+            {nodes.length === 0 && <span class="meta"> ({reason.text})</span>}
             {nodes.length > 0 && ": "}
             {nodes.map((node, i) => (
               <>

@@ -36,7 +36,7 @@ function ring(count: number, radius: number, offset: number): [number, number][]
 
 export function layout(practice: PracticeData) {
   const themes = practice.themes.nodes.slice(0, 6);
-  const related = practice.related.slice(0, 6);
+  const related = practice.related.nodes.slice(0, 6);
   const inner = [
     ...themes.map((t) => ({ id: t.iri, label: t.label, kind: "theme" as const })),
     ...(practice.pes ? [{ id: practice.pes.iri, label: practice.pes.acronym ?? practice.pes.label, kind: "pes" as const }] : []),

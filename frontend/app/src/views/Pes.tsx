@@ -69,11 +69,11 @@ export function PesView(props: { id: string; params: URLSearchParams }) {
       )}
       <div class="columns">
         <Section title={t("peers")} id="pes-peers">
-          {pes.peers.length === 0 ? (
+          {pes.peers.nodes.length === 0 ? (
             <p>{t("peersNone")}</p>
           ) : (
             <ol class="recommendations peers">
-              {pes.peers.map((peer) => (
+              {pes.peers.nodes.map((peer) => (
                 <Recommendation
                   key={peer.pes.iri}
                   href={`/pes/${slug(peer.pes.iri)}`}
@@ -89,7 +89,7 @@ export function PesView(props: { id: string; params: URLSearchParams }) {
         </Section>
         <Section title={t("recommended")} id="pes-recommended">
           <ol class="recommendations">
-            {pes.recommendedPractices.map((r) => (
+            {pes.recommendedPractices.nodes.map((r) => (
               <Recommendation
                 key={r.practice.iri}
                 href={`/practice/${slug(r.practice.iri)}`}

@@ -108,11 +108,11 @@ export function PracticeView(props: { id: string }) {
         </div>
         <div>
           <Section title={t("related")} id="p-related">
-            {practice.related.length === 0 ? (
+            {practice.related.nodes.length === 0 ? (
               <p>{t("relatedNone")}</p>
             ) : (
               <ol class="recommendations">
-                {practice.related.map((r) => (
+                {practice.related.nodes.map((r) => (
                   <Recommendation
                     key={r.practice.iri}
                     href={`/practice/${slug(r.practice.iri)}`}
