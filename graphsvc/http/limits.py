@@ -25,11 +25,13 @@ from starlette.types import Send
 
 from graphsvc.http.buckets import InFlight, TokenBuckets
 from graphsvc.http.clients import client_identity
+from graphsvc.http.cors import public_cors_headers
 from graphsvc.settings import Settings
 
 __all__ = ["ClientLimits", "Refusal"]
 
 _PLAIN = b"text/plain; charset=utf-8"
+_CORS = public_cors_headers(("Retry-After",))
 
 
 class Refusal:
@@ -47,8 +49,7 @@ class Refusal:
             (b"content-type", _PLAIN),
             (b"content-length", str(len(body)).encode()),
             (b"retry-after", str(self.retry_after).encode()),
-            (b"access-control-allow-origin", b"*"),
-            (b"access-control-expose-headers", b"Retry-After"),
+            *_CORS,
         ]
         await send({"type": "http.response.start", "status": 429, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -1,4 +1,5 @@
-"""HTTP helpers shared by the web routes: error bodies, base URLs, CORS, conditional requests."""
+"""HTTP helpers shared by the web routes: error bodies, base URLs, conditional requests, and
+which routes any origin may read (the CORS itself: :mod:`graphsvc.http.cors`)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
+from graphsvc.http import cors
+from graphsvc.http.cors import public_cors_headers
 from graphsvc.settings import Settings
 from graphsvc.web.errors import BusyError, ClientBusyError, WebRequestError
 
@@ -22,8 +25,6 @@ __all__ = [
     "error_response",
     "http_date",
     "not_modified",
-    "public_preflight",
-    "with_public_cors",
 ]
 
 EXPOSED_HEADERS = (
@@ -90,66 +91,12 @@ PUBLIC_PATHS = (
 """Read-only, public routes that any web page may read (no credentials are involved)."""
 
 
-PUBLIC_CORS_HEADERS: tuple[tuple[bytes, bytes], ...] = (
-    (b"access-control-allow-origin", b"*"),
-    (b"access-control-expose-headers", ", ".join(EXPOSED_HEADERS).encode()),
-)
+PUBLIC_CORS_HEADERS = public_cors_headers(EXPOSED_HEADERS)
+"""What lets any origin read a response of :data:`PUBLIC_PATHS`, with its headers."""
 
 
-def _public(path: str) -> bool:
-    return any(path == p or (p.endswith("/") and path.startswith(p)) for p in PUBLIC_PATHS)
-
-
-def public_preflight(scope: Scope) -> Response | None:
-    """The answer to a CORS preflight request from any origin, or ``None`` if it is not one."""
-    if scope["method"] != "OPTIONS":
-        return None
-    headers = {name.lower(): value for name, value in scope["headers"]}
-    if b"origin" not in headers or b"access-control-request-method" not in headers:
-        return None
-    allowed = headers.get(b"access-control-request-headers", b"Accept, Content-Type")
-    return Response(
-        status_code=204,
-        headers={
-            "Access-Control-Allow-Origin": "*",
-            "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
-            "Access-Control-Allow-Headers": allowed.decode("latin-1"),
-            "Access-Control-Max-Age": "86400",
-        },
-    )
-
-
-def with_public_cors(send: Send) -> Send:
-    """``send``, adding the public CORS headers to a response that has no CORS headers of its own."""
-
-    async def send_with_cors(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            headers = list(message.get("headers", []))
-            if not any(name.lower() == b"access-control-allow-origin" for name, _ in headers):
-                headers.extend(PUBLIC_CORS_HEADERS)
-            message = {**message, "headers": headers}
-        await send(message)
-
-    return send_with_cors
-
-
-class PublicCors:
-    """CORS for the public read-only routes: any origin, no credentials, preflights answered.
-
-    Placed outside the application-wide CORS middleware (which follows ``GRAPHSVC_CORS_ORIGINS``
-    for everything else, GraphQL included), so that YASGUI or a notebook on any origin can
-    ``POST application/sparql-query`` to ``/sparql``.
-    """
+class PublicCors(cors.PublicCors):
+    """CORS for :data:`PUBLIC_PATHS`: any origin, no credentials, preflights answered."""
 
     def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _public(scope["path"]):
-            await self.app(scope, receive, send)
-            return
-        preflight = public_preflight(scope)
-        if preflight is not None:
-            await preflight(scope, receive, send)
-            return
-        await self.app(scope, receive, with_public_cors(send))
+        super().__init__(app, PUBLIC_PATHS, PUBLIC_CORS_HEADERS)

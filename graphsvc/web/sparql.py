@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 from graphsvc.engine.evaluate import BudgetExceeded, QuerySyntaxError
 from graphsvc.engine.pool import EngineFailure, PoolBusy
 from graphsvc.errors import GraphsvcError
+from graphsvc.http.cors import public_preflight, with_public_cors
 from graphsvc.http.forms import FormEncodingError, parse_form
 from graphsvc.http.guards import CLIENT_KEY
 from graphsvc.http.headers import SCRIPT_PAGE_POLICY
@@ -38,13 +39,7 @@ from graphsvc.web.examples import example_queries
 from graphsvc.web.execute import Answer, QueryDataset, media_types, run_query
 from graphsvc.web.formats import GRAPH_OFFERS, HTML, RESULTS_OFFERS
 from graphsvc.web.html import service_page
-from graphsvc.web.http import (
-    PUBLIC_CORS_HEADERS,
-    base_url,
-    error_response,
-    public_preflight,
-    with_public_cors,
-)
+from graphsvc.web.http import PUBLIC_CORS_HEADERS, base_url, error_response
 from graphsvc.web.negotiation import negotiate
 from graphsvc.web.query_check import QueryInspection, inspect_query
 from graphsvc.web.resources import render_triples
@@ -394,7 +389,7 @@ class SparqlApp:
                 response = PlainTextResponse(
                     "internal error: the query could not be answered\n", status_code=500
                 )
-        await response(scope, receive, with_public_cors(send))
+        await response(scope, receive, with_public_cors(send, PUBLIC_CORS_HEADERS))
 
 
 async def _describe_service(
