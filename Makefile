@@ -60,6 +60,8 @@ $(1)/dist/.built: $(call frontend_sources,$(1))
 	touch $$@
 endef
 $(foreach app,$(FRONTENDS),$(eval $(call FRONTEND_BUILD,$(app))))
+# the app's typed operations are generated from the service's schema
+frontend/app/dist/.built: schema.graphql
 
 # The browser tests drive Debian's Chromium (Playwright's own browser downloads are not reachable).
 $(CHROMIUM):
