@@ -12,7 +12,15 @@
 ``/``, ``/assets/…``       the discovery app and its built files (:mod:`graphsvc.web.app_files`)
 =========================  ==========================================================
 
-:class:`~graphsvc.web.http.PublicCors` lets any origin read these routes.
+:class:`~graphsvc.web.http.PublicCors` lets any origin read these routes. A query is checked by
+:mod:`graphsvc.web.query_check` (the ``SERVICE`` refusal, size and nesting limits, over the
+store's lexer) before it runs in :mod:`graphsvc.engine`; representations are negotiated by
+:mod:`graphsvc.web.negotiation` over the shared ``Accept`` parser, from the formats of
+:mod:`graphsvc.web.formats`.
+
+Imports :mod:`graphsvc.store`, :mod:`graphsvc.engine`, :mod:`graphsvc.http`,
+:mod:`graphsvc.services` (and through it the read model and the recommendations), settings,
+errors and vocabulary; never :mod:`graphsvc.api`.
 """
 
 from __future__ import annotations
