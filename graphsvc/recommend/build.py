@@ -186,5 +186,6 @@ def build_state(
     )
     for pid, found, title, year in placed:
         state.set_practice(pid, found, title, year or 0)
+    state.rank_titles({pid: title for pid, _, title, _ in placed})
     state.build_seconds = time.perf_counter() - started
     return state

@@ -53,12 +53,13 @@ def rerank(
     code per grouping (the query counts as already in the list: the list is to show others).
     """
     size = len(relevance)
-    taken = np.zeros(size, dtype=np.bool_)
-    counts = [np.zeros(int(g.max()) + 2 if len(g) else 1, dtype=np.int64) for g in groups]
-    for count, code in zip(counts, seen, strict=False):
-        if 0 <= code < len(count):
-            count[code] += 1
-    logs = [np.log(d) for d in DISCOUNTS[: len(groups)]]
+    logs = [float(np.log(d)) for d in DISCOUNTS[: len(groups)]]
+    # the log of each item's discount, updated as items are taken: O(pool) per step and group
+    log_factor = np.zeros(size, dtype=np.float64)
+    for codes, code, lg in zip(groups, seen, logs, strict=False):
+        if code >= 0:
+            log_factor += (codes == code) * lg
+    available = np.ones(size, dtype=np.bool_)
     picks: list[int] = []
     own_in_block = 0
     while len(picks) < depth:
@@ -66,13 +67,8 @@ def rerank(
             return picks, outside <= 0  # the pool ran out: exact only if nothing is outside
         if len(picks) % 10 == 0:
             own_in_block = 0
-        log_factor = np.zeros(size, dtype=np.float64)
-        for codes, count, lg in zip(groups, counts, logs, strict=True):
-            log_factor += np.where(codes >= 0, count[codes] * lg, 0.0)
-        marginal = relevance * np.exp(log_factor)
-        marginal[taken] = -1.0
-        blocked = own is not None and own_in_block >= OWN_PER_TEN
-        if blocked and own is not None:
+        marginal = np.where(available, relevance * np.exp(log_factor), -1.0)
+        if own is not None and own_in_block >= OWN_PER_TEN:
             open_ = np.where(own, -1.0, marginal)
             if open_.max() >= 0 or outside > 0:
                 marginal = open_  # the own PES waits while others remain
@@ -80,10 +76,10 @@ def rerank(
         if marginal[best] < 0 or marginal[best] < outside:
             return picks, False  # a candidate outside the pool may win this step
         picks.append(best)
-        taken[best] = True
-        for codes, count in zip(groups, counts, strict=True):
+        available[best] = False
+        for codes, lg in zip(groups, logs, strict=True):
             if codes[best] >= 0:
-                count[codes[best]] += 1
+                log_factor += (codes == codes[best]) * lg
         if own is not None and own[best]:
             own_in_block += 1
     return picks, True

@@ -52,6 +52,7 @@ def update_practice(state: IndexState, iri: str) -> None:
             state.alive[node] = False
             state.community[node] = -1
             state.set_practice(node, (), "", 0)
+            state.forget_practice(node)
     else:
         if node is None:
             node = state.add_node(iri, NodeKind.PRACTICE)

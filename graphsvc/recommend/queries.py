@@ -229,6 +229,7 @@ class _Scores:
     walk_scale: float  # walk = min(coverage, ppr * walk_scale)
     coverage: float
     weights: dict[str, float]
+    shared: frozenset[int] | None = None  # the nodes the query links to, once asked for
 
 
 def _thresholds(state: IndexState, size: int) -> FloatArray:
@@ -308,47 +309,26 @@ def _sorted(state: IndexState, ids: IntArray, scores: _Scores, final: FloatArray
     text = scores.text[ids] if scores.text is not None else zeros
     year = state.year[ids].astype(np.float64)
     score = final[ids]
-    order = np.lexsort((-year, -text, -ppr, -score))
-    keys = np.stack([score[order], ppr[order], text[order], year[order]])
-    same = np.all(keys[:, 1:] == keys[:, :-1], axis=0) if len(ids) > 1 else np.zeros(0, bool)
-    if same.any():  # ties on every score: by title, then IRI (numpy sorts the byte strings)
-        titles, iris = state.title_key[ids], state.iri_key[ids]
-        order = np.lexsort((iris, titles, -year, -text, -ppr, -score))
+    order = np.lexsort((state.title_rank[ids], -year, -text, -ppr, -score))
     return ids[order]
 
 
-def _codes(values: IntArray) -> IntArray:
-    """Small codes for ``values`` (-1 stays -1)."""
-    out = np.full(len(values), -1, dtype=np.int64)
-    known = values >= 0
-    if known.any():
-        out[known] = np.unique(values[known], return_inverse=True)[1]
-    return out
-
-
 def _groups(state: IndexState, pool: IntArray, query: Query) -> tuple[list[IntArray], list[int]]:
-    """Per pool item: codes of its PES, country and community (-1: none); the query's codes."""
-    seen_nodes = [-1, -1, -1]
+    """Per pool item: its PES, country (node ids) and community (-1: none); the query's."""
+    seen = [-1, -1, -1]
     if query.own_pes is not None:
-        seen_nodes[0] = state.ids.get(query.own_pes, -1)
+        seen[0] = state.ids.get(query.own_pes, -1)
     for feature in query.base:
         if feature[0] is Signal.COUNTRY and query.profile.get(feature, 0.0) >= 0.5:
-            seen_nodes[1] = state.ids.get(feature[1], -1)
+            seen[1] = state.ids.get(feature[1], -1)
             break
     if len(query.exclude) == 1:  # a practice: its community
-        seen_nodes[2] = int(state.community[query.exclude[0]])
-    groups: list[IntArray] = []
-    seen: list[int] = []
-    for values, mine in zip(
-        (state.pes_of[pool], state.country_of[pool], state.community[pool]),
-        seen_nodes,
-        strict=True,
-    ):
-        values = values.astype(np.int64)
-        both = np.concatenate([values, np.array([mine], dtype=np.int64)])
-        coded = _codes(both)
-        groups.append(coded[:-1])
-        seen.append(int(coded[-1]))
+        seen[2] = int(state.community[query.exclude[0]])
+    groups = [
+        state.pes_of[pool].astype(np.int64),
+        state.country_of[pool].astype(np.int64),
+        state.community[pool].astype(np.int64),
+    ]
     return groups, seen
 
 
@@ -527,7 +507,9 @@ def _walk_parts(state: IndexState, query: Query, scores: _Scores, node: int) -> 
     total = float(mass.sum())
     if total <= 0:
         return {}
-    shared = _shared_nodes(state, query)
+    if scores.shared is None:
+        scores.shared = _shared_nodes(state, query)
+    shared = scores.shared
     parts: dict[str, float] = {}
     for v, m, k in zip(cols.tolist(), mass.tolist(), ks.tolist(), strict=True):
         if m <= 0:

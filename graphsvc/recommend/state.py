@@ -22,7 +22,7 @@ Lookups are O(1) except :meth:`IndexState.practices_of` (O(degree)) and :meth:`I
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import networkx as nx
 import numpy as np
@@ -38,6 +38,7 @@ from graphsvc.recommend.portfolios import PeerIndex
 from graphsvc.recommend.projection import EdgeKind, NodeKind, node_label
 from graphsvc.recommend.source import GraphSource
 from graphsvc.recommend.text import TextIndex
+from graphsvc.recommend.titles import TitleOrder
 
 __all__ = ["EDGE_CODE", "EDGE_KINDS", "BoolArray", "IndexState", "top_scores"]
 
@@ -48,13 +49,6 @@ EDGE_KINDS: tuple[EdgeKind, ...] = tuple(EdgeKind)
 EDGE_CODE: dict[EdgeKind, int] = {kind: code for code, kind in enumerate(EDGE_KINDS)}
 
 _KIND_NAMES = {int(k): k.name.lower() for k in NodeKind}
-
-# Ties of every score are broken by the title (its first bytes, in UTF-8, which sort as code
-# points) and then the IRI, with numpy.
-_TITLE_BYTES = 64
-_IRI_BYTES = 200
-_TITLE = np.dtype(f"S{_TITLE_BYTES}")
-_IRI = np.dtype(f"S{_IRI_BYTES}")
 
 
 class IndexState:
@@ -99,11 +93,10 @@ class IndexState:
         size = len(kinds)
         self.pes_of = np.full(size, -1, dtype=np.int32)  # per practice: its PES's node id
         self.country_of = np.full(size, -1, dtype=np.int32)  # per practice: its country's node id
-        # per practice: its title folded for sorting, and its IRI, as bytes numpy sorts
-        self.title_key: npt.NDArray[np.bytes_] = np.zeros(size, dtype=_TITLE)
-        self.iri_key: npt.NDArray[np.bytes_] = np.array(
-            [i.encode()[:_IRI_BYTES] for i in iris], dtype=_IRI
-        )
+        # per practice: a number that sorts by folded title, then IRI (the last tie-break)
+        self.title_rank: FloatArray = np.zeros(size, dtype=np.float64)
+        self.titles = TitleOrder()
+        self._ranked = False  # until the build ranks every practice at once
         self.community = community  # per node: its community number, -1 for none
         self.context_graph = context_graph  # node ids other than practices; read by paths
         self.theme_distance = theme_distance  # theme -> broader and narrower themes -> steps
@@ -127,8 +120,7 @@ class IndexState:
             self.community = np.concatenate([self.community, np.full(grow, -1, dtype=np.int32)])
             self.pes_of = np.concatenate([self.pes_of, np.full(grow, -1, dtype=np.int32)])
             self.country_of = np.concatenate([self.country_of, np.full(grow, -1, dtype=np.int32)])
-            self.title_key = np.concatenate([self.title_key, np.zeros(grow, dtype=_TITLE)])
-            self.iri_key = np.concatenate([self.iri_key, np.zeros(grow, dtype=_IRI)])
+            self.title_rank = np.concatenate([self.title_rank, np.zeros(grow, dtype=np.float64)])
 
     def add_node(self, iri: str, kind: NodeKind) -> int:
         node = self.adjacency.add_node()
@@ -137,7 +129,6 @@ class IndexState:
         self.ids[iri] = node
         self.kind[node] = int(kind)
         self.tie[node] = zlib.crc32(iri.encode())
-        self.iri_key[node] = iri.encode()[:_IRI_BYTES]
         return node
 
     def set_practice(self, node: int, features: Sequence[Feature], title: str, year: int) -> None:
@@ -150,8 +141,20 @@ class IndexState:
                 self.pes_of[node] = self.ids.get(iri, -1)
             elif signal is Signal.COUNTRY:
                 self.country_of[node] = self.ids.get(iri, -1)
-        self.title_key[node] = sort_key(title).encode()[:_TITLE_BYTES]
         self.year[node] = year
+        if self._ranked:
+            self.titles.set(node, sort_key(title), self.iris[node], self.title_rank)
+
+    def forget_practice(self, node: int) -> None:
+        """A deleted practice leaves the title order."""
+        self.titles.remove(node, self.title_rank)
+
+    def rank_titles(self, titles: Mapping[int, str]) -> None:
+        """Rank every practice by title at the end of a build (node -> title)."""
+        self.grow()
+        entries = [(sort_key(t), self.iris[n], n) for n, t in titles.items()]
+        self.titles.build(entries, self.title_rank)
+        self._ranked = True
 
     # -- lookups ----------------------------------------------------------------------------------
 

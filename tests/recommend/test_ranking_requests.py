@@ -350,3 +350,31 @@ def test_recommend_for_a_profile_matches_narrower_themes(small: RecordSet) -> No
     by_theme = index.rank(RankRequest(RankKind.PROFILE, themes=(CG,), country=FIN))
     assert by_theme.items[0].iri == A
     assert C not in [r.iri for r in by_theme.items[:1]]
+
+
+def test_the_title_order_sorts_as_a_fresh_build_after_any_changes() -> None:
+    import random
+
+    import numpy as np
+
+    from graphsvc.recommend.titles import TitleOrder
+
+    rng = random.Random(4)
+    words = ["alpha", "beta", "gamma", "delta", "alpha beta", ""]
+    titles = {n: rng.choice(words) for n in range(40)}
+    rank = np.zeros(200)
+    order = TitleOrder()
+    order.build([(titles[n], f"iri-{n:03d}", n) for n in range(20)], rank)
+    alive = set(range(20))
+    for step in range(300):
+        node = rng.randrange(60)
+        if rng.random() < 0.2 and node in alive:
+            order.remove(node, rank)
+            alive.discard(node)
+        else:
+            titles[node] = rng.choice(words)
+            order.set(node, titles[node], f"iri-{node:03d}", rank)
+            alive.add(node)
+        if step % 25 == 0:
+            by_rank = sorted(alive, key=lambda n: rank[n])
+            assert by_rank == sorted(alive, key=lambda n: (titles[n], f"iri-{n:03d}"))
