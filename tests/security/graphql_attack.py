@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from support import RunningApp
+from support import App
 
 __all__ = [
     "GRAPHQL_RESPONSE",
@@ -76,7 +76,7 @@ class Attack:
 
 
 def under_attack(
-    app: RunningApp,
+    app: App,
     send: Callable[[httpx.Client], httpx.Response],
     *,
     requests: int = 8,
@@ -89,7 +89,7 @@ def under_attack(
     """
 
     def one(_: int) -> httpx.Response:
-        with httpx.Client(base_url=app.base_url, timeout=120.0) as client:
+        with app.client(timeout=120.0) as client:
             return send(client)
 
     probes: list[int] = []
@@ -98,7 +98,8 @@ def under_attack(
         finished = False
         while not finished:
             finished = len(wait(futures, timeout=0.05).done) == len(futures)
-            probe = httpx.get(f"{app.base_url}/healthz", timeout=PROBE_TIMEOUT)
+            with app.client(timeout=PROBE_TIMEOUT) as prober:
+                probe = prober.get("/healthz")
             assert probe.status_code == 200, probe.text
             assert probe.json()["status"] == "ok"
             probes.append(probe.status_code)

@@ -36,7 +36,7 @@ def padded(n: int, length: int) -> str:
 
 
 def view(api: Api) -> object:
-    for route in api.app.server.config.app.routes:
+    for route in api.app.app.routes:
         endpoint = getattr(route, "endpoint", None)
         owner = getattr(endpoint, "__self__", None)
         if owner is not None and hasattr(owner, "documents"):

@@ -76,7 +76,7 @@ def test_cached_answers_are_counted_too(http_service: Callable[..., RunningApp])
     with app.client() as client:
         for _ in range(BURST):
             assert client.get("/sparql", params={"query": ASK}).status_code == 200
-        state = existing_web_state(app.server.config.app.state)
+        state = existing_web_state(app.state)
         assert state is not None
         hits = state.results.hits
         assert hits >= 1  # answered from the cache, before the router, and still counted

@@ -51,7 +51,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
 
 
 def _worker_pids(app: RunningApp) -> set[int]:
-    state = existing_web_state(app.server.config.app.state)  # type: ignore[attr-defined]
+    state = existing_web_state(app.state)
     assert state is not None and state.pool is not None
     return state.pool.pids()
 

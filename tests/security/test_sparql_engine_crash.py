@@ -37,7 +37,7 @@ def fragile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
 
 
 def _pool_replacements(app: RunningApp) -> int:
-    state = existing_web_state(app.server.config.app.state)  # type: ignore[attr-defined]
+    state = existing_web_state(app.state)
     assert state is not None and state.pool is not None
     return state.pool.replaced
 

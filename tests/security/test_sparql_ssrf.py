@@ -12,6 +12,9 @@ connection:
 * the service: every spelling sent to ``/sparql`` causes no connection at all;
 * defence in depth: a query that reaches a worker despite the check cannot connect either,
   because workers have no network.
+
+600 and 300 spellings under ``GRAPHSVC_TEST_PROFILE=thorough``, a fifth by default (see
+:mod:`support.profiles`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import RunningApp, run_app
+from support.profiles import examples
 
 from graphsvc.engine.evaluate import QueryDataset
 from graphsvc.engine.pool import EngineFailure, WorkerPool
@@ -179,7 +183,7 @@ def _engine_connects(text: str) -> bool:
 
 
 @settings(
-    max_examples=600,
+    max_examples=examples(600),
     derandomize=True,
     database=None,
     deadline=None,
@@ -204,7 +208,7 @@ def test_the_oracle_sees_the_known_bypass() -> None:
 def test_no_spelling_sent_to_the_service_connects(service: RunningApp, listener: Listener) -> None:
     texts: list[str] = []
 
-    @settings(max_examples=300, derandomize=True, database=None, deadline=None)
+    @settings(max_examples=examples(300), derandomize=True, database=None, deadline=None)
     @given(spellings(listener.port))
     def collect(text: str) -> None:
         texts.append(text)

@@ -5,16 +5,15 @@ from __future__ import annotations
 import socket
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
-from support import RunningApp
+from support import App, RunningApp
 
 __all__ = ["assert_healthy", "connect", "read_response", "read_until_closed"]
 
 
-def assert_healthy(app: RunningApp) -> None:
+def assert_healthy(app: App) -> None:
     """The service still answers ``/healthz``, on a connection of its own."""
-    with httpx.Client(base_url=app.base_url, timeout=10.0) as client:
+    with app.client(timeout=10.0) as client:
         response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"

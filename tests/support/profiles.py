@@ -1,6 +1,6 @@
 """Hypothesis profiles: ``default`` for every run, ``thorough`` for the full example counts.
 
-``GRAPHSVC_TEST_PROFILE=thorough`` selects the full counts (``make test-thorough``); the figures
+``GRAPHSVC_TEST_PROFILE=thorough`` selects the full counts; the figures
 of docs/security.md were measured with them. The default profile runs a fifth of each count,
 and never fewer than :data:`FLOOR`: every generated case of these tests makes the same assertions,
 so the smaller run checks the same properties, on fewer spellings. Both profiles are
