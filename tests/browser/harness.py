@@ -156,8 +156,10 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
 # --- the browser ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_driver() -> Iterator[Playwright]:
+    """Playwright's driver, per module: while it runs, its event loop counts as running in this
+    thread, so a later test elsewhere that calls ``asyncio.run`` would fail."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
     with sync_playwright() as driver:
