@@ -98,7 +98,6 @@ def test_sigterm_finishes_requests_in_flight_and_closes_the_store(tmp_path: Path
 
         def read_load() -> None:  # other clients' reads all along, a new connection each
             while not stop.is_set():
-                after_signal = signalled.is_set()
                 try:
                     answer = httpx.post(
                         f"{service.url}/graphql",
@@ -108,11 +107,11 @@ def test_sigterm_finishes_requests_in_flight_and_closes_the_store(tmp_path: Path
                     )
                     reads.append(str(answer.status_code))
                 except httpx.ConnectError:
-                    reads.append("refused" if after_signal else "refused before the signal")
+                    reads.append("refused" if signalled.is_set() else "refused before the signal")
                 except httpx.TransportError:
                     # a connection the kernel queued as the listening socket closed is reset
                     # unread: the service never began that request
-                    reads.append("reset" if after_signal else "reset before the signal")
+                    reads.append("reset" if signalled.is_set() else "reset before the signal")
 
         loaders = [threading.Thread(target=read_load, daemon=True) for _ in range(2)]
         for loader in loaders:
