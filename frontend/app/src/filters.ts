@@ -1,6 +1,7 @@
 // The search state in the URL: one parameter per filter dimension (repeated for several
 // values, each a slug the API accepts), plus q, sort, from/to years and page.
-import type { PracticeFilter, PracticeOrder } from "./gql/graphql";
+import { cursorAt } from "./api";
+import type { PracticeFilter, PracticeOrder, SearchQueryVariables } from "./gql/graphql";
 
 export const DIMENSIONS = {
   theme: "themes",
@@ -69,4 +70,10 @@ export function withParam(params: URLSearchParams, name: string, value: string |
   else next.set(name, value);
   if (name !== "page") next.delete("page");
   return next;
+}
+
+/** The variables of the search view's query for the state in ``params``. */
+export function searchVariables(params: URLSearchParams, lang: string): SearchQueryVariables {
+  const page = pageOf(params);
+  return { filter: filterOf(params), orderBy: orderOf(params), first: PAGE_SIZE, after: cursorAt((page - 1) * PAGE_SIZE), lang };
 }

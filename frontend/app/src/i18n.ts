@@ -552,9 +552,22 @@ export function asLang(value: string | null): Lang {
 
 export type Translate = (key: Key, values?: Record<string, string | number>) => string;
 
+const formats = new Map<string, Intl.NumberFormat>();
+
+/** A number format of ``lang``, made once: making one costs far more than using it. */
+export function numberFormat(lang: string, percent = false): Intl.NumberFormat {
+  const key = `${lang}${percent ? "%" : ""}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(lang, percent ? { style: "percent", maximumFractionDigits: 0 } : {});
+    formats.set(key, format);
+  }
+  return format;
+}
+
 export function translator(lang: Lang): Translate {
   const dictionary = DICTIONARIES[lang];
-  const numbers = new Intl.NumberFormat(lang);
+  const numbers = numberFormat(lang);
   return (key, values) =>
     dictionary[key].replace(/\{(\w+)\}/g, (_, name: string) => {
       const value = values?.[name];

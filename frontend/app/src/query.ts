@@ -12,7 +12,29 @@ interface State<T> {
 }
 
 const cache = new Map<string, unknown>();
+const inflight = new Map<string, Promise<unknown>>();
 const MAX_CACHED = 100;
+
+function keyOf(doc: unknown, variables: unknown, token?: string | null): string {
+  const hash = (doc as { __meta__?: { hash?: string } }).__meta__?.hash ?? String(doc);
+  return `${hash} ${JSON.stringify(variables)} ${token ?? ""}`;
+}
+
+/** One request per key at a time: a view that mounts while its prefetch is under way waits for it. */
+function load<T, V>(doc: TypedDocumentString<T, V>, variables: V, key: string, token: string | null): Promise<T> {
+  let pending = inflight.get(key) as Promise<T> | undefined;
+  if (!pending) {
+    pending = request(doc, variables, { token }).finally(() => inflight.delete(key));
+    inflight.set(key, pending);
+  }
+  return pending;
+}
+
+/** Start loading what a view will ask for, before the view renders (the first view's list). */
+export function prefetch<T, V>(doc: TypedDocumentString<T, V>, variables: V): void {
+  const key = keyOf(doc, variables);
+  if (!cache.has(key)) load(doc, variables, key, null).then((data) => cache.set(key, data), () => undefined);
+}
 
 export function forget(): void {
   cache.clear();
@@ -23,8 +45,7 @@ export function useQuery<T, V>(
   variables: V,
   options: { skip?: boolean; token?: string | null } = {},
 ): State<T> & { reload: () => void } {
-  const hash = (doc as unknown as { __meta__?: { hash?: string } }).__meta__?.hash ?? String(doc);
-  const key = `${hash} ${JSON.stringify(variables)} ${options.token ?? ""}`;
+  const key = keyOf(doc, variables, options.token);
   const [state, setState] = useState<State<T> & { key: string }>(() => ({
     key,
     data: (cache.get(key) as T | undefined) ?? null,
@@ -41,7 +62,8 @@ export function useQuery<T, V>(
     }
     let live = true;
     setState((previous) => ({ ...previous, key, loading: true, error: null }));
-    request(doc, variables, { token: options.token }).then(
+    const fresh = generation === 0 ? load(doc, variables, key, options.token ?? null) : request(doc, variables, { token: options.token });
+    fresh.then(
       (data) => {
         if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
         if (!options.token) cache.set(key, data);

@@ -1,5 +1,5 @@
 import type { ContributionPartsFragment, PracticeCardFragment, ReasonPartsFragment } from "../gql/graphql";
-import { type Key, useI18n } from "../i18n";
+import { type Key, useI18n, numberFormat } from "../i18n";
 import { EntityLink, Link } from "./common";
 import { slug } from "../router";
 
@@ -90,7 +90,7 @@ export function Contributions(props: { contributions: ContributionPartsFragment[
   }
   const total = [...bySignal.values()].reduce((a, b) => a + b, 0);
   if (total <= 0) return null;
-  const percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 0 });
+  const percent = numberFormat(lang, true);
   const rows = [...bySignal.entries()].sort((a, b) => b[1] - a[1]).filter(([, value]) => value / total >= 0.01);
   return (
     <dl class="contributions" aria-label={t("matchShare")}>

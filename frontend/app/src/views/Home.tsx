@@ -1,7 +1,7 @@
 import { PracticeCard } from "../components/cards";
 import { Failure, Link, Loading, Section, Title } from "../components/common";
 import { HomeDocument } from "../gql/graphql";
-import { useI18n } from "../i18n";
+import { useI18n, numberFormat } from "../i18n";
 import { useQuery } from "../query";
 import { navigate, slug } from "../router";
 import { type ThemeNode, themeTree } from "../themes";
@@ -31,7 +31,7 @@ export function SearchBox(props: { value?: string; params?: URLSearchParams }) {
 
 function ThemeBranch(props: { nodes: ThemeNode[]; counts: Map<string, number> }) {
   const { lang } = useI18n();
-  const number = new Intl.NumberFormat(lang);
+  const number = numberFormat(lang);
   const shown = props.nodes.filter((node) => props.counts.has(node.iri));
   if (!shown.length) return null;
   return (
@@ -52,7 +52,7 @@ function ThemeBranch(props: { nodes: ThemeNode[]; counts: Map<string, number> })
 export function Home() {
   const { t, lang } = useI18n();
   const { data, error, reload } = useQuery(HomeDocument, { lang });
-  const number = new Intl.NumberFormat(lang);
+  const number = numberFormat(lang);
   return (
     <div class="home">
       <Title text={t("appName")} />

@@ -11,7 +11,7 @@ import world from "world-atlas/countries-110m.json";
 import { Failure, Link, Loading, Title } from "../components/common";
 import { DIMENSIONS, filterOf, toggled } from "../filters";
 import { MapCountsDocument } from "../gql/graphql";
-import { useI18n } from "../i18n";
+import { useI18n, numberFormat } from "../i18n";
 import { useQuery } from "../query";
 import { navigate, slug, withLang } from "../router";
 
@@ -47,7 +47,7 @@ export function MapView(props: { params: URLSearchParams }) {
   base.delete("country");
   base.delete("page");
   const searchFor = (alpha3: string) => `/search?${toggled(base, "country", alpha3)}`;
-  const number = new Intl.NumberFormat(lang);
+  const number = numberFormat(lang);
   const filtered = Object.keys(DIMENSIONS).some((d) => d !== "country" && base.has(d)) || base.has("q");
   if (error) return <Failure error={error} retry={reload} />;
   const counts = new Map((data?.practices.facets.countries ?? []).map((c) => [c.country.notation ?? slug(c.country.iri), c]));

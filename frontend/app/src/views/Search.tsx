@@ -1,10 +1,9 @@
 import { useState } from "preact/hooks";
-import { cursorAt } from "../api";
 import { PracticeCard } from "../components/cards";
 import { Failure, Link, Loading, Title } from "../components/common";
-import { DIMENSIONS, PAGE_SIZE, filterOf, orderOf, pageOf, sortOf, toggled, withParam } from "../filters";
+import { DIMENSIONS, PAGE_SIZE, pageOf, searchVariables, sortOf, toggled, withParam } from "../filters";
 import { type SearchQuery, SearchDocument, ThemeTreeDocument } from "../gql/graphql";
-import { type Key, useI18n } from "../i18n";
+import { type Key, useI18n, numberFormat } from "../i18n";
 import { useQuery } from "../query";
 import { navigate, slug } from "../router";
 import { type ThemeNode, themeTree } from "../themes";
@@ -37,7 +36,7 @@ function Check(props: { dimension: string; option: Option; params: URLSearchPara
     <li>
       <input id={id} type="checkbox" checked={checked} onChange={() => go(toggled(params, dimension, option.value))} />
       <label for={id}>
-        {option.label} <span class="count">{new Intl.NumberFormat(lang).format(option.count)}</span>
+        {option.label} <span class="count">{numberFormat(lang).format(option.count)}</span>
       </label>
       {option.children && option.children.length > 0 && (
         <ul>
@@ -228,14 +227,7 @@ export function Search(props: { params: URLSearchParams }) {
   const { t, lang } = useI18n();
   const { params } = props;
   const page = pageOf(params);
-  const variables = {
-    filter: filterOf(params),
-    orderBy: orderOf(params),
-    first: PAGE_SIZE,
-    after: cursorAt((page - 1) * PAGE_SIZE),
-    lang,
-  };
-  const { data, error, loading, reload } = useQuery(SearchDocument, variables);
+  const { data, error, loading, reload } = useQuery(SearchDocument, searchVariables(params, lang));
   const themes = useQuery(ThemeTreeDocument, { lang });
   const tree = themes.data ? themeTree(themes.data.themes.nodes) : [];
   const q = params.get("q") ?? "";

@@ -2,7 +2,7 @@ import { cursorAt } from "../api";
 import { PracticeCard } from "../components/cards";
 import { Chips, Failure, Link, Loading, NotFound, Section, Title } from "../components/common";
 import { ThemeDocument } from "../gql/graphql";
-import { useI18n } from "../i18n";
+import { useI18n, numberFormat } from "../i18n";
 import { useQuery } from "../query";
 import { slug } from "../router";
 
@@ -18,7 +18,7 @@ export function ThemeView(props: { id: string; params: URLSearchParams }) {
   if (!theme) return <NotFound entity />;
   const pages = Math.ceil(theme.practices.totalCount / PAGE);
   const here = `/theme/${slug(theme.iri)}`;
-  const number = new Intl.NumberFormat(lang);
+  const number = numberFormat(lang);
   return (
     <article class="entity theme">
       <Title text={theme.label} />
