@@ -41,6 +41,7 @@ from pyoxigraph import (
 
 from graphsvc.errors import RemoteStoreError, StoreError
 from graphsvc.store.base import BoundTerm, Changeset, GraphName, GraphStore, QueryResult
+from graphsvc.store.sparql_lexer import query_form
 from graphsvc.store.sparql_text import bind_values, changeset_update, quad_block
 from graphsvc.vocab import PREFIXES
 
@@ -65,7 +66,6 @@ _VIRTUOSO_CHUNK = 200
 # replaces filter but under deprecation"); `VALUES ?v { <iri> }` means the same where ?v is new,
 # as BIND requires
 _BIND_IRI = re.compile(r"BIND\((<[^<>\s]*>) AS \?(\w+)\)")
-_QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
 class RemoteSparqlStore(GraphStore):
@@ -169,8 +169,7 @@ class RemoteSparqlStore(GraphStore):
             accept=_RESULTS_ACCEPT,
         )
         content = _VIRTUOSO_BNODE.sub(b'"', response.content)
-        form = _QUERY_FORM.search(text[len(_PROLOGUE) :])
-        if form is not None and form.group(1).upper() == "ASK":
+        if query_form(text) == "ASK":
             # an ASK is answered as one row with one integer column
             rows: list[dict[str, dict[str, str]]] = json.loads(content)["results"]["bindings"]
             values = [cell.get("value") for row in rows for cell in row.values()]

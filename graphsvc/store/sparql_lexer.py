@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["Token", "decode_codepoints", "tokens"]
+__all__ = ["QUERY_FORMS", "Token", "decode_codepoints", "query_form", "tokens"]
 
 _PN_CHARS_BASE = (
     "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
@@ -59,6 +59,8 @@ _LEXER = re.compile(
 )
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+QUERY_FORMS: frozenset[str] = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,3 +127,16 @@ def decode_codepoints(text: str) -> str:
         return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group()
 
     return _CODEPOINT.sub(replace, text)
+
+
+def query_form(text: str) -> str | None:
+    """The first query-form keyword of ``text`` (upper case), read as a keyword: never one in a
+    string, an IRI, a comment or a name. Lexes only up to it."""
+    return next(
+        (
+            word
+            for token in tokens(text)
+            if token.kind == "word" and (word := token.text.upper()) in QUERY_FORMS
+        ),
+        None,
+    )

@@ -13,6 +13,7 @@ from pyoxigraph import BlankNode, DefaultGraph, Quad
 
 from graphsvc.errors import StoreError
 from graphsvc.store.base import BoundTerm, Changeset
+from graphsvc.store.sparql_lexer import QUERY_FORMS
 from graphsvc.store.sparql_lexer import tokens as lex
 
 __all__ = ["bind_values", "changeset_update", "quad_block", "variable_name"]
@@ -75,7 +76,7 @@ def _where_brace(tokens: list[tuple[str, str, int]]) -> int | None:
         (
             i
             for i, (kind, text, _) in enumerate(tokens)
-            if kind == "word" and text.upper() in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+            if kind == "word" and text.upper() in QUERY_FORMS
         ),
         None,
     )

@@ -37,7 +37,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from graphsvc.store.sparql_lexer import Token, decode_codepoints, tokens
+from graphsvc.store.sparql_lexer import QUERY_FORMS, Token, decode_codepoints, tokens
 from graphsvc.vocab import PREFIXES
 
 __all__ = [
@@ -53,7 +53,6 @@ QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 DEFAULT_MAX_DEPTH = 64
 DEFAULT_MAX_TOKENS = 10_000
 
-_FORMS: frozenset[str] = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 _UPDATE_WORDS: frozenset[str] = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
@@ -258,7 +257,7 @@ def _inspect(text: str, max_tokens: int = DEFAULT_MAX_TOKENS) -> QueryInspection
         if word == "BASE":
             index += 2
             continue
-        if word in _FORMS:
+        if word in QUERY_FORMS:
             form = word  # type: ignore[assignment]
         break
 
