@@ -6,8 +6,9 @@
    ontology and seeds into an embedded store, as :mod:`bench.graphql` does) and ``graphsvc
    serve`` on localhost, Debian's Chromium (``/usr/bin/chromium``, driven by Playwright):
 
-   - time from navigation start to the first result list of ``/search`` (budget 1 s), the first
-     visit on a fresh server (persisted queries not registered yet) and later visits;
+   - time from navigation start to the first frame that shows the result list of ``/search``
+     (budget 1 s), timed in the page, the first visit on a fresh server (persisted queries not
+     registered yet) and later visits;
    - time from a click on a theme facet to the re-rendered list (budget 200 ms), for several
      themes in turn (each a new query);
    - the GraphQL requests each view sends: how many, and the p50 of their durations (Resource
@@ -56,6 +57,19 @@ VIEWS = {
     "map": ("/map", "a.country"),
 }
 _ASSET = re.compile(r'(?:src|href)="(/assets/[^"]+\.(?:js|css))"')
+
+# in the page, from its start: when the first result list enters the document, and the frame
+# after that (its first paint); the driver's own notice comes later by its round trips
+WATCH_LIST = """
+window.__list = null;
+new MutationObserver((_, observer) => {
+  if (document.querySelector('ol.result-list li')) {
+    observer.disconnect();
+    const inserted = performance.now();
+    requestAnimationFrame(() => { window.__list = [inserted, performance.now()]; });
+  }
+}).observe(document, {subtree: true, childList: true});
+"""
 
 # in the page: click a checkbox, then wait for the list's heading to change and nothing to load
 CLICK_AND_WAIT = """async selector => {
@@ -128,18 +142,23 @@ def measure(base: str, rounds: int) -> None:
             # first result list: the first visit registers the persisted queries
             first_list = []
             steps: list[list[float]] = []
+            noticed = []
             for _ in range(rounds + 1):
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 page = context.new_page()
+                page.add_init_script(WATCH_LIST)
                 page.goto(base + "/search", wait_until="commit")
                 page.wait_for_selector("ol.result-list li")
-                first_list.append(page.evaluate("performance.now()"))
+                noticed.append(page.evaluate("performance.now()"))
+                page.wait_for_function("() => window.__list !== null")
+                first_list.append(page.evaluate("window.__list[1]"))
                 steps.append(page.evaluate(STEPS))
                 context.close()
             print(
-                f"first result list of /search: first visit {first_list[0]:.0f} ms; "
-                f"later visits p50 {p50(first_list[1:]):.0f} ms, max {max(first_list[1:]):.0f} ms "
-                f"(budget 1000 ms; {rounds} visits)"
+                f"first result list of /search (its first frame): first visit "
+                f"{first_list[0]:.0f} ms; later visits p50 {p50(first_list[1:]):.0f} ms, "
+                f"max {max(first_list[1:]):.0f} ms (budget 1000 ms; {rounds} visits); "
+                f"as the driver noticed it: p50 {p50(noticed[1:]):.0f} ms"
             )
             later = steps[1:]
             print(
