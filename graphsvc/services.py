@@ -13,7 +13,6 @@ thread (the CLI, tests) runs them in place.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,7 +21,7 @@ import anyio.from_thread
 from graphsvc.edit.provenance import ChangeRecord, change_quads
 from graphsvc.errors import GraphsvcError, WriteTooLate
 from graphsvc.feed.follow import ChangeFeed
-from graphsvc.feed.lock import commit_lock
+from graphsvc.feed.lock import WriteLock
 from graphsvc.model.readmodel import ReadModel, build_read_model
 from graphsvc.recommend.feedback import FeedbackIndex
 from graphsvc.recommend.index import RecommendationIndex
@@ -47,7 +46,7 @@ def _always() -> bool:
 class Services:
     settings: Settings
     store: GraphStore
-    write_lock: threading.RLock = field(default_factory=threading.RLock)
+    write_lock: WriteLock = field(default_factory=WriteLock)
     """Held by a write from its first read to its commit; re-entered by :meth:`commit`."""
     listeners: list[ChangeListener] = field(default_factory=list)
     seeded: LoadReport | None = None
@@ -79,7 +78,7 @@ class Services:
         the derived state for ``touched``. ``may_commit`` is asked under the lock right before
         the transaction; if it says no, nothing is written (:class:`WriteTooLate`)."""
         feed = self.feed
-        with self.write_lock, commit_lock(feed.lock_path if feed is not None else None):
+        with self.write_lock:
             if not may_commit():
                 raise WriteTooLate()
             prov = change_quads(record)
@@ -142,6 +141,7 @@ def _start(settings: Settings, store: GraphStore) -> Services:
     services.on_change(feedback_changed)
     # a store other processes may write (remote, or several workers): commits are serialised
     # across the processes of this host by a file lock, and each process follows the others
-    shared = store.generation is None
-    services.feed = ChangeFeed(services, settings.data_dir / "commit.lock" if shared else None)
+    if store.generation is None:
+        services.write_lock = WriteLock(settings.data_dir / "commit.lock")
+    services.feed = ChangeFeed(services)
     return services

@@ -19,7 +19,6 @@ import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import anyio
@@ -44,10 +43,8 @@ log = logging.getLogger(__name__)
 class ChangeFeed:
     """Revision numbering, following and in-order delivery for one process."""
 
-    def __init__(self, services: Services, lock_path: Path | None) -> None:
+    def __init__(self, services: Services) -> None:
         self._services = services
-        self.lock_path = lock_path
-        """File locked around each commit when other processes may write (None: none may)."""
         self.hub = ChangeHub()
         self._lock = threading.Lock()
         self._delivered = head_revision(services.store)
@@ -67,7 +64,7 @@ class ChangeFeed:
         return self._services.store.generation is None
 
     def record(self, record: ChangeRecord, changes: Changeset) -> tuple[FeedChange, list[Quad]]:
-        """Number the change about to commit (under the commit lock): the next revision and the
+        """Number the change about to commit (under the write lock): the next revision and the
         quads that carry it, with the facets of the practice before and after."""
         revision = head_revision(self._services.store) + 1
         facets = facets_of(self._services.read_model, record.target, changes.add)
@@ -96,7 +93,7 @@ class ChangeFeed:
         """Catch up with the store (blocking): refresh the derived state for the changes other
         processes made, deliver all in order. Returns how many changes were new to this process."""
         services = self._services
-        with services.write_lock:
+        with services.write_lock.local:  # in order with this process's commits only
             changes = changes_since(services.store, self._delivered)
             with self._lock:
                 foreign = [c for c in changes if c.revision not in self._local]

@@ -59,7 +59,7 @@ def test_commits_are_numbered_and_followed(pair: tuple[Services, Services], tmp_
     first, second = pair
     admin = _admin(tmp_path)
     assert first.feed is not None and second.feed is not None
-    assert first.feed.shared and first.feed.lock_path == tmp_path / "commit.lock"
+    assert first.feed.shared and first.write_lock.path == tmp_path / "commit.lock"
     start = head_revision(first.store)
     a = _create(first, admin, "Followed one")
     b = _create(second, admin, "Followed two")
