@@ -2,19 +2,20 @@
 
 Greedy maximal-marginal-relevance re-ranking: at each position the item with the best *marginal*
 score is taken, its score multiplied by :data:`DISCOUNTS` once per item already taken from the
-same PES, the same country and the same community, the query counting as taken (so the second practice of a PES needs a clearly
-better score than a first practice of another PES). On top, at most :data:`OWN_PER_TEN` of every
-ten positions (1-10, 11-20, ...) go to the query's own PES; its further practices wait until the
-other candidates run out.
+same PES, the same country and the same community, the query's own PES counting as taken once
+(so the second practice of a PES needs a clearly better score than a first practice of another
+PES). On top, at most :data:`OWN_PER_TEN` of every ten positions (1-10, 11-20, ...) go to the
+query's own PES; its further practices wait until the other candidates run out.
 
-The re-ranking reads a *pool*, the best candidates by score, and is exact: a step whose winner's
-marginal score is below the best score left outside the pool (which no discount can raise) makes
-the caller take a pool four times larger and start again. So the list does not depend on the pool
-size, and pages cut from it (``offset``, ``first``) are stable.
+The re-ranking reads a *pool* of candidates that the caller chooses independently of the page
+asked for (see :func:`graphsvc.recommend.queries._pool`); greedy steps give the same first ``n``
+items whatever the depth, so pages cut from the list fit together. Given the best score outside
+the pool, :func:`rerank` also says whether its order is exact, i.e. whether no candidate outside
+could have won a step.
 
-Complexity: O(depth x pool) vectorised steps, pool about four times the depth. Example::
+Complexity: O(depth x pool) vectorised work. Example::
 
-    >>> picks, exact = rerank(pool, score, groups, own=0, depth=10, outside=0.2)  # doctest: +SKIP
+    >>> picks, exact = rerank(score, groups, own, depth=10, outside=0.0)   # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -29,7 +29,9 @@ the same theme).
 **Order.** By score; ties by the raw PageRank, the text score, the year (newer first), then the
 title and the IRI, so a tie is never broken by a hash; then, by default, the first
 :data:`DIVERSE_DEPTH` positions are re-ranked for diversity (:mod:`graphsvc.recommend.diversity`)
-from the best :data:`POOL` candidates, and later positions follow by score. The pool does not
+from the best :data:`POOL` candidates and the best as many of the PES that do not crowd them
+(the query's own, and any with more than a twentieth of the pool), and later positions follow by
+score. The pool does not
 depend on the page asked for, and greedy re-ranking gives the same first ``n`` items whatever
 the depth, so pages cut from the list fit together.
 
@@ -107,7 +109,8 @@ STRENGTH_BANDS: tuple[float, float] = (0.45, 0.25)
 """``strong`` from the first, ``moderate`` from the second, else ``weak``."""
 
 POOL = 400
-"""Diversity re-ranks the best this many candidates (and every tie with the last)."""
+"""Diversity re-ranks the best this many candidates (and every tie with the last), plus as many
+of the PES that do not crowd them (see :func:`_pool`)."""
 
 DIVERSE_DEPTH = 100
 """Positions re-ranked for diversity; later ones follow by score."""
@@ -315,15 +318,11 @@ def _sorted(state: IndexState, ids: IntArray, scores: _Scores, final: FloatArray
 
 def _groups(state: IndexState, pool: IntArray, query: Query) -> tuple[list[IntArray], list[int]]:
     """Per pool item: its PES, country (node ids) and community (-1: none); the query's."""
+    # the query counts as already shown for its PES only: its country and community are what
+    # the member asked about, its PES is what the member knows
     seen = [-1, -1, -1]
     if query.own_pes is not None:
         seen[0] = state.ids.get(query.own_pes, -1)
-    for feature in query.base:
-        if feature[0] is Signal.COUNTRY and query.profile.get(feature, 0.0) >= 0.5:
-            seen[1] = state.ids.get(feature[1], -1)
-            break
-    if len(query.exclude) == 1:  # a practice: its community
-        seen[2] = int(state.community[query.exclude[0]])
     groups = [
         state.pes_of[pool].astype(np.int64),
         state.country_of[pool].astype(np.int64),
@@ -332,15 +331,39 @@ def _groups(state: IndexState, pool: IntArray, query: Query) -> tuple[list[IntAr
     return groups, seen
 
 
+def _best(candidates: IntArray, final: FloatArray, k: int) -> IntArray:
+    """The candidates with one of the ``k`` best scores (every tie at the cut too), unordered."""
+    if len(candidates) <= k:
+        return candidates
+    values = final[candidates]
+    cut = float(-np.partition(-values, k - 1)[k - 1])
+    kept: IntArray = candidates[values >= cut]
+    return kept
+
+
 def _top(
     state: IndexState, candidates: IntArray, scores: _Scores, final: FloatArray, k: int
 ) -> IntArray:
     """The candidates with one of the ``k`` best scores (every tie at the cut too), in order."""
-    if len(candidates) > k:
-        values = final[candidates]
-        cut = -np.partition(-values, k - 1)[k - 1]
-        candidates = candidates[values >= cut]
-    return _sorted(state, candidates, scores, final)
+    return _sorted(state, _best(candidates, final, k), scores, final)
+
+
+def _pool(state: IndexState, candidates: IntArray, final: FloatArray, query: Query) -> IntArray:
+    """What diversity re-ranks: the :data:`POOL` best candidates, plus the :data:`POOL` best of
+    the PES that do not crowd them (the query's own PES, and any with more than a twentieth of
+    the pool), so that many near-twins of one PES never hide the others."""
+    pool = _best(candidates, final, POOL)
+    if len(pool) == len(candidates):
+        return pool
+    codes, counts = np.unique(state.pes_of[pool], return_counts=True)
+    crowded = codes[(counts > POOL // 20) & (codes >= 0)]
+    if query.own_pes is not None and query.own_pes in state.ids:
+        crowded = np.union1d(crowded, [state.ids[query.own_pes]])
+    if not len(crowded):
+        return pool
+    rest = candidates[~np.isin(state.pes_of[candidates], crowded)]
+    both: IntArray = np.union1d(pool, _best(rest, final, POOL))
+    return both
 
 
 def _order(
@@ -355,7 +378,7 @@ def _order(
     """The first ``depth`` candidates in ranking order (diversified unless told otherwise)."""
     if not diversify:
         return [int(n) for n in _top(state, candidates, scores, final, depth)[:depth]]
-    pool = _top(state, candidates, scores, final, POOL)
+    pool = _sorted(state, _pool(state, candidates, final, query), scores, final)
     own = None
     if query.own_pes is not None and query.own_pes in state.ids:
         own = state.pes_of[pool] == state.ids[query.own_pes]
@@ -385,9 +408,14 @@ def run(state: IndexState, request: RankRequest) -> Ranking:
     except ValueError:
         known = ", ".join(s.value for s in Strategy)
         raise InputError(f"unknown strategy {request.strategy!r}; use one of {known}") from None
+    try:
+        kind = RankKind(request.kind)
+    except ValueError:
+        known = ", ".join(k.value for k in RankKind)
+        raise InputError(f"unknown ranking {request.kind!r}; use one of {known}") from None
     check(state, request.filters)
     lang = reasons.language(request.lang)
-    if request.kind is RankKind.PEERS:
+    if kind is RankKind.PEERS:
         if request.subject is None:
             raise InputError("peers: give a PES")
         state.node_id(request.subject, NodeKind.PES, "PES")
@@ -402,11 +430,11 @@ def run(state: IndexState, request: RankRequest) -> Ranking:
             least = MIN_PEER_SCORE if request.min_score is None else request.min_score
             empty = reasons.phrase("empty-threshold", lang, x=f"{least:.2f}")
         return Ranking(page, request.offset, len(ranked), empty)
-    if request.kind is RankKind.RELATED:
+    if kind is RankKind.RELATED:
         if request.subject is None:
             raise InputError("related: give a practice")
         query = related_query(state, request.subject)
-    elif request.kind is RankKind.FOR_PES:
+    elif kind is RankKind.FOR_PES:
         if request.subject is None:
             raise InputError("recommended practices: give a PES")
         query = pes_query(state, request.subject)

@@ -26,7 +26,7 @@ from graphsvc.recommend.ranking import (
     RankRequest,
 )
 from graphsvc.recommend.source import RecordSet
-from recommend.graphs import CG, EMPLOYERS, FIN, FIN_PES, SWE, SWE_PES, YEMP, YG, A, B, C, D, iri
+from recommend.graphs import CG, EMPLOYERS, FIN, FIN_PES, SWE, SWE_PES, YEMP, YG, A, B, C, D, F, iri
 
 Generated = Callable[[int, int], RecordSet]
 
@@ -378,3 +378,21 @@ def test_the_title_order_sorts_as_a_fresh_build_after_any_changes() -> None:
         if step % 25 == 0:
             by_rank = sorted(alive, key=lambda n: rank[n])
             assert by_rank == sorted(alive, key=lambda n: (titles[n], f"iri-{n:03d}"))
+
+
+def test_many_twins_of_the_own_pes_never_hide_the_others(small: RecordSet) -> None:
+    # more near-twins of the query's PES than the diversity pool holds, all scoring above the
+    # practices of other PES: the cap still finds the others
+    for k in range(450):
+        twin = iri("practice", f"twin-{k:03d}")
+        small.practices[twin] = dataclasses.replace(small.practices[A], iri=twin)
+    index = RecommendationIndex(small)
+    plain = index.related(A, 10, diversify=False)
+    assert all(small.practices[r.iri].pes == FIN_PES for r in plain)
+    mixed = index.related(A, 10)
+    others = [r.rank for r in mixed if small.practices[r.iri].pes != FIN_PES]
+    own = [r.rank for r in mixed if small.practices[r.iri].pes == FIN_PES]
+    assert {B, D, F} <= {r.iri for r in mixed}  # other PES's practices on the same themes
+    # three of the own PES at most until the others run out, then the twins fill the list
+    assert max(others) < own[3]
+    assert [r.rank for r in mixed] == list(range(1, 11))
