@@ -36,8 +36,9 @@ $(VIRTUOSO):
 	@echo "make: installing Debian's virtuoso-opensource (the tests start a Virtuoso server)"
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource
 
+# one pytest worker per core (pytest-xdist); the tests of a module share a worker and its fixtures
 pytest: $(STAMP) frontend $(CHROMIUM) $(VIRTUOSO)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadscope
 
 test: lint typecheck pytest
 
