@@ -55,6 +55,16 @@ def test_graphiql_is_accessible_and_reachable_by_keyboard(page: Page, service: S
     tab_to(page, ".graphiql-execute-button")
     page.keyboard.press("Enter")
     expect(page.locator(".result-window")).to_contain_text('"practices"')
+    # the query editor: reached with Tab, run with Ctrl+Enter, and Tab leaves it again
+    tab_to(page, ".graphiql-query-editor textarea")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(".result-window")).to_contain_text('"practices"')
+    # (the editor's scroll area, focusable for keyboard scrolling, is the next stop)
+    left = "() => !document.activeElement.closest('.CodeMirror')"
+    page.keyboard.press("Tab")
+    if not page.evaluate(left):
+        page.keyboard.press("Tab")
+    assert page.evaluate(left), "Tab does not leave GraphiQL's query editor"
 
 
 # --- the SPARQL editor -------------------------------------------------------------------------

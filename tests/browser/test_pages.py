@@ -97,3 +97,5 @@ def test_the_not_found_page(page: Page, service: Service) -> None:
 
     assert console_errors(page).forget("status of 404") == 1
     assert_accessible(page)
+    tab_to(page, "main a")
+    screenshot(page, "id-not-found")

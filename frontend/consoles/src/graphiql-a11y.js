@@ -25,13 +25,6 @@ function complete(root) {
       }
     }
   }
-  for (const element of root.querySelectorAll(".CodeMirror")) {
-    const editor = element.CodeMirror;
-    const keys = editor && editor.getOption("extraKeys");
-    if (editor && (!keys || keys.Tab !== false)) {
-      editor.setOption("extraKeys", { ...(keys || {}), Tab: false, "Shift-Tab": false });
-    }
-  }
   for (const tab of root.querySelectorAll("li.graphiql-tab")) {
     const button = tab.querySelector("button.graphiql-tab-button");
     if (!button) continue;
@@ -42,7 +35,15 @@ function complete(root) {
   }
 }
 
+// Tab and Shift+Tab never reach CodeMirror (caught on the way down, before its own handler),
+// so the browser moves the focus; GraphiQL resets the editors' key maps as it re-renders.
+function leaveWithTab(event) {
+  if (event.key !== "Tab" || event.ctrlKey || event.altKey || event.metaKey) return;
+  if (event.target instanceof Element && event.target.closest(".CodeMirror")) event.stopPropagation();
+}
+
 export function completeAccessibility(root) {
+  root.addEventListener("keydown", leaveWithTab, true);
   complete(root);
   new MutationObserver(() => complete(root)).observe(root, {
     subtree: true,
