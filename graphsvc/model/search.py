@@ -108,6 +108,15 @@ class SearchIndex:
         )
         self._total_length += length
 
+    def document_terms(self, iri: str) -> dict[str, float]:
+        """The indexed words of ``iri`` with their field-weighted frequencies (empty if it is not
+        indexed): what the recommender's text signal reads. O(words of the document)."""
+        doc = self._docs.get(iri)
+        if doc is None:
+            return {}
+        postings = self._postings
+        return {w: postings[w][iri] for w in doc.terms if iri in postings.get(w, {})}
+
     def remove(self, iri: str) -> None:
         doc = self._docs.pop(iri, None)
         if doc is None:

@@ -150,11 +150,12 @@ def build_state(
     features = FeatureIndex(n, signal_weights)
     peers_index = PeerIndex()
     text = TextIndex()
+    search = getattr(source, "search", None)  # the read model's search postings, if any
     years = np.zeros(n, dtype=np.int16)
     placed: list[tuple[int, list[Feature], str, int | None]] = []
     for practice in records.practices.values():
         pid = ids[practice.iri]
-        text.set_terms(pid, practice_terms(practice))
+        text.set_terms(pid, practice_terms(practice, search))
         for edge in practice_edges(records, practice):
             us.append(pid)
             vs.append(ids[edge.target])

@@ -68,7 +68,7 @@ def update_practice(state: IndexState, iri: str) -> None:
         state.features.set_features(node, features)
         if practice.pes and practice.pes in source.pes:
             state.peers_index.add(practice.pes, features)
-        state.text.set_terms(node, practice_terms(practice))
+        state.text.set_terms(node, practice_terms(practice, getattr(source, "search", None)))
         title = pick_label(practice.title, "en", practice.iri)
         state.set_practice(node, features, title, practice.year or 0)
         state.alive[node] = True

@@ -1,10 +1,12 @@
 """The text signal: which practices share the distinctive words of a practice's title and abstract.
 
-A practice's terms are the words of its title and abstract in every language it has, folded like
-the read model's search postings (:func:`graphsvc.model.text.tokens`) and weighted like them (a
-word in a title counts :data:`~graphsvc.model.readmodel.TITLE_WEIGHT` times, in an abstract
-:data:`~graphsvc.model.readmodel.BODY_WEIGHT` times). Words of one or two characters and numbers
-are left out.
+A practice's terms are the words of its title and abstract in every language it has, with their
+field-weighted frequencies, read from the read model's search postings
+(:meth:`graphsvc.model.search.SearchIndex.document_terms`: a word in a title counts
+:data:`~graphsvc.model.readmodel.TITLE_WEIGHT` times, in an abstract
+:data:`~graphsvc.model.readmodel.BODY_WEIGHT` times); a source without a search index (tests,
+the evaluation) gets the same words from the same tokenizer (:func:`graphsvc.model.text.tokens`)
+and weights. Words of one or two characters and numbers are left out.
 
 The *key terms* of a query are its :data:`KEY_TERMS` terms with the highest ``tf * idf``, where
 ``idf = log(1 + N / df)`` over the ``N`` practices, among the terms that at least one other
@@ -37,6 +39,7 @@ import numpy as np
 
 from graphsvc.model.readmodel import BODY_WEIGHT, TITLE_WEIGHT
 from graphsvc.model.records import Practice
+from graphsvc.model.search import SearchIndex
 from graphsvc.model.text import tokens
 from graphsvc.recommend.adjacency import FloatArray, IntArray
 
@@ -51,8 +54,12 @@ MAX_DF_SHARE = 0.05
 _MIN_MAX_DF = 20
 
 
-def practice_terms(practice: Practice) -> dict[str, float]:
-    """The weighted term frequencies of a practice's title and abstract (all languages)."""
+def practice_terms(practice: Practice, search: object = None) -> dict[str, float]:
+    """The weighted term frequencies of a practice's title and abstract (all languages), from
+    ``search`` (a :class:`~graphsvc.model.search.SearchIndex`) when it holds the practice."""
+    if isinstance(search, SearchIndex) and practice.iri in search:
+        found = search.document_terms(practice.iri)
+        return {w: tf for w, tf in found.items() if len(w) > 2 and not w.isdigit()}
     out: dict[str, float] = {}
     for weight, texts in ((TITLE_WEIGHT, practice.title), (BODY_WEIGHT, practice.abstract)):
         for text in texts.values():

@@ -160,7 +160,7 @@ def test_related_diversity_filters_and_language(api: Api) -> None:
     index = api.services.recommendations
     for item in finnish["nodes"]:
         practice = api.services.read_model.practices[item["practice"]["iri"]]
-        assert api.services.read_model.practice_country(practice).endswith("FIN")
+        assert (api.services.read_model.practice_country(practice) or "").endswith("FIN")
     nothing = related(api, first=5, filter={"yearFrom": 1800, "yearTo": 1801})
     assert nothing["nodes"] == [] and nothing["totalCount"] == 0
     assert nothing["emptyReason"] == "no item passes the filters"
@@ -187,3 +187,12 @@ def test_clusters_and_explanation_paths(api: Api) -> None:
     path = data["practice"]["explanationPath"]
     assert path[0]["iri"] == OHJAAMO and path[-1]["iri"] == other
     assert all(n["kind"] != "practice" for n in path[1:-1])
+
+
+def test_the_text_signal_reads_the_search_postings(api: Api) -> None:
+    from graphsvc.recommend.text import practice_terms
+
+    rm = api.services.read_model
+    for practice in list(rm.practices.values())[:20]:
+        from_postings = practice_terms(practice, rm.search)
+        assert from_postings and from_postings == practice_terms(practice)  # same words, weights
