@@ -1,4 +1,4 @@
-"""The ``Accept`` header, parsed once for both public faces.
+"""The ``Accept`` header (and ``Accept-Encoding``), parsed once for both public faces.
 
 :func:`parse_accept` turns the header into media ranges, best first. Each face applies its own
 policy to them: the GraphQL endpoint picks between its two JSON types
@@ -11,9 +11,10 @@ representations, with ``format=`` as a fallback (:func:`graphsvc.web.negotiation
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["MediaRange", "parse_accept"]
+__all__ = ["MediaRange", "accepts_coding", "parse_accept"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,14 +40,11 @@ class MediaRange:
         return self.type == "*" or self.subtype == "*"
 
 
-def parse_accept(header: str | None) -> list[MediaRange]:
-    """Media ranges of an ``Accept`` header, best first; malformed parts are skipped."""
-    ranges: list[MediaRange] = []
+def _weighted(header: str | None) -> Iterator[tuple[str, float, int]]:
+    """``(value, q, order)`` of each element of a list header with weights (``Accept``,
+    ``Accept-Encoding``), in the header's order; the value lower-cased, ``q`` in [0, 1]."""
     for order, part in enumerate((header or "").split(",")):
         fields = [f.strip() for f in part.split(";")]
-        kind, _, sub = fields[0].lower().partition("/")
-        if not kind or not sub:
-            continue
         q = 1.0
         for param in fields[1:]:
             name, _, value = param.partition("=")
@@ -55,6 +53,21 @@ def parse_accept(header: str | None) -> list[MediaRange]:
                     q = max(0.0, min(1.0, float(value)))
                 except ValueError:
                     q = 0.0
-        ranges.append(MediaRange(kind, sub, q, order))
+        yield fields[0].lower(), q, order
+
+
+def parse_accept(header: str | None) -> list[MediaRange]:
+    """Media ranges of an ``Accept`` header, best first; malformed parts are skipped."""
+    ranges: list[MediaRange] = []
+    for value, q, order in _weighted(header):
+        kind, _, sub = value.partition("/")
+        if kind and sub:
+            ranges.append(MediaRange(kind, sub, q, order))
     ranges.sort(key=lambda r: (-r.q, r.wildcard, r.order))
     return ranges
+
+
+def accepts_coding(header: str | None, coding: str) -> bool:
+    """Whether an ``Accept-Encoding`` header allows ``coding``: its first element that names it
+    or ``*`` decides, by a non-zero ``q``."""
+    return next((q > 0 for value, q, _ in _weighted(header) if value in (coding, "*")), False)

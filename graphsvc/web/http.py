@@ -25,6 +25,7 @@ __all__ = [
     "error_response",
     "http_date",
     "not_modified",
+    "with_charset",
 ]
 
 EXPOSED_HEADERS = (
@@ -43,6 +44,12 @@ def error_response(error: WebRequestError, headers: Mapping[str, str] | None = N
     if isinstance(error, BusyError | ClientBusyError):
         extra.setdefault("Retry-After", "1")
     return PlainTextResponse(error.message + "\n", status_code=error.status, headers=extra)
+
+
+def with_charset(media_type: str) -> str:
+    """The ``Content-Type`` of a UTF-8 body of ``media_type``: the charset said for XML types
+    (Starlette adds it to ``text/`` types itself)."""
+    return media_type + "; charset=utf-8" if media_type.endswith("+xml") else media_type
 
 
 def base_url(request: Request, settings: Settings) -> str:

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from graphsvc.errors import GraphsvcError
+from graphsvc.http.negotiation import accepts_coding
 from graphsvc.store.base import GraphStore
 from graphsvc.store.loading import ONTOLOGY_GRAPH
 from graphsvc.vocab import GRAPH, ID, PREFIXES
@@ -29,7 +30,7 @@ from graphsvc.web.errors import WebRequestError
 from graphsvc.web.execute import used_prefixes
 from graphsvc.web.formats import GRAPH_OFFERS, HTML, PAGE_OFFERS, RDF_FORMATS
 from graphsvc.web.html import dataset_page, entity_page, not_found_page
-from graphsvc.web.http import base_url, error_response, http_date, not_modified
+from graphsvc.web.http import base_url, error_response, http_date, not_modified, with_charset
 from graphsvc.web.jsonld import compact_document, context_document
 from graphsvc.web.landing import landing_context
 from graphsvc.web.negotiation import Offer, negotiate
@@ -62,25 +63,6 @@ def render_triples(triples: Sequence[Triple], offer: Offer) -> bytes:
     return pyoxigraph.serialize(triples, format=fmt) or b""
 
 
-def _content_type(offer: Offer) -> str:
-    if offer.media_type.endswith("+xml"):  # Starlette adds the charset of text/ types
-        return offer.media_type + "; charset=utf-8"
-    return offer.media_type
-
-
-def _accepts_gzip(header: str | None) -> bool:
-    """Whether ``Accept-Encoding`` allows gzip (named or ``*``, with a non-zero q)."""
-    for part in (header or "").split(","):
-        name, *params = (field.strip().lower() for field in part.split(";"))
-        if name in ("gzip", "*"):
-            q = next((p.partition("=")[2] for p in params if p.startswith("q=")), "1")
-            try:
-                return float(q) > 0
-            except ValueError:
-                return False
-    return False
-
-
 async def _described(
     request: Request,
     describe: Callable[[], Description],
@@ -101,7 +83,7 @@ async def _described(
         )
         token, modified = await state.validators()
         own_page = offer is HTML and html_page is not None
-        gzipped = own_page and _accepts_gzip(request.headers.get("accept-encoding"))
+        gzipped = own_page and accepts_coding(request.headers.get("accept-encoding"), "gzip")
         tag = etag(token, key, offer.name + ("+gzip" if gzipped else ""), base)
         headers = {
             "ETag": tag,
@@ -130,7 +112,7 @@ async def _described(
             body = entity_page(description, base, page_url, suggestions).encode()
         else:
             body = render_triples(description.all_triples(), offer)
-        return Response(body, headers=headers, media_type=_content_type(offer))
+        return Response(body, headers=headers, media_type=with_charset(offer.media_type))
     except WebRequestError as error:
         return error_response(error, {"Vary": "Accept"})
     except OntologyDocsError as error:
@@ -219,7 +201,7 @@ async def dataset_endpoint(request: Request) -> Response:
             return Response(page, headers=headers, media_type="text/html; charset=utf-8")
         triples = dataset_description(stats, base, settings, modified)
         body = render_triples(triples, offer)
-        return Response(body, headers=headers, media_type=_content_type(offer))
+        return Response(body, headers=headers, media_type=with_charset(offer.media_type))
     except WebRequestError as error:
         return error_response(error, {"Vary": "Accept"})
     except GraphsvcError as error:

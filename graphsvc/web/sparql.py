@@ -39,7 +39,7 @@ from graphsvc.web.examples import example_queries
 from graphsvc.web.execute import Answer, QueryDataset, media_types, run_query
 from graphsvc.web.formats import GRAPH_OFFERS, HTML, RESULTS_OFFERS
 from graphsvc.web.html import service_page
-from graphsvc.web.http import PUBLIC_CORS_HEADERS, base_url, error_response
+from graphsvc.web.http import PUBLIC_CORS_HEADERS, base_url, error_response, with_charset
 from graphsvc.web.negotiation import negotiate
 from graphsvc.web.query_check import QueryInspection, inspect_query
 from graphsvc.web.resources import render_triples
@@ -205,10 +205,7 @@ def _answer_response(answer: Answer, settings: Settings) -> Response:
                 'or download a dump from /export/nq.gz"'
             )
             body = body[:-1] + b"," + note.encode() + b"}"
-    media_type = answer.media_type
-    if media_type.endswith("+xml"):  # Starlette adds the charset of text/ types
-        media_type += "; charset=utf-8"
-    return Response(body, headers=headers, media_type=media_type)
+    return Response(body, headers=headers, media_type=with_charset(answer.media_type))
 
 
 async def sparql_endpoint(request: Request) -> Response:
