@@ -9,7 +9,8 @@
 - :func:`assert_accessible`: axe-core (the npm package built with ``frontend/consoles``) finds no
   serious or critical violation.
 - :func:`tab_to`: reach an element with the Tab key alone.
-- :func:`screenshot`: a full-page PNG in :data:`SCREENSHOTS`, kept after the run.
+- :func:`screenshot`: a full-page PNG in :data:`SCREENSHOTS`, kept after the run; a failed
+  test leaves ``FAILED-<test>.png`` there too.
 
 Test modules import the helpers from here (``from browser.harness import ...``); the fixtures
 are registered by ``tests/browser/conftest.py``.
@@ -224,9 +225,16 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     _COLLECTORS[new_page] = errors
     try:
         yield new_page
+        if _failed(request):  # what the page showed when the test failed, for a person to see
+            screenshot(new_page, "FAILED-" + request.node.name)
     finally:
         context.close()
     errors.assert_none()
+
+
+def _failed(request: pytest.FixtureRequest) -> bool:
+    report = getattr(request.node, "rep_call", None)  # set by conftest's report hook
+    return bool(report is not None and report.failed)
 
 
 _COLLECTORS: weakref.WeakKeyDictionary[Page, ConsoleErrors] = weakref.WeakKeyDictionary()
