@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +10,7 @@ from graphql import OperationDefinitionNode, parse
 from graphsvc.api.schema import schema
 from graphsvc.api.server.plan import compile_plan
 
-from .seeded import ID, Seeded, gid, seeded
+from .seeded import ID, Seeded, gid
 
 CORE = schema._schema
 
@@ -120,9 +118,9 @@ QUERIES: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    yield from seeded(Path(tmp_path_factory.mktemp("plan")))
+@pytest.fixture
+def api(seeded_api: Seeded) -> Seeded:
+    return seeded_api  # read only: one service for every module that only reads
 
 
 def _operation(text: str) -> tuple[Any, OperationDefinitionNode]:

@@ -6,7 +6,6 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +41,9 @@ FACETS = """query($filter: PracticeFilter) {
 IN_THEME = "?p a pes:GoodPractice ; dct:subject/skos:broader* <{}> ."
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    yield from seeded(Path(tmp_path_factory.mktemp("lists")))
+@pytest.fixture
+def api(seeded_api: Seeded) -> Seeded:
+    return seeded_api  # read only: one service for every module that only reads
 
 
 def practices(api: Seeded, **variables: Any) -> dict[str, Any]:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .seeded import ID, Seeded, seeded
+from .seeded import ID, Seeded
 
 SEARCH = """query($q: String!, $kinds: [SearchKind!], $first: Int, $after: String) {
   search(query: $q, kinds: $kinds, first: $first, after: $after) {
@@ -27,9 +25,9 @@ SEARCH = """query($q: String!, $kinds: [SearchKind!], $first: Int, $after: Strin
 }"""
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    yield from seeded(Path(tmp_path_factory.mktemp("search")))
+@pytest.fixture
+def api(seeded_api: Seeded) -> Seeded:
+    return seeded_api  # read only: one service for every module that only reads
 
 
 def search(api: Seeded, q: str, **variables: Any) -> dict[str, Any]:

@@ -3,20 +3,17 @@ languages, global IDs and ``node``/``nodes``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from .seeded import ID, Seeded, gid, seeded
+from .seeded import ID, Seeded, gid
 
 COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 ALL = "(first: 100)"
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    yield from seeded(Path(tmp_path_factory.mktemp("types")))
+@pytest.fixture
+def api(seeded_api: Seeded) -> Seeded:
+    return seeded_api  # read only: one service for every module that only reads
 
 
 def nodes(connection: dict[str, object]) -> list[dict[str, object]]:
