@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { PracticeCard } from "../components/cards";
 import { Failure, Link, Loading, Title } from "../components/common";
 import { DIMENSIONS, PAGE_SIZE, pageOf, searchVariables, sortOf, toggled, withParam } from "../filters";
@@ -229,6 +229,14 @@ export function Search(props: { params: URLSearchParams }) {
   const page = pageOf(params);
   const { data, error, loading, reload } = useQuery(SearchDocument, searchVariables(params, lang));
   const themes = useQuery(ThemeTreeDocument, { lang });
+  // the first list paints before the facet panel, which follows in the next frame
+  const [facetsShown, setFacetsShown] = useState(false);
+  const hasData = data !== null;
+  useEffect(() => {
+    if (!hasData || facetsShown) return;
+    const frame = requestAnimationFrame(() => setFacetsShown(true));
+    return () => cancelAnimationFrame(frame);
+  }, [hasData, facetsShown]);
   const tree = themes.data ? themeTree(themes.data.themes.nodes) : [];
   const q = params.get("q") ?? "";
   const sort = sortOf(params);
@@ -242,7 +250,13 @@ export function Search(props: { params: URLSearchParams }) {
       {!data && !error && <Loading />}
       {data && (
         <div class="search-layout" aria-busy={loading}>
-          <FacetPanel facets={data.practices.facets} params={params} tree={tree} />
+          {facetsShown ? (
+            <FacetPanel facets={data.practices.facets} params={params} tree={tree} />
+          ) : (
+            <aside class="facets" aria-busy="true" aria-labelledby="filters-title">
+              <h2 id="filters-title">{t("filters")}</h2>
+            </aside>
+          )}
           <section class="results" aria-labelledby="results-title">
             <div class="toolbar">
               <h2 id="results-title" aria-live="polite">
