@@ -12,7 +12,7 @@ WebSocket connections get their own schema: the queries of ``/graphql`` and the 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -164,6 +164,11 @@ class _SubscriptionApp(GraphQL[Context, None]):
 def subscription_routes() -> list[BaseRoute]:
     """``/graphql`` for WebSocket connections (HTTP requests go to the GraphQL view)."""
     app = _SubscriptionApp(
-        subscription_schema, graphql_ide=None, subscription_protocols=("graphql-transport-ws",)
+        subscription_schema,
+        graphql_ide=None,
+        subscription_protocols=("graphql-transport-ws",),
+        # a client says who it is at once, and one connection carries a few subscriptions
+        connection_init_wait_timeout=timedelta(seconds=10),
+        max_subscriptions_per_connection=10,
     )
     return [WebSocketRoute("/graphql", app)]

@@ -96,3 +96,20 @@ def test_the_pes_filter_of_the_atom_feed_is_shared_by_every_worker(cluster: Clus
     with cluster.client(len(cluster.workers) - 1) as client:
         eventually(lambda: iri in atom(client, pes=BA), "the PES feed")
         assert iri not in atom(client, pes=f"{BA[: -len('deu-ba')]}fin-keha")
+
+
+def test_workers_take_turns_to_write(cluster: Cluster) -> None:
+    """The same title through every worker at once: distinct IRIs, one revision each."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    title = f"Concurrent practice {uuid.uuid4().hex[:8]}"
+    workers = [i % len(cluster.workers) for i in range(6)]
+    with ThreadPoolExecutor(max_workers=len(workers)) as pool:
+        iris = list(pool.map(lambda worker: create(cluster, worker, title), workers))
+    assert len(set(iris)) == len(iris)
+    with Subscriber(cluster.workers[0], {"since": 0}) as subscriber:
+        changes = []
+        while len([c for c in changes if c["practice"] in iris]) < len(iris):
+            changes.append(subscriber.next())
+    revisions = [c["revision"] for c in changes]
+    assert revisions == list(range(1, len(revisions) + 1))  # no gap, no repeat
