@@ -78,9 +78,13 @@ def open_cli_store(
     name: str = command or str(getattr(args, "command", "graphsvc"))
     store: GraphStore
     if settings.store == "oxigraph" and read_only:
+        from graphsvc.store.oxigraph import OxigraphStore
         from graphsvc.store.readonly import ReadOnlyOxigraphStore
 
-        store = ReadOnlyOxigraphStore(settings.store_path)
+        if (settings.store_path / "CURRENT").is_file():
+            store = ReadOnlyOxigraphStore(settings.store_path)
+        else:  # nothing loaded yet: an empty dataset, and no store created as a side effect
+            store = OxigraphStore(None)
     elif settings.store == "oxigraph" and store_in_use(settings.store_path):
         raise writer_running(settings.store_path, name)
     else:
