@@ -331,38 +331,50 @@ def _groups(state: IndexState, pool: IntArray, query: Query) -> tuple[list[IntAr
     return groups, seen
 
 
-def _best(candidates: IntArray, final: FloatArray, k: int) -> IntArray:
-    """The candidates with one of the ``k`` best scores (every tie at the cut too), unordered."""
+def _best(
+    state: IndexState, candidates: IntArray, scores: _Scores, final: FloatArray, k: int
+) -> IntArray:
+    """The ``k`` first candidates in ranking order (ties at the cut broken as :func:`_sorted`
+    does), unordered. O(candidates) plus the sort of the tie at the cut."""
     if len(candidates) <= k:
         return candidates
     values = final[candidates]
     cut = float(-np.partition(-values, k - 1)[k - 1])
-    kept: IntArray = candidates[values >= cut]
+    above = candidates[values > cut]
+    tied = candidates[values == cut]
+    if len(above) + len(tied) > k:
+        tied = _sorted(state, tied, scores, final)[: k - len(above)]
+    kept: IntArray = np.concatenate([above, tied])
     return kept
 
 
 def _top(
     state: IndexState, candidates: IntArray, scores: _Scores, final: FloatArray, k: int
 ) -> IntArray:
-    """The candidates with one of the ``k`` best scores (every tie at the cut too), in order."""
-    return _sorted(state, _best(candidates, final, k), scores, final)
+    """The ``k`` first candidates in ranking order."""
+    return _sorted(state, _best(state, candidates, scores, final, k), scores, final)
 
 
-def _pool(state: IndexState, candidates: IntArray, final: FloatArray, query: Query) -> IntArray:
-    """What diversity re-ranks: the :data:`POOL` best candidates, plus the :data:`POOL` best of
+def _pool(
+    state: IndexState, candidates: IntArray, scores: _Scores, final: FloatArray, query: Query
+) -> IntArray:
+    """What diversity re-ranks: the :data:`POOL` first candidates, plus the :data:`POOL` first of
     the PES that do not crowd them (the query's own PES, and any with more than a twentieth of
     the pool), so that many near-twins of one PES never hide the others."""
-    pool = _best(candidates, final, POOL)
+    pool = _best(state, candidates, scores, final, POOL)
     if len(pool) == len(candidates):
         return pool
     codes, counts = np.unique(state.pes_of[pool], return_counts=True)
-    crowded = codes[(counts > POOL // 20) & (codes >= 0)]
+    crowded = [int(c) for c in codes[(counts > POOL // 20) & (codes >= 0)]]
     if query.own_pes is not None and query.own_pes in state.ids:
-        crowded = np.union1d(crowded, [state.ids[query.own_pes]])
-    if not len(crowded):
+        crowded.append(state.ids[query.own_pes])
+    if not crowded:
         return pool
-    rest = candidates[~np.isin(state.pes_of[candidates], crowded)]
-    both: IntArray = np.union1d(pool, _best(rest, final, POOL))
+    pes = state.pes_of[candidates]
+    keep = np.ones(len(candidates), dtype=np.bool_)
+    for code in set(crowded):
+        keep &= pes != code
+    both: IntArray = np.union1d(pool, _best(state, candidates[keep], scores, final, POOL))
     return both
 
 
@@ -378,7 +390,7 @@ def _order(
     """The first ``depth`` candidates in ranking order (diversified unless told otherwise)."""
     if not diversify:
         return [int(n) for n in _top(state, candidates, scores, final, depth)[:depth]]
-    pool = _sorted(state, _pool(state, candidates, final, query), scores, final)
+    pool = _sorted(state, _pool(state, candidates, scores, final, query), scores, final)
     own = None
     if query.own_pes is not None and query.own_pes in state.ids:
         own = state.pes_of[pool] == state.ids[query.own_pes]
