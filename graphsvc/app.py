@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
@@ -20,6 +19,7 @@ from graphsvc.edit.auth import TokenRegistry, tokens_path
 from graphsvc.feed.follow import following
 from graphsvc.feed.routes import feed_routes
 from graphsvc.http.assets import CONSOLES
+from graphsvc.http.cors import origin_cors
 from graphsvc.http.guards import guard_middleware
 from graphsvc.http.operations import (
     admin_refusal,
@@ -76,13 +76,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     middleware = [
         Middleware(PublicCors),  # /sparql, /export, /id/...: any origin may read
-        Middleware(
-            CORSMiddleware,
-            allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["*"],
-            expose_headers=["ETag", "Last-Modified"],
-        ),
+        origin_cors(settings.cors_origins),  # everything else, GraphQL included
     ]
     return ServiceApp(
         debug=settings.debug,

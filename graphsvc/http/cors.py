@@ -1,6 +1,6 @@
 """CORS for public, read-only routes: any origin may read them, without credentials.
 
-The application-wide CORS middleware (Starlette's, set up in :mod:`graphsvc.app`) follows
+The application-wide CORS middleware (Starlette's, :func:`origin_cors`) follows
 ``GRAPHSVC_CORS_ORIGINS`` for everything else, GraphQL included. Routes that any web page may
 read (``/sparql``, exports, entity pages: :data:`graphsvc.web.http.PUBLIC_PATHS`) go through
 :class:`PublicCors` instead, so that YASGUI or a notebook on any origin can ``POST`` a query; and
@@ -12,12 +12,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["PublicCors", "public_cors_headers", "public_preflight", "with_public_cors"]
+__all__ = [
+    "PublicCors",
+    "origin_cors",
+    "public_cors_headers",
+    "public_preflight",
+    "with_public_cors",
+]
 
 _ALLOW_ORIGIN = b"access-control-allow-origin"
+
+
+def origin_cors(origins: Iterable[str]) -> Middleware:
+    """CORS for the configured ``origins`` only (``GRAPHSVC_CORS_ORIGINS``; none by default)."""
+    return Middleware(
+        CORSMiddleware,
+        allow_origins=list(origins),
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["ETag", "Last-Modified"],
+    )
 
 
 def public_cors_headers(exposed: Iterable[str]) -> tuple[tuple[bytes, bytes], ...]:
