@@ -86,6 +86,7 @@ def _timed(
         finally:
             histogram.observe(time.perf_counter() - started)
 
+    timed.__wrapped__ = listener  # type: ignore[attr-defined]  # what it times, for inspection
     return timed
 
 
