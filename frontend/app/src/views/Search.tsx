@@ -176,7 +176,7 @@ function FacetPanel(props: { facets: Facets; params: URLSearchParams; tree: Them
         title={t("networks")}
         dimension="network"
         params={params}
-        options={facets.networks.map((n) => ({ value: slug(n.network.iri), label: n.network.altLabels[0] ?? n.network.label, count: n.count }))}
+        options={facets.networks.map((n) => ({ value: slug(n.network.iri), label: n.network.label, count: n.count }))}
       />
     </aside>
   );
@@ -192,7 +192,7 @@ function activeFilters(params: URLSearchParams, facets: Facets | null, tree: The
   facets?.pes.forEach((p) => labels.set(`pes:${slug(p.pes.iri)}`, p.pes.acronym ?? p.pes.label));
   facets?.targetGroups.forEach((g) => labels.set(`tg:${slug(g.targetGroup.iri)}`, g.targetGroup.label));
   facets?.eventTypes.forEach((e) => labels.set(`etype:${slug(e.eventType.iri)}`, e.eventType.label));
-  facets?.networks.forEach((n) => labels.set(`network:${slug(n.network.iri)}`, n.network.altLabels[0] ?? n.network.label));
+  facets?.networks.forEach((n) => labels.set(`network:${slug(n.network.iri)}`, n.network.label));
   const active: { label: string; params: URLSearchParams }[] = [];
   for (const dimension of Object.keys(DIMENSIONS)) {
     for (const value of params.getAll(dimension)) {
