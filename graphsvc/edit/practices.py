@@ -2,7 +2,8 @@
 
 The GraphQL mutations (:mod:`graphsvc.api.mutations`) call these functions in a worker thread.
 Each one holds ``services.write_lock`` from the first read to the commit, so what it checked is
-what it writes, and hands the change and its PROV record to :meth:`graphsvc.services.Services.commit`,
+what it writes, and hands the change and its PROV record to ``commit`` of its
+:class:`~graphsvc.edit.workspace.Workspace` (the running service),
 which writes both in one transaction and refreshes the derived state before the lock is let go.
 
 Input values are plain Python (``{"title": [("en", "…")], "themes": ["youth-guarantee"]}``);
@@ -29,8 +30,8 @@ from rdflib import Graph
 
 from graphsvc.edit.auth import Principal
 from graphsvc.edit.provenance import PROVENANCE_GRAPH, ChangeKind, ChangeRecord, change_quads
+from graphsvc.edit.workspace import Workspace
 from graphsvc.errors import GraphsvcError, InputError, NotFoundError
-from graphsvc.services import Services
 from graphsvc.settings import Settings
 from graphsvc.store.base import Changeset, GraphStore
 from graphsvc.store.loading import to_rdflib
@@ -509,7 +510,7 @@ def _check_pes(principal: Principal, values: Mapping[str, Sequence[Any]]) -> Non
 
 
 def create_practice(
-    services: Services,
+    services: Workspace,
     principal: Principal,
     changes: Mapping[str, Any],
     may_commit: Callable[[], bool] = _always,
@@ -575,7 +576,7 @@ def _load(
 
 
 def update_practice(
-    services: Services,
+    services: Workspace,
     principal: Principal,
     target: str,
     changes: Mapping[str, Any],
@@ -620,7 +621,7 @@ def update_practice(
 
 
 def delete_practice(
-    services: Services,
+    services: Workspace,
     principal: Principal,
     target: str,
     may_commit: Callable[[], bool] = _always,
