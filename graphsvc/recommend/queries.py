@@ -280,10 +280,11 @@ def _score(state: IndexState, query: Query, strategy: Strategy, size: int) -> _S
         if base > 0:
             sim = state.features.accumulate(query.profile, size)
             sim_scale = 1.0 / base
-            np.minimum(sim * sim_scale, 1.0, out=sim)
+            sim *= sim_scale
+            np.minimum(sim, 1.0, out=sim)
             sim *= coverage
             sim_scale *= coverage
-            score += weights["similarity"] * sim
+            np.multiply(sim, weights["similarity"], out=score)
     text: FloatArray | None = None
     if weights.get("text") and query.terms:
         text = state.text.similar(query.terms, size)
@@ -494,13 +495,15 @@ def _rank_practices(
         if node is not None and node < size and mask[node] and final[node] > 0:
             boosts[node] = value
             final[node] += value
-    final = np.where(mask, final, 0.0)
     least = MIN_SCORE if request.min_score is None else request.min_score
-    candidates = np.flatnonzero((final >= least) & (final > 0))
+    any_pass = bool(mask.any())  # before the bar: whether anything passes the filters
+    # scores outside the mask are never read: the candidates are the masked nodes over the bar
+    np.logical_and(mask, final >= max(least, np.nextafter(0.0, 1.0)), out=mask)
+    candidates = np.flatnonzero(mask)
     total = len(candidates)
     empty = None
     if total == 0:
-        if not mask.any():
+        if not any_pass:
             empty = reasons.phrase("empty-filters", lang)
         elif not query.profile and not query.terms:
             empty = reasons.phrase("empty-profile", lang)
