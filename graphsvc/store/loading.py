@@ -164,13 +164,22 @@ def _context_quads(store: GraphStore, quads: Sequence[Quad]) -> list[Quad]:
 
     Resources that ``quads`` describe (their subjects) come with everything the store states
     about them and their blank nodes, so that a file adding one property to a stored resource
-    is judged with the rest of it. Resources they only point to come with their types and
-    labels, which is what ``sh:class`` and the messages need.
+    is judged with the rest of it, and with the links to it along the shapes' inverse paths.
+    Resources they only point to come with their types and labels, which is what ``sh:class``
+    and the messages need.
     """
+    from graphsvc.store.prescreen import compiled_shapes, inverse_predicates
+
     subjects = {q.subject for q in quads if isinstance(q.subject, NamedNode)}
     objects = {q.object for q in quads if isinstance(q.object, NamedNode)} - subjects
+    # links to the subjects along the shapes' inverse paths (an event's cv:hasParticipation)
+    inverse = " ".join(sorted(str(p) for p in inverse_predicates(compiled_shapes())))
+    incoming = (
+        "SELECT ?s ?p ?o WHERE { VALUES ?o { %s } VALUES ?p { " + inverse + " } "
+        "GRAPH ?g { ?s ?p ?o } }"
+    )
     context: list[Quad] = []
-    for sparql, terms in ((_DESCRIBE, subjects), (_SUMMARY, objects)):
+    for sparql, terms in ((_DESCRIBE, subjects), (_SUMMARY, objects), (incoming, subjects)):
         ordered = sorted(terms, key=str)
         for start in range(0, len(ordered), 500):
             chunk = " ".join(str(t) for t in ordered[start : start + 500])

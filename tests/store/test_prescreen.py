@@ -153,3 +153,25 @@ def test_a_shape_it_cannot_evaluate_asks_for_full_validation() -> None:
 def test_every_shape_but_the_sparql_one_is_evaluated() -> None:
     problems = {s.name.rsplit("#", 1)[-1]: s.problem() for s in compiled_shapes() if s.problem()}
     assert set(problems) == {"SchemeAcyclicShape"}
+
+
+def test_a_resource_is_judged_with_the_stored_links_to_it() -> None:
+    """A participation reloaded alone is linked from its stored event (an inverse path)."""
+    from graphsvc.settings import PROJECT_ROOT
+    from graphsvc.store import OxigraphStore
+    from graphsvc.store.base import Changeset
+    from graphsvc.store.loading import load_ontology_and_seeds
+
+    store = OxigraphStore(None)
+    load_ontology_and_seeds(store, PROJECT_ROOT / "ontology", PROJECT_ROOT / "seeds")
+    participation = NamedNode(
+        "https://w3id.org/graphsvc/id/event/wapes-conference-youth-migration-yaounde-2019/participation/cmr-fne"
+    )
+    own = list(store.quads(participation))
+    assert own and next(store.quads(None, None, participation), None) is not None
+    store.apply(Changeset(remove=own))
+    validate_quads(own, "participation.ttl", store)  # conforms: no ValidationError
+    unlinked = OxigraphStore(None)
+    with pytest.raises(ValidationError) as refused:
+        validate_quads(own, "participation.ttl", unlinked)  # no event links to it there
+    assert any("linked from its event" in v.message for v in refused.value.violations)
