@@ -3,8 +3,9 @@
 :func:`mark_recommendation` authorises (a member token: feedback is given on behalf of its PES),
 checks the practice, builds the ``pes:RecommendationFeedback`` (see
 :mod:`graphsvc.recommend.feedback` for the RDF), validates it with the SHACL shapes and hands it
-with its PROV change record to ``Services.commit``, which writes both in one transaction and
-refreshes the feedback index before the lock is let go. There is one mark per PES and practice:
+with its PROV change record to the running service's ``commit``
+(:class:`~graphsvc.edit.workspace.Workspace`), which writes both in one transaction and refreshes
+the feedback index before the lock is let go. There is one mark per PES and practice:
 marking again replaces the verdict, and :func:`clear_mark` withdraws it; both are recorded changes.
 
 Errors are those of the practice edits (:mod:`graphsvc.edit.practices`): ``NotAuthorised``,
@@ -30,8 +31,8 @@ from graphsvc.edit.practices import (
     practice_iri,
 )
 from graphsvc.edit.provenance import ChangeKind, ChangeRecord, change_quads
+from graphsvc.edit.workspace import Workspace
 from graphsvc.recommend.feedback import FEEDBACK_GRAPH, Verdict
-from graphsvc.services import Services
 from graphsvc.store.base import Changeset
 from graphsvc.store.loading import to_rdflib
 from graphsvc.vocab import DCTERMS, ID, PES, PROV, RDF, XSD
@@ -75,7 +76,7 @@ def _member_pes(principal: Principal) -> str:
     return principal.token.pes
 
 
-def _practice(services: Services, value: str, argument: str) -> str:
+def _practice(services: Workspace, value: str, argument: str) -> str:
     try:
         iri = practice_iri(value)
     except InvalidInput as exc:
@@ -87,14 +88,14 @@ def _practice(services: Services, value: str, argument: str) -> str:
     return iri
 
 
-def _label(services: Services, practice: str) -> str:
+def _label(services: Workspace, practice: str) -> str:
     record = services.read_model.practices.get(practice)
     title = record.title if record is not None else {}
     return title.get("en") or next(iter(title.values()), practice)
 
 
 def mark_recommendation(
-    services: Services,
+    services: Workspace,
     principal: Principal,
     practice: str,
     verdict: str,
@@ -150,7 +151,7 @@ def mark_recommendation(
 
 
 def clear_mark(
-    services: Services,
+    services: Workspace,
     principal: Principal,
     practice: str,
     may_commit: Callable[[], bool] = _always,
