@@ -27,9 +27,10 @@ import graphsvc.api.history  # noqa: F401 - registers ChangeKind as a GraphQL en
 from graphsvc.api.context import Context
 from graphsvc.api.schema import RootQuery
 from graphsvc.api.types import OBJECT_TYPES
+from graphsvc.api.types.base import reference
 from graphsvc.edit.provenance import ChangeKind
 from graphsvc.feed.changes import ChangeFilter, FeedChange, changes_since, head_revision
-from graphsvc.model.ids import InvalidIdError, iri_of
+from graphsvc.model.ids import InvalidIdError
 from graphsvc.model.records import pick_label
 from graphsvc.services import Services
 
@@ -76,14 +77,14 @@ def _change(change: FeedChange, services: Services) -> PracticeChange:
 
 
 def _iris(values: list[strawberry.ID] | None, type_name: str) -> frozenset[str]:
-    return frozenset(iri_of(str(v), type_name) for v in values or ())
+    return frozenset(reference(str(v), type_name) for v in values or ())
 
 
 @strawberry.type
 class Subscription:
     @strawberry.subscription(
         description="Practices created, changed or deleted through any worker, oldest first; "
-        "each filter takes IRIs or IDs, and a change must match every filter given."
+        "each filter takes IDs, IRIs or slugs, and a change must match every filter given."
     )
     async def practice_changes(
         self,

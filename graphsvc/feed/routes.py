@@ -10,6 +10,7 @@ the store, so every worker serves every committed change at once.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import anyio.to_thread
 from starlette.requests import Request
@@ -22,8 +23,10 @@ from graphsvc.feed.ical import ICAL_MEDIA_TYPE, render_ical
 from graphsvc.model.ids import InvalidIdError, iri_of
 from graphsvc.model.readmodel import ReadModel
 from graphsvc.model.records import Event
-from graphsvc.services import Services
 from graphsvc.vocab import ID
+
+if TYPE_CHECKING:  # the composition root sits above this layer
+    from graphsvc.services import Services
 
 __all__ = ["FEED_ENTRIES", "feed_routes", "practice_filter"]
 
