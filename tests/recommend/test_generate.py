@@ -104,7 +104,8 @@ def test_theme_popularity_is_skewed(dataset: SyntheticDataset) -> None:
 
 def test_topical_clusters_share_themes(dataset: SyntheticDataset) -> None:
     practices = list(dataset.practices.values())[:400]
-    same, other = [], []
+    same: list[int] = []
+    other: list[int] = []
     for a, b in combinations(practices, 2):
         overlap = len(set(a.themes) & set(b.themes))
         same_cluster = dataset.practice_cluster[a.iri] == dataset.practice_cluster[b.iri]
