@@ -77,7 +77,10 @@ def _backup(services: Any, directory: Path) -> Any:
     store = services.store
     if not isinstance(store, OxigraphStore) or store.path is None:
         raise StoreError(
-            f"this service's store is {store.kind}, not the embedded on-disk store: back it up"
-            " with its server's own tools, or with `graphsvc export`"
+            f"this worker's store is {store.kind}, not the embedded store it could checkpoint"
+            " (with `serve --workers` the store belongs to the oxigraph server the service"
+            " started): dump it with `graphsvc export` while the service runs, or back it up"
+            " with `graphsvc backup` once the service is stopped (a remote store: with its"
+            " server's own tools)"
         )
     return backup(store, directory)  # a checkpoint: consistent without stopping writes
