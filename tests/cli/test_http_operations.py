@@ -6,6 +6,7 @@ process-wide, so each test compares samples before and after what it does.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -55,10 +56,9 @@ def value(samples: Samples, name: str, **labels: str) -> float:
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    data_dir = tmp_path_factory.mktemp("operations")
-    settings = Settings(data_dir=data_dir, rate_per_address=0, web_rate_per_address=0)
+@contextlib.contextmanager
+def running(settings: Settings) -> Iterator[Service]:
+    """``create_app(settings)`` under uvicorn in a thread, on a free port."""
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
@@ -75,6 +75,13 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     finally:
         server.should_exit = True
         thread.join(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    data_dir = tmp_path_factory.mktemp("operations")
+    with running(Settings(data_dir=data_dir, rate_per_address=0, web_rate_per_address=0)) as app:
+        yield app
 
 
 class Lines(logging.Handler):
@@ -217,3 +224,16 @@ def test_admin_backup_needs_an_admin_token(service: Service, tmp_path: Path) -> 
         )
     assert taken.status_code == 200, taken.text
     assert taken.json()["quads"] == len(Store.read_only(str(target))) > 1000
+
+
+def test_admin_backup_of_a_store_it_cannot_checkpoint(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, store="memory", load_seeds=False)
+    with running(settings) as app, app.client() as client:
+        answer = client.post(
+            "/admin/backup",
+            json={"directory": str(tmp_path / "backup")},
+            headers={"Authorization": f"Bearer {app.admin}"},
+        )
+    assert answer.status_code == 409
+    assert "graphsvc export" in answer.json()["error"]
+    assert not (tmp_path / "backup").exists()
