@@ -108,7 +108,7 @@ MIN_SCORE = 0.1
 STRENGTH_BANDS: tuple[float, float] = (0.45, 0.25)
 """``strong`` from the first, ``moderate`` from the second, else ``weak``."""
 
-POOL = 400
+POOL = 200
 """Diversity re-ranks the best this many candidates (and every tie with the last), plus as many
 of the PES that do not crowd them (see :func:`_pool`)."""
 
