@@ -24,7 +24,7 @@ THEME = NamedNode("https://w3id.org/graphsvc/ontology#Theme")
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 GRAPH = NamedNode("https://w3id.org/graphsvc/graph/test-cache")
 ASK_MARKER = f"ASK {{ {MARKER} a {THEME} }}"
-VOLATILE_HEADERS = {"date", "server"}
+VOLATILE_HEADERS = {"date", "server", "x-request-id"}  # the id is each request's own
 
 
 def services_of(app: RunningApp) -> Services:
