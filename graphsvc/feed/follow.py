@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import anyio
 import anyio.to_thread
@@ -28,22 +28,47 @@ from graphsvc.edit.provenance import ChangeRecord
 from graphsvc.feed.changes import FeedChange, changes_since, facets_of, head_revision
 from graphsvc.feed.changes import revision_quads as _revision_quads
 from graphsvc.feed.hub import ChangeHub
-from graphsvc.store.base import Changeset
+from graphsvc.feed.lock import WriteLock
+from graphsvc.model.readmodel import ReadModel
+from graphsvc.settings import Settings
+from graphsvc.store.base import Changeset, GraphStore
 
 if TYPE_CHECKING:
     from pyoxigraph import Quad
 
-    from graphsvc.services import Services
-
-__all__ = ["ChangeFeed", "following"]
+__all__ = ["ChangeFeed", "Followed", "following"]
 
 log = logging.getLogger(__name__)
+
+
+class Followed(Protocol):
+    """What the feed needs of the running service (``graphsvc.services.Services`` provides it);
+    the feed sits below the composition root that owns it."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def store(self) -> GraphStore: ...
+
+    @property
+    def read_model(self) -> ReadModel: ...
+
+    @property
+    def write_lock(self) -> WriteLock: ...
+
+    @property
+    def feed(self) -> ChangeFeed | None: ...
+
+    def notify(self, subjects: frozenset[str]) -> None:
+        """Refresh the derived state for a write made elsewhere."""
+        ...
 
 
 class ChangeFeed:
     """Revision numbering, following and in-order delivery for one process."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Followed) -> None:
         self._services = services
         self.hub = ChangeHub()
         self._lock = threading.Lock()
@@ -128,7 +153,7 @@ class ChangeFeed:
 
 
 @contextlib.asynccontextmanager
-async def following(services: Services) -> AsyncIterator[None]:
+async def following(services: Followed) -> AsyncIterator[None]:
     """Follow the change feed while the block runs, when other processes may write the store."""
     feed = services.feed
     if feed is None or not feed.shared:

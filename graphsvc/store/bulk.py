@@ -29,8 +29,8 @@ from pyoxigraph import NamedNode, Quad
 
 from graphsvc.errors import InputError
 from graphsvc.store.formats import format_for_path
-from graphsvc.store.loading import rdf_input_error
 from graphsvc.store.oxigraph import OxigraphStore, finish_interrupted_swap, replaced_path
+from graphsvc.store.parse_errors import rdf_input_error
 from graphsvc.vocab import BASE
 
 __all__ = ["BulkReport", "bulk_load", "bulk_write", "replace_directory"]

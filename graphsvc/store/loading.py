@@ -18,9 +18,10 @@ import pyoxigraph
 import rdflib
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, QuerySolutions
 
-from graphsvc.errors import InputError, RdfSyntaxError, ValidationError
+from graphsvc.errors import InputError, ValidationError
 from graphsvc.store.base import Changeset, GraphStore
 from graphsvc.store.formats import format_for_path
+from graphsvc.store.parse_errors import rdf_input_error
 from graphsvc.vocab import BASE, graph_iri
 
 __all__ = [
@@ -35,7 +36,6 @@ __all__ = [
     "ontology_files",
     "ontology_quads",
     "parse_file",
-    "rdf_input_error",
     "seed_files",
     "to_rdflib",
     "validate_quads",
@@ -112,29 +112,6 @@ def _open(path: Path) -> IO[bytes]:
     if path.suffix == ".gz":
         return cast(IO[bytes], gzip.open(path, "rb"))
     return path.open("rb")
-
-
-def rdf_input_error(path: Path, exc: SyntaxError | OSError | EOFError) -> RdfSyntaxError:
-    """The error to report for a file that does not parse (file:line:column) or cannot be read
-    (gzip raises BadGzipFile, an OSError, and EOFError)."""
-    if isinstance(exc, SyntaxError):
-        line, column = _position(exc)
-        return RdfSyntaxError(str(path), _reason(exc), line, column)
-    reason = getattr(exc, "strerror", None) or exc
-    return RdfSyntaxError(str(path), f"cannot read: {reason}", None, None)
-
-
-def _position(exc: SyntaxError) -> tuple[int | None, int | None]:
-    if len(exc.args) > 1 and isinstance(exc.args[1], tuple) and len(exc.args[1]) >= 3:
-        line, column = exc.args[1][1], exc.args[1][2]
-        return (int(line) if line else None, int(column) if column else None)
-    return exc.lineno, exc.offset
-
-
-def _reason(exc: SyntaxError) -> str:
-    message = str(exc.msg or exc)
-    # pyoxigraph prefixes "Parser error between line L column C and ...:": keep the reason.
-    return message.split(": ", 1)[1] if message.startswith("Parser error") else message
 
 
 def to_rdflib(quads: Iterable[Quad]) -> rdflib.Graph:
