@@ -2,6 +2,7 @@
 practices (authorise, build, validate, commit: ``practices``) and their PROV change records
 (``provenance``).
 
-It may import ``services``, ``model``, ``store`` and the lower layers; nothing in it knows GraphQL
-or HTTP.
+It may import ``recommend`` (the feedback vocabulary), ``model``, ``store`` and the bottom
+modules; what it needs of the running service is the protocol ``workspace.Workspace``. Nothing in
+it knows GraphQL or HTTP.
 """

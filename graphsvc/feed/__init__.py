@@ -4,6 +4,9 @@
 subscribers of one process, ``follow`` keeps a worker's derived state and subscribers up to date
 with writes made by other workers, ``atom`` and ``ical`` render the public feeds, ``routes``
 serves them.
+
+It may import ``edit`` (the PROV change records it numbers), ``model``, ``store`` and the bottom
+modules. What it needs of the running service is the protocol ``follow.Followed``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""The read model: typed records and indexes built from the store (see ``model.readmodel``)."""
+"""The read model: typed records (``records``) read from the store by one table-driven loader
+(``loaders``), indexed for lists, facets and search (``readmodel``, ``selection``, ``search``),
+and the one global-ID scheme with its reference resolver (``ids``).
+
+It may import ``store`` and the bottom modules (``errors``, ``settings``, ``vocab``) only.
+"""
 
 from __future__ import annotations
 
