@@ -47,10 +47,8 @@ practices.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -71,10 +69,16 @@ from graphsvc.recommend.peers import MIN_PEER_SCORE, rank_peers
 from graphsvc.recommend.ppr import ALPHA, COARSE_EPSILON, EPSILON, personalized_pagerank
 from graphsvc.recommend.profiles import THEME_DECAY, Query, pes_query, profile_query, related_query
 from graphsvc.recommend.projection import EDGE_WEIGHTS, EdgeKind, NodeKind
+from graphsvc.recommend.requests import (
+    HYBRID_WEIGHTS,
+    MIN_SCORE,
+    STRENGTH_BANDS,
+    Ranking,
+    RankKind,
+    RankRequest,
+    Strategy,
+)
 from graphsvc.recommend.state import EDGE_CODE, IndexState
-
-if TYPE_CHECKING:
-    from graphsvc.recommend.ranking import Ranking, RankRequest
 
 __all__ = [
     "FULL_PROFILE",
@@ -88,22 +92,6 @@ __all__ = [
     "run",
 ]
 
-
-class Strategy(enum.StrEnum):
-    HYBRID = "hybrid"
-    PAGERANK = "pagerank"
-    SIMILARITY = "similarity"
-    TEXT = "text"
-
-
-HYBRID_WEIGHTS: dict[str, float] = {"similarity": 0.6, "pagerank": 0.25, "text": 0.15}
-"""Weights of the three bounded scores in the hybrid; they sum to 1."""
-
-MIN_SCORE = 0.1
-"""Practices scoring less are not shown: an empty list with a reason beats filler."""
-
-STRENGTH_BANDS: tuple[float, float] = (0.45, 0.25)
-"""``strong`` from the first, ``moderate`` from the second, else ``weak``."""
 
 POOL = 200
 """Diversity re-ranks the best this many candidates (and every tie with the last), plus as many
@@ -327,7 +315,6 @@ def _order(
 
 def run(state: IndexState, request: RankRequest) -> Ranking:
     """See :func:`graphsvc.recommend.ranking.rank` (which checks the page first)."""
-    from graphsvc.recommend.ranking import Ranking, RankKind
 
     try:
         strategy = Strategy(request.strategy)
@@ -387,7 +374,6 @@ def _renumber(item: Recommendation, rank: int) -> Recommendation:
 def _rank_practices(
     state: IndexState, request: RankRequest, query: Query, strategy: Strategy, lang: str
 ) -> Ranking:
-    from graphsvc.recommend.ranking import Ranking
 
     state.grow()
     size = state.adjacency.size

@@ -20,19 +20,19 @@ Example::
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-
 from graphsvc.errors import InputError
 from graphsvc.recommend import queries
-from graphsvc.recommend.explain import Recommendation
 from graphsvc.recommend.filters import Filters
-from graphsvc.recommend.queries import (
+from graphsvc.recommend.queries import MIN_PEER_SCORE
+from graphsvc.recommend.requests import (
     HYBRID_WEIGHTS,
-    MIN_PEER_SCORE,
+    MAX_DEPTH,
+    MAX_FIRST,
     MIN_SCORE,
     STRENGTH_BANDS,
+    Ranking,
+    RankKind,
+    RankRequest,
     Strategy,
 )
 from graphsvc.recommend.state import IndexState
@@ -51,52 +51,6 @@ __all__ = [
     "Strategy",
     "rank",
 ]
-
-MAX_FIRST = 100
-"""The largest page."""
-
-MAX_DEPTH = 1000
-"""A ranking holds at most this many items (``offset + first`` may not go beyond)."""
-
-
-class RankKind(enum.StrEnum):
-    RELATED = "related"  # subject: a practice
-    FOR_PES = "for-pes"  # subject: a PES; practices of other PES on its themes
-    PROFILE = "profile"  # themes, country, target groups; no subject
-    PEERS = "peers"  # subject: a PES; PES with similar portfolios
-
-
-@dataclass(frozen=True, slots=True)
-class RankRequest:
-    """What to rank and how; see the module docstring. IRIs throughout."""
-
-    kind: RankKind
-    subject: str | None = None
-    themes: tuple[str, ...] = ()
-    country: str | None = None
-    target_groups: tuple[str, ...] = ()
-    filters: Filters = field(default_factory=Filters)
-    diversify: bool = True
-    strategy: Strategy | str = Strategy.HYBRID
-    first: int = 10
-    offset: int = 0
-    lang: str = "en"
-    explain: bool = True
-    exclude: frozenset[str] = frozenset()  # items never shown (e.g. dismissed by the viewer)
-    boosts: Mapping[str, float] = field(default_factory=dict)  # item -> added score (feedback)
-    boosted_by: str | None = None  # who marked the boosted items (named in their reason)
-    min_score: float | None = None  # None: MIN_SCORE (MIN_PEER_SCORE for peers); 0 shows all
-
-
-@dataclass(frozen=True, slots=True)
-class Ranking:
-    """One page of a ranking: ``items`` from position ``offset`` (0-based) of ``total`` items;
-    ``empty_reason`` says why the ranking is empty (``None`` when it is not)."""
-
-    items: tuple[Recommendation, ...]
-    offset: int
-    total: int
-    empty_reason: str | None = None
 
 
 def _check_page(request: RankRequest) -> None:
