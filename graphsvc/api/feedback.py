@@ -36,12 +36,13 @@ from graphsvc.api.recommendations import (
     RecommendationFilter,
     RecommendationStrategy,
     RecommendedPracticeConnection,
-    practices_for_pes,
+    ranked_practices,
 )
 from graphsvc.api.types.base import wrap
 from graphsvc.edit.auth import ANONYMOUS, Principal
 from graphsvc.edit.feedback import FeedbackOutcome, clear_mark, mark_recommendation
 from graphsvc.edit.practices import InvalidInput, NotAuthorised, PracticeNotFound
+from graphsvc.recommend.ranking import RankKind
 
 if TYPE_CHECKING:
     from graphsvc.api.types.practices import Practice
@@ -183,6 +184,14 @@ class FeedbackQuery:
                 "with a token made by 'graphsvc tokens create --role member --pes IRI'.",
                 extensions={"code": "FORBIDDEN"},
             )
-        return practices_for_pes(
-            info.context, token.pes, first, after, strategy, diversify, filter, lang
+        return ranked_practices(
+            info.context,
+            RankKind.FOR_PES,
+            token.pes,
+            first,
+            after,
+            strategy,
+            diversify,
+            filter,
+            lang,
         )

@@ -71,8 +71,7 @@ __all__ = [
     "cluster_of",
     "explanation_path",
     "peers_of",
-    "practices_for_pes",
-    "related_practices",
+    "ranked_practices",
 ]
 
 TYPES = "graphsvc.api.types"
@@ -319,9 +318,10 @@ def _rank(ctx: Context, request: RankRequest) -> Ranking:
     return feedback.explain_ranking(ranking, viewer, request.lang)
 
 
-def related_practices(
+def ranked_practices(
     ctx: Context,
-    iri: str,
+    kind: RankKind,
+    subject: str,
     first: int = 10,
     after: str | None = None,
     strategy: RecommendationStrategy = RecommendationStrategy.HYBRID,
@@ -329,32 +329,10 @@ def related_practices(
     filter: RecommendationFilter | None = None,
     lang: str = "en",
 ) -> RecommendedPracticeConnection:
+    """A page of practices related to a practice (``RELATED``) or for a PES (``FOR_PES``)."""
     request = RankRequest(
-        RankKind.RELATED,
-        iri,
-        filters=_filters(filter),
-        diversify=diversify,
-        strategy=strategy.value,
-        first=_check_first(first),
-        offset=_offset(after),
-        lang=lang,
-    )
-    return _practices(ctx, _rank(ctx, request))
-
-
-def practices_for_pes(
-    ctx: Context,
-    pes: str,
-    first: int = 10,
-    after: str | None = None,
-    strategy: RecommendationStrategy = RecommendationStrategy.HYBRID,
-    diversify: bool = True,
-    filter: RecommendationFilter | None = None,
-    lang: str = "en",
-) -> RecommendedPracticeConnection:
-    request = RankRequest(
-        RankKind.FOR_PES,
-        pes,
+        kind,
+        subject,
         filters=_filters(filter),
         diversify=diversify,
         strategy=strategy.value,

@@ -19,7 +19,7 @@ from graphsvc.api.recommendations import (
     RecommendationStrategy,
     RecommendedPracticeConnection,
     peers_of,
-    practices_for_pes,
+    ranked_practices,
 )
 from graphsvc.api.types.base import (
     DEFAULT_LANG,
@@ -40,6 +40,7 @@ from graphsvc.api.types.practices import practices_field
 from graphsvc.model import records as rec
 from graphsvc.model import selection as sel
 from graphsvc.model.readmodel import EMPTY
+from graphsvc.recommend.ranking import RankKind
 
 if TYPE_CHECKING:
     from graphsvc.api.types.concepts import Role
@@ -183,8 +184,16 @@ class Pes(Agent):
         filter: RecommendationFilter | None = None,
         lang: Annotated[str, strawberry.argument(description=LANG_DESCRIPTION)] = DEFAULT_LANG,
     ) -> RecommendedPracticeConnection:
-        return practices_for_pes(
-            self._ctx, self._r.iri, first, after, strategy, diversify, filter, lang
+        return ranked_practices(
+            self._ctx,
+            RankKind.FOR_PES,
+            self._r.iri,
+            first,
+            after,
+            strategy,
+            diversify,
+            filter,
+            lang,
         )
 
     @strawberry.field(

@@ -29,7 +29,7 @@ from graphsvc.api.recommendations import (
     RecommendedPracticeConnection,
     cluster_of,
     explanation_path,
-    related_practices,
+    ranked_practices,
 )
 from graphsvc.api.types.base import (
     DEFAULT_LANG,
@@ -47,6 +47,7 @@ from graphsvc.edit.provenance import history
 from graphsvc.errors import InputError
 from graphsvc.model import records as rec
 from graphsvc.model import selection as sel
+from graphsvc.recommend.ranking import RankKind
 
 if TYPE_CHECKING:
     from graphsvc.api.types.concepts import TargetGroup, Theme
@@ -415,8 +416,16 @@ class Practice(Node):
         filter: RecommendationFilter | None = None,
         lang: Annotated[str, strawberry.argument(description=LANG_DESCRIPTION)] = DEFAULT_LANG,
     ) -> RecommendedPracticeConnection:
-        return related_practices(
-            self._ctx, self._r.iri, first, after, strategy, diversify, filter, lang
+        return ranked_practices(
+            self._ctx,
+            RankKind.RELATED,
+            self._r.iri,
+            first,
+            after,
+            strategy,
+            diversify,
+            filter,
+            lang,
         )
 
     @strawberry.field(
