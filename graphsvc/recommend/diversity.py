@@ -29,8 +29,11 @@ from graphsvc.recommend.adjacency import FloatArray, IntArray
 
 __all__ = ["DISCOUNTS", "OWN_PER_TEN", "rerank"]
 
-DISCOUNTS: tuple[float, float, float] = (0.7, 0.85, 0.93)
-"""Marginal-score factor per item already taken from the same PES, country and community."""
+DISCOUNTS: tuple[float, float, float] = (0.9, 0.9, 1.0)
+"""Marginal-score factor per item already taken from the same PES, country and community. Mild:
+the own-PES cap already keeps the query's PES to 3 in 10, and practices presented together share
+a region (hence a community), so steeper factors push out the neighbours worth showing (the sweep
+in docs/recommendations.md); the community factor stays, at 1.0, for a caller to set."""
 
 OWN_PER_TEN = 3
 """At most this many of every ten positions go to the query's own PES."""
