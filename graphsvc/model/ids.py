@@ -106,5 +106,3 @@ def iri_of(value: str, expected: str) -> str:
     if type_name != expected:
         raise InvalidIdError(value, expected)
     return iri
-
-

@@ -36,16 +36,22 @@ TIMEOUT = 1.0
 
 
 class WatchedLock:
-    """``services.write_lock`` that tells when a writer asks for it and when it lets go."""
+    """``services.write_lock`` that tells when a writer asks for it and when it lets go.
+
+    Re-entrant like the real one: a write holds it from its first read and ``Services.commit``
+    takes it again."""
 
     def __init__(self) -> None:
-        self.inner = threading.Lock()
+        self.inner = threading.RLock()
+        self.local = self.inner  # what following the feed takes
         self.asked = threading.Event()
         self.released = threading.Event()
+        self._depth = 0
 
     def __enter__(self) -> WatchedLock:
         self.asked.set()
         self.inner.acquire()
+        self._depth += 1
         return self
 
     def __exit__(
@@ -54,8 +60,11 @@ class WatchedLock:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        self._depth -= 1
+        last = self._depth == 0
         self.inner.release()
-        self.released.set()
+        if last:
+            self.released.set()
 
 
 @pytest.fixture(scope="module")

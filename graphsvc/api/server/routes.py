@@ -12,7 +12,13 @@ from graphsvc.settings import Settings
 __all__ = ["DIRECT_FIELDS", "graphql_routes"]
 
 DIRECT_FIELDS = install_direct_resolvers(
-    schema, ("graphsvc.api.types", "graphsvc.api.connections", "graphsvc.api.queries")
+    schema,
+    (
+        "graphsvc.api.types",
+        "graphsvc.api.connections",
+        "graphsvc.api.queries",
+        "graphsvc.api.recommendations",
+    ),
 )
 """Fields served by direct resolvers (``api.server.fast``), installed once per process."""
 
