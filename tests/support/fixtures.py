@@ -12,7 +12,9 @@ and ``seeds/`` a test may change; ``fixtures_dir`` is ``tests/fixtures``.
 from __future__ import annotations
 
 import contextlib
+import gc
 import shutil
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -28,6 +30,7 @@ __all__ = [
     "FIXTURES",
     "STORE_KINDS",
     "any_store",
+    "collect_leftovers",
     "disk_store",
     "fixtures_dir",
     "local_app",
@@ -149,3 +152,17 @@ def project_copy(tmp_path: Path) -> Path:
     for name in ("ontology", "seeds"):
         shutil.copytree(PROJECT_ROOT / name, root / name)
     return root
+
+
+@pytest.fixture(scope="module", autouse=True)
+def collect_leftovers() -> None:
+    """Collect what earlier modules left for the garbage collector before a module starts.
+
+    With ``filterwarnings = error``, an event loop or socket that a finished module's helpers did
+    not close (its ``ResourceWarning`` raised in ``__del__``) would otherwise fail whichever later
+    test happens to run a collection, such as the app's lifespan (``gc.collect``) on the same
+    xdist worker, far from its cause.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
