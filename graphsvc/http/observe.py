@@ -131,7 +131,10 @@ class JsonLogFormatter(logging.Formatter):
 
 
 def _configure_log() -> None:
-    """Log lines to standard error as JSON unless the application configured the logger."""
+    """Log lines to standard error as JSON unless the application configured the logger; a
+    handler it added without a level still receives the lines (info)."""
+    if log.level == logging.NOTSET:
+        log.setLevel(logging.INFO)
     if log.handlers:
         return
     handler = logging.StreamHandler(sys.stderr)

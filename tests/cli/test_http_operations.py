@@ -97,9 +97,15 @@ class Lines(logging.Handler):
 def access_log() -> Iterator[Lines]:
     handler = Lines()
     logger = logging.getLogger("graphsvc.access")
+    # another module's logging set-up (e.g. a dictConfig) may have disabled or quietened it
+    disabled, level = logger.disabled, logger.level
+    logger.disabled = False
+    logger.setLevel(logging.INFO)
     logger.addHandler(handler)
     yield handler
     logger.removeHandler(handler)
+    logger.disabled = disabled
+    logger.setLevel(level)
 
 
 def test_a_sane_request_id_is_echoed_and_logged(service: Service, access_log: Lines) -> None:
