@@ -22,6 +22,7 @@ from pyoxigraph import Store
 
 from graphsvc.app import create_app
 from graphsvc.edit.auth import TokenRegistry, tokens_path
+from graphsvc.http import observe
 from graphsvc.http.observe import JsonLogFormatter
 from graphsvc.http.probes import readiness
 from graphsvc.settings import Settings
@@ -96,16 +97,18 @@ class Lines(logging.Handler):
 @pytest.fixture
 def access_log() -> Iterator[Lines]:
     handler = Lines()
-    logger = logging.getLogger("graphsvc.access")
-    # another module's logging set-up (e.g. a dictConfig) may have disabled or quietened it
-    disabled, level = logger.disabled, logger.level
+    logger = observe.log  # the logger the middleware writes to
+    # another module's logging set-up (a dictConfig, logging.disable) may have quietened it
+    disabled, level, floor = logger.disabled, logger.level, logging.root.manager.disable
     logger.disabled = False
     logger.setLevel(logging.INFO)
+    logging.disable(logging.NOTSET)
     logger.addHandler(handler)
     yield handler
     logger.removeHandler(handler)
     logger.disabled = disabled
     logger.setLevel(level)
+    logging.disable(floor)
 
 
 def test_a_sane_request_id_is_echoed_and_logged(service: Service, access_log: Lines) -> None:
