@@ -89,9 +89,23 @@ class Lines(logging.Handler):
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[dict[str, object]] = []
+        self.written = threading.Condition()
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.entries.append(json.loads(JsonLogFormatter().format(record)))
+        with self.written:
+            self.entries.append(json.loads(JsonLogFormatter().format(record)))
+            self.written.notify_all()
+
+    def lines(self, key: str, value: object, count: int = 1) -> list[dict[str, object]]:
+        """The lines with ``key: value``, once there are ``count``: the server writes a line when
+        its response is sent, so it may come just after the client has the answer."""
+        with self.written:
+            found = self.written.wait_for(
+                lambda: len([e for e in self.entries if e.get(key) == value]) >= count, timeout=30
+            )
+            lines = [e for e in self.entries if e.get(key) == value]
+        assert found, f"{len(lines)} access-log lines with {key} {value!r}, not {count}"
+        return lines
 
 
 @pytest.fixture
@@ -115,7 +129,7 @@ def test_a_sane_request_id_is_echoed_and_logged(service: Service, access_log: Li
     with service.client() as client:
         response = client.get("/healthz", headers={"X-Request-ID": "trace-42.a:b_c"})
     assert response.headers["x-request-id"] == "trace-42.a:b_c"
-    entry = next(e for e in access_log.entries if e["request_id"] == "trace-42.a:b_c")
+    (entry,) = access_log.lines("request_id", "trace-42.a:b_c")
     assert entry["path"] == "/healthz" and entry["route"] == "/healthz"
     assert entry["status"] == 200 and entry["method"] == "GET"
     assert isinstance(entry["duration_ms"], float) and entry["level"] == "info"
@@ -183,7 +197,7 @@ def test_metrics_count_routes_operations_sparql_and_cache_hits(
     assert value(after, "graphsvc_build_seconds", part="read_model") > 0
     assert value(after, "graphsvc_build_seconds", part="recommendation_index") > 0
     assert value(after, "graphsvc_http_requests_in_progress", route="/graphql") == 0
-    probe = [e for e in access_log.entries if e.get("operation") == "Probe"]
+    probe = access_log.lines("operation", "Probe", count=3)
     assert len(probe) == 3 and all(e["route"] == "/graphql" for e in probe)
 
 
