@@ -29,6 +29,7 @@ from graphsvc.settings import Settings
 from graphsvc.store import GraphStore, open_store
 from graphsvc.store.base import Changeset
 from graphsvc.store.loading import LoadReport, load_ontology_and_seeds
+from graphsvc.store.verdicts import Verdicts
 
 __all__ = ["ChangeListener", "Services", "open_services"]
 
@@ -120,7 +121,12 @@ def open_services(settings: Settings) -> Services:
 def _start(settings: Settings, store: GraphStore) -> Services:
     services = Services(settings=settings, store=store)
     if settings.load_seeds and store.is_empty():
-        services.seeded = load_ontology_and_seeds(store, settings.ontology_dir, settings.seeds_dir)
+        services.seeded = load_ontology_and_seeds(
+            store,
+            settings.ontology_dir,
+            settings.seeds_dir,
+            verdicts=Verdicts.at(settings.cache_dir),
+        )
         log.info("loaded %d quads of ontology and seeds", services.seeded.quads)
     services.read_model = build_read_model(store)
     log.info("built the read model in %.2f s", services.read_model.build_seconds)

@@ -33,6 +33,7 @@ class Settings:
     ontology_dir: Path = PROJECT_ROOT / "ontology"
     seeds_dir: Path = PROJECT_ROOT / "seeds"
     load_seeds: bool = True
+    cache_dir: Path | None = None  # clean validation verdicts; None: $XDG_CACHE_HOME/graphsvc
     debug: bool = False
     access_log: bool = True  # one JSON line per request on stderr (graphsvc.access logger)
     cors_origins: tuple[str, ...] = ()

@@ -11,6 +11,7 @@ from graphsvc.errors import ConfigurationError
 from graphsvc.settings import Settings
 from graphsvc.store import open_store
 from graphsvc.store.loading import check_files, ontology_and_seed_targets
+from graphsvc.store.verdicts import Verdicts
 
 __all__ = ["ensure_port_free", "preflight", "register"]
 
@@ -102,4 +103,5 @@ def preflight(settings: Settings) -> None:
     finally:
         store.close()
     if settings.load_seeds and empty:
-        check_files(ontology_and_seed_targets(settings.ontology_dir, settings.seeds_dir))
+        targets = ontology_and_seed_targets(settings.ontology_dir, settings.seeds_dir)
+        check_files(targets, verdicts=Verdicts.at(settings.cache_dir))

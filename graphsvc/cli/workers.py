@@ -114,13 +114,19 @@ def _seed(settings: Settings) -> None:
     """Load the ontology and seeds into an empty store, once, before any worker starts."""
     from graphsvc.store import open_store
     from graphsvc.store.loading import load_ontology_and_seeds
+    from graphsvc.store.verdicts import Verdicts
 
     if not settings.load_seeds:
         return
     store = open_store(settings)
     try:
         if store.is_empty():
-            report = load_ontology_and_seeds(store, settings.ontology_dir, settings.seeds_dir)
+            report = load_ontology_and_seeds(
+                store,
+                settings.ontology_dir,
+                settings.seeds_dir,
+                verdicts=Verdicts.at(settings.cache_dir),
+            )
             log.info("loaded %d quads of ontology and seeds", report.quads)
     finally:
         store.close()

@@ -22,6 +22,7 @@ from graphsvc.errors import InputError, ValidationError
 from graphsvc.store.base import Changeset, GraphStore
 from graphsvc.store.formats import format_for_path
 from graphsvc.store.parse_errors import rdf_input_error
+from graphsvc.store.verdicts import Verdicts
 from graphsvc.vocab import BASE, graph_iri
 
 __all__ = [
@@ -268,6 +269,7 @@ def check_files(
     store: GraphStore | None = None,
     progress: Progress | None = None,
     phases: Phases | None = None,
+    verdicts: Verdicts | None = None,
 ) -> list[Quad]:
     """Parse each ``(file, graph)`` and validate all of them together; return their quads.
 
@@ -276,7 +278,9 @@ def check_files(
     files are judged together with what it already holds about the resources they mention.
     ``progress(1)`` is called after each file is parsed and once more after validation;
     ``phases`` hears of the parse (in bytes) and validation (in focus nodes) phases, and of
-    files that hold nothing.
+    files that hold nothing. With ``verdicts`` and no ``store`` (the verdict then depends on
+    the files alone), files already found clean are not validated again
+    (:mod:`graphsvc.store.verdicts`).
     """
     quads: list[Quad] = []
     described: dict[str, list[Path]] = {}  # subject IRI -> files that describe it
@@ -292,14 +296,17 @@ def check_files(
             progress(1)
         if tick:
             tick(_size(path))
-    if validate:
+    key = verdicts.key(targets) if validate and verdicts and store is None else None
+    if validate and not (key and verdicts and verdicts.is_clean(key)):
         paths = [path for path, _ in targets]
         try:
             validate_quads(quads, ", ".join(str(p) for p in paths), store, phases)
         except ValidationError as exc:
             raise ValidationError(_blame(exc, described, paths), exc.violations) from None
-        if progress:
-            progress(1)
+        if key and verdicts:
+            verdicts.record_clean(key)
+    if validate and progress:
+        progress(1)
     return quads
 
 
@@ -391,10 +398,15 @@ def ontology_and_seed_targets(
 
 
 def load_ontology_and_seeds(
-    store: GraphStore, ontology_dir: Path, seeds_dir: Path, progress: Progress | None = None
+    store: GraphStore,
+    ontology_dir: Path,
+    seeds_dir: Path,
+    progress: Progress | None = None,
+    verdicts: Verdicts | None = None,
 ) -> LoadReport:
-    """Load the ontology into its graph and the seeds into theirs, in one validated transaction."""
+    """Load the ontology into its graph and the seeds into theirs, in one validated transaction
+    (``verdicts``: skip the validation of files already found clean)."""
     targets = ontology_and_seed_targets(ontology_dir, seeds_dir)
-    quads = check_files(targets, progress=progress)
+    quads = check_files(targets, progress=progress, verdicts=verdicts)
     store.apply(Changeset(add=quads))
     return _report([path for path, _ in targets], quads)
