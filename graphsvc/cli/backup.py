@@ -1,10 +1,13 @@
-"""``graphsvc backup DIR`` and ``graphsvc restore DIR``: online backups of the embedded store.
+"""``graphsvc backup DIR`` and ``graphsvc restore DIR``: online backups of the store.
 
-With no service running, ``backup`` opens the store and checkpoints it. While ``graphsvc
-serve`` runs, it holds the store, so ``backup`` asks it to take the checkpoint
-(``POST /admin/backup`` with an admin token from ``--token`` or ``GRAPHSVC_ADMIN_TOKEN``):
-the backup is consistent and holds every write acknowledged before it, while the service goes
-on answering and writing. ``restore`` needs the service stopped: it replaces the store's files.
+With no service running, ``backup`` opens the embedded store and checkpoints it. While
+``graphsvc serve`` runs, it holds the store (with ``--workers``, its ``oxigraph serve`` does),
+so ``backup`` asks it to take the backup (``POST /admin/backup`` with an admin token from
+``--token`` or ``GRAPHSVC_ADMIN_TOKEN``): a checkpoint of the embedded store, or one consistent
+read of a remote Oxigraph server's whole dataset into a new store. Either holds every write
+acknowledged before it, while the service goes on answering and writing. A service on a remote
+store (``GRAPHSVC_STORE=sparql``) is always asked. ``restore`` needs the service stopped: it
+replaces the embedded store's files.
 """
 
 from __future__ import annotations
@@ -38,10 +41,11 @@ TOKEN_ENV = "GRAPHSVC_ADMIN_TOKEN"
 def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "backup",
-        help="take an online, consistent backup of the embedded store into a new directory",
-        description="Checkpoint the embedded store into DIR (a new directory). While the"
-        " service runs, the backup is taken by the service (an admin token is needed: --token"
-        f" or {TOKEN_ENV}); otherwise by this command.",
+        help="take an online, consistent backup of the store into a new directory",
+        description="Back the store up into DIR (a new directory), as a store that `graphsvc"
+        " restore` accepts. While the service runs, the backup is taken by the service (an"
+        f" admin token is needed: --token or {TOKEN_ENV}), also with `serve --workers` and"
+        " on a remote Oxigraph server; otherwise this command checkpoints the embedded store.",
     )
     parser.add_argument("directory", type=Path, metavar="DIR")
     parser.add_argument(
@@ -61,19 +65,26 @@ def register(subparsers: Subparsers) -> None:
 def _embedded(settings: Settings, command: str) -> Path:
     if settings.store != "oxigraph":
         raise InputError(
-            f"`graphsvc {command}` works on the embedded store (GRAPHSVC_STORE=oxigraph); back"
-            " up a remote store with its server's own tools, or use `graphsvc export`"
+            f"`graphsvc {command}` works on the embedded store (GRAPHSVC_STORE=oxigraph)"
+            + (
+                ""
+                if command == "restore"
+                else " or, through the running service, on a remote Oxigraph server"
+                " (GRAPHSVC_STORE=sparql)"
+            )
+            + "; back up any other store with its server's own tools, or use `graphsvc export`"
         )
     return settings.store_path
 
 
 def backup_command(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
-    path = _embedded(settings, "backup")
+    remote = settings.store == "sparql"  # only the service knows it: always asked
+    path = settings.store_path if remote else _embedded(settings, "backup")
     target = args.directory.resolve()
     with BarPhases("backup", progress_shown(args)) as phases:
         tick = phases.start("backing up", None, "quad")
-        if store_in_use(path):
+        if remote or store_in_use(path):
             report = _through_service(args, settings, target)
             how = "by the running service"
         else:
@@ -96,9 +107,13 @@ def backup_command(args: argparse.Namespace) -> int:
 def _through_service(args: argparse.Namespace, settings: Settings, target: Path) -> BackupReport:
     token = args.token or os.environ.get(TOKEN_ENV)
     if not token:
+        held = (
+            f"the store at {settings.sparql_query_url} is remote"
+            if settings.store == "sparql"
+            else f"the store at {settings.store_path} is held by a running service"
+        )
         raise StoreError(
-            f"the store at {settings.store_path} is held by a running service, so the backup"
-            f" must be taken by it: give an admin token (--token or {TOKEN_ENV}; create one"
+            f"{held}, so the backup must be taken by the running service: give an admin token (--token or {TOKEN_ENV}; create one"
             " with `graphsvc tokens create --role admin --name backups`)"
         )
     url = (args.url or f"http://{settings.host}:{settings.port}").rstrip("/")

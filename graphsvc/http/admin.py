@@ -1,9 +1,12 @@
-"""``POST /admin/backup``: an online backup taken by the process that owns the store.
+"""``POST /admin/backup``: an online backup taken by the service, which knows its store.
 
 The embedded store has one writer, the running service, which holds RocksDB's lock; a
 consistent backup that includes every acknowledged write must be taken by that process
 (another process can only open the store read-only, and would miss what is still in the
-write-ahead log). ``graphsvc backup DIR`` therefore asks the service when one runs.
+write-ahead log). ``graphsvc backup DIR`` therefore asks the service when one runs. With
+``serve --workers`` (or any remote Oxigraph store) the worker that answers reads the whole
+dataset from the Oxigraph server in one consistent read and writes it into a new store
+(:func:`graphsvc.store.backup.online_backup`).
 
 The request needs an admin token (``Authorization: Bearer …``) and names a new directory on
 the service's machine: ``{"directory": "/abs/path"}``. The answer says how many quads the
@@ -70,17 +73,9 @@ def admin_routes(authorise: Authorise) -> list[BaseRoute]:
 
 
 def _backup(services: Any, directory: Path) -> Any:
-    from graphsvc.errors import StoreError
-    from graphsvc.store.backup import backup
-    from graphsvc.store.oxigraph import OxigraphStore
+    from graphsvc.store.backup import online_backup
 
-    store = services.store
-    if not isinstance(store, OxigraphStore) or store.path is None:
-        raise StoreError(
-            f"this worker's store is {store.kind}, not the embedded store it could checkpoint"
-            " (with `serve --workers` the store belongs to the oxigraph server the service"
-            " started): dump it with `graphsvc export` while the service runs, or back it up"
-            " with `graphsvc backup` once the service is stopped (a remote store: with its"
-            " server's own tools)"
-        )
-    return backup(store, directory)  # a checkpoint: consistent without stopping writes
+    # the embedded store: a checkpoint; the oxigraph server of `serve --workers` (or any
+    # remote Oxigraph): one consistent read into a new store; Virtuoso: refused, saying what
+    # to do instead. Neither stops the writes.
+    return online_backup(services.store, directory)

@@ -13,7 +13,7 @@ writes RDF and SPARQL text for every layer above.
 :mod:`.sparql_lexer`       the one SPARQL lexer (linear; used by the public query check)
 :mod:`.sparql_text`        SPARQL text from RDF terms: updates, bound values
 :mod:`.stats`              the one dataset-statistics function
-:mod:`.backup`             online backups
+:mod:`.backup`             online backups; :mod:`.snapshot` that of a remote Oxigraph server
 =========================  ===============================================================
 
 Imports only :mod:`graphsvc.settings`, :mod:`graphsvc.errors`, :mod:`graphsvc.vocab`, the RDF

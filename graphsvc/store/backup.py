@@ -1,9 +1,15 @@
-"""Online backups of the embedded store, and restoring one.
+"""Online backups of the store, and restoring one.
 
 :func:`backup` asks RocksDB for a checkpoint (pyoxigraph's ``Store.backup``): a consistent copy
 of the store as of one instant, taken while it goes on serving and writing. Every write
 acknowledged before the call is in it. On the same file system the immutable table files are
 hard links, so a backup costs little space until the store compacts them away.
+
+:func:`online_backup` backs up whatever store a running service uses: the embedded store by a
+checkpoint, a remote Oxigraph server (the ``oxigraph serve`` that ``serve --workers`` owns, or
+any other) by one consistent read of its whole dataset written into a new on-disk store
+(:mod:`graphsvc.store.snapshot`). Either way the backup is a store directory that
+:func:`restore` accepts.
 
 :func:`restore` replaces a store's directory by a copy of a backup, through the same two-rename
 swap as the bulk loader (:mod:`graphsvc.store.bulk`): a crash leaves either store whole. The
@@ -20,10 +26,13 @@ from pathlib import Path
 import pyoxigraph
 
 from graphsvc.errors import InputError, StoreError
+from graphsvc.store.base import GraphStore
 from graphsvc.store.bulk import replace_directory
 from graphsvc.store.oxigraph import OxigraphStore
+from graphsvc.store.remote import RemoteSparqlStore
+from graphsvc.store.snapshot import snapshot_backup
 
-__all__ = ["BackupReport", "backup", "directory_size", "restore"]
+__all__ = ["BackupReport", "backup", "directory_size", "online_backup", "restore"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +67,20 @@ def backup(store: OxigraphStore, target: Path) -> BackupReport:
         raise StoreError(f"cannot back up the store into {target}: {exc}") from None
     quads = _count(target)
     return BackupReport(target, quads, directory_size(target), time.perf_counter() - started)
+
+
+def online_backup(store: GraphStore, target: Path) -> BackupReport:
+    """Back up the store a service runs on into the new directory ``target``, without
+    stopping its writes: a checkpoint of an embedded store, a snapshot of a remote Oxigraph
+    server. Raises :class:`~graphsvc.errors.StoreError` for a store that cannot be backed up
+    this way (in memory, Virtuoso), saying what to do instead."""
+    if isinstance(store, OxigraphStore):
+        return backup(store, target)
+    if isinstance(store, RemoteSparqlStore):
+        _check_target(target)
+        quads, seconds = snapshot_backup(store, target)
+        return BackupReport(target, quads, directory_size(target), seconds)
+    raise StoreError(f"a {store.kind} store cannot be backed up online; use `graphsvc export`")
 
 
 def _count(directory: Path) -> int:
