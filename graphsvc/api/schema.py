@@ -1,4 +1,10 @@
-"""Assemble the GraphQL schema: the read-model queries, editing, provenance and class counts."""
+"""Assemble the GraphQL schema: the read-model queries, editing, provenance and class counts.
+
+:data:`schema` is what HTTP ``/graphql`` serves (queries and mutations). The published SDL
+(:func:`print_sdl`, committed as ``schema.graphql``) adds the ``Subscription`` type that
+WebSocket connections to ``/graphql`` serve (:mod:`graphsvc.api.subscriptions`), so that clients
+and code generators see the whole API in one document.
+"""
 
 from __future__ import annotations
 
@@ -41,5 +47,11 @@ schema = strawberry.Schema(query=RootQuery, mutation=RootMutation, types=OBJECT_
 
 
 def print_sdl() -> str:
-    """The schema in SDL, as committed in ``schema.graphql`` (``make schema`` writes it)."""
-    return schema.as_str() + "\n"
+    """The published schema in SDL, as committed in ``schema.graphql`` (``make schema`` writes
+    it): the queries and mutations of HTTP ``/graphql`` and the subscription of its WebSocket."""
+    from graphsvc.api.subscriptions import Subscription  # it imports this module
+
+    published = strawberry.Schema(
+        query=RootQuery, mutation=RootMutation, subscription=Subscription, types=OBJECT_TYPES
+    )
+    return published.as_str() + "\n"

@@ -80,7 +80,11 @@ def _iris(values: list[strawberry.ID] | None, type_name: str) -> frozenset[str]:
     return frozenset(reference(str(v), type_name) for v in values or ())
 
 
-@strawberry.type
+@strawberry.type(
+    description="Served over WebSocket at `/graphql` with the graphql-transport-ws protocol, not "
+    "over HTTP (where `/graphql` takes queries and mutations). A connection must send its "
+    "`connection_init` within 10 s and carries at most 10 subscriptions."
+)
 class Subscription:
     @strawberry.subscription(
         description="Practices created, changed or deleted through any worker, oldest first; "

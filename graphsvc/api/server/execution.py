@@ -167,8 +167,20 @@ class DocumentCache:
         return PreparedDocument(document, checked, operations, fragments)
 
 
+SUBSCRIPTION_OVER_HTTP = (
+    "Subscriptions are not served over HTTP: open a WebSocket to /graphql with the"
+    " graphql-transport-ws protocol and subscribe there (the Subscription type of schema.graphql);"
+    " HTTP /graphql takes queries and mutations."
+)
+
+
 def _explained(error: GraphQLError) -> GraphQLError:
-    """graphql-core's bare "Validation aborted." means the nesting of fragments was too deep."""
+    """graphql-core's bare "Validation aborted." means the nesting of fragments was too deep;
+    its refusal of a subscription means one was sent over HTTP, which says where to send it."""
+    if error.message.startswith("The subscription operation is not supported"):
+        return GraphQLError(
+            SUBSCRIPTION_OVER_HTTP, error.nodes, error.source, error.positions, error.path
+        )
     if error.message == "Validation aborted.":
         return limit_error(
             "The document nests selections and fragment spreads too deeply to validate "
