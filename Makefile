@@ -8,7 +8,7 @@ CHROMIUM := /usr/bin/chromium
 # every npm project under frontend/ (its package.json and committed package-lock.json)
 FRONTENDS := $(patsubst %/package.json,%,$(wildcard frontend/*/package.json))
 
-.PHONY: run test lint typecheck pytest bench clean schema ontology-docs frontend
+.PHONY: run test lint typecheck pytest loadtest bench clean schema ontology-docs frontend
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,16 @@ $(VIRTUOSO):
 pytest: $(STAMP) frontend $(CHROMIUM) $(VIRTUOSO)
 	$(BIN)/pytest -n auto --dist loadscope
 
-test: lint typecheck pytest
+test: lint typecheck pytest loadtest
+
+# 60 s of the benchmark mix against `graphsvc serve --workers 2` while practices are written
+# (bench/loadtest.py): prints requests, req/s, p50/p90/p99 and errors, fails only on an error.
+# Its setup (generating and bulk-loading LOADTEST_PRACTICES practices, starting the workers)
+# takes about 20 s at 10,000.
+LOADTEST_PRACTICES ?= 10000
+loadtest: $(STAMP)
+	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python -m bench.loadtest --practices $(LOADTEST_PRACTICES) --duration 60
 
 schema: $(STAMP)
 	$(BIN)/python -c "from graphsvc.api.schema import print_sdl; print(print_sdl(), end='')" > schema.graphql
