@@ -118,6 +118,7 @@ def test_sigterm_finishes_requests_in_flight_and_closes_the_store(tmp_path: Path
             loader.start()
         pending = [start_request(service.port) for _ in range(IN_FLIGHT)]
         wait_until(lambda: in_progress(service.url) >= IN_FLIGHT, 60, "requests in flight")
+        wait_until(lambda: "200" in reads, 60, "a read answered before the signal")
 
         signalled.set()
         service.process.send_signal(signal.SIGTERM)
