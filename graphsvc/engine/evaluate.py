@@ -44,6 +44,7 @@ __all__ = [
     "QuerySyntaxError",
     "Querying",
     "evaluate",
+    "fitting_answer",
     "syntax_error",
     "used_prefixes",
 ]
@@ -231,6 +232,26 @@ def evaluate(
         answer = _run(querying, text, dataset, lambda r: _serialise(r, output, budget, False))
     assert answer is not None
     return answer
+
+
+def fitting_answer(body: bytes, media_type: str, form: str, max_rows: int) -> Answer | None:
+    """``body``, a SELECT's or ASK's results serialised by Oxigraph as ``media_type``, as the
+    answer, or ``None`` when it may hold more than ``max_rows`` rows (or its rows cannot be
+    counted in that format): then :func:`evaluate` truncates it."""
+    if form == "ASK":
+        return Answer(body, media_type, "boolean", None, False)
+    fmt = _results_format(media_type)
+    if fmt.media_type != media_type:
+        return None
+    if fmt == QueryResultsFormat.TSV:
+        count = max(_lines(body) - 1, 0)
+        return Answer(body, media_type, "solutions", count, False) if count <= max_rows else None
+    if fmt not in _ROW_MARKS:
+        return None
+    mark, extra = _ROW_MARKS[fmt]
+    if body.count(mark) > max_rows - extra:
+        return None
+    return Answer(body, media_type, "solutions", None, False)
 
 
 def _run(

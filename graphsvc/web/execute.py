@@ -30,10 +30,14 @@ from graphsvc.engine.evaluate import (
     QueryDataset,
     QuerySyntaxError,
     evaluate,
+    fitting_answer,
+    syntax_error,
 )
 from graphsvc.engine.evaluate import used_prefixes as _used_prefixes
 from graphsvc.errors import RemoteStoreError
 from graphsvc.store.base import GraphStore
+from graphsvc.store.remote import RemoteSparqlStore
+from graphsvc.store.sparql_lexer import query_form
 from graphsvc.vocab import PREFIXES
 from graphsvc.web.errors import BusyError, MalformedQueryError, QueryTimeoutError
 from graphsvc.web.formats import RDF_FORMATS, RESULTS_FORMATS
@@ -87,12 +91,49 @@ def run_query(
                 raise MalformedQueryError(str(exc)) from None
             raise
 
+    if isinstance(store, RemoteSparqlStore) and (form := query_form(text)) in ("SELECT", "ASK"):
+        answer = _passed_on(store, text, dataset, form, media_types(offer)[0], max_rows, budget)
+        if answer is not None:
+            return answer
     try:
         return evaluate(querying, text, dataset, media_types(offer), max_rows, budget, PREFIXES)
     except QuerySyntaxError as exc:
         raise MalformedQueryError(exc.reason, exc.line, exc.column) from None
     except BudgetExceeded as exc:
         raise QueryTimeoutError(exc.seconds) from None
+
+
+def _passed_on(
+    store: RemoteSparqlStore,
+    text: str,
+    dataset: QueryDataset,
+    form: str,
+    media_type: str,
+    max_rows: int,
+    budget: Budget,
+) -> Answer | None:
+    """The Oxigraph server's own bytes for a SELECT or ASK, passed on unparsed when they fit in
+    ``max_rows`` (None otherwise, and from Virtuoso): parsing the answer and writing it again
+    would double the work of a short query (docs/scaling.md)."""
+    budget.check()
+    try:
+        body = store.answer(
+            text,
+            media_type,
+            default_graph=list(dataset.default_graphs)
+            if dataset.default_graphs is not None
+            else None,
+            named_graphs=list(dataset.named_graphs) if dataset.named_graphs is not None else None,
+            union_default_graph=dataset.union_default_graph,
+        )
+    except SyntaxError as exc:
+        error = syntax_error(exc)
+        raise MalformedQueryError(error.reason, error.line, error.column) from None
+    except RemoteStoreError as exc:
+        if exc.status == 400:
+            raise MalformedQueryError(str(exc)) from None
+        raise
+    return None if body is None else fitting_answer(body, media_type, form, max_rows)
 
 
 class _Workers:
