@@ -17,8 +17,7 @@ import os
 import sys
 import time
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from graphsvc.cli.common import (
     BarPhases,
@@ -29,9 +28,10 @@ from graphsvc.cli.common import (
     writer_running,
 )
 from graphsvc.errors import InputError, StoreError
-from graphsvc.settings import Settings
-from graphsvc.store.backup import BackupReport, backup, restore
-from graphsvc.store.oxigraph import OxigraphStore
+
+if TYPE_CHECKING:  # imported when a command runs, not when the parser is built
+    from graphsvc.settings import Settings
+    from graphsvc.store.backup import BackupReport
 
 __all__ = ["TOKEN_ENV", "register"]
 
@@ -78,6 +78,9 @@ def _embedded(settings: Settings, command: str) -> Path:
 
 
 def backup_command(args: argparse.Namespace) -> int:
+    from graphsvc.store.backup import backup
+    from graphsvc.store.oxigraph import OxigraphStore
+
     settings = settings_from_args(args)
     remote = settings.store == "sparql"  # only the service knows it: always asked
     path = settings.store_path if remote else _embedded(settings, "backup")
@@ -105,6 +108,10 @@ def backup_command(args: argparse.Namespace) -> int:
 
 
 def _through_service(args: argparse.Namespace, settings: Settings, target: Path) -> BackupReport:
+    import httpx
+
+    from graphsvc.store.backup import BackupReport
+
     token = args.token or os.environ.get(TOKEN_ENV)
     if not token:
         held = (
@@ -149,6 +156,8 @@ def _through_service(args: argparse.Namespace, settings: Settings, target: Path)
 
 
 def restore_command(args: argparse.Namespace) -> int:
+    from graphsvc.store.backup import restore
+
     settings = settings_from_args(args)
     path = _embedded(settings, "restore")
     if store_in_use(path):

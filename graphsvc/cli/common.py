@@ -1,4 +1,8 @@
-"""Helpers shared by the sub-commands: settings, opening the store, progress bars."""
+"""Helpers shared by the sub-commands: settings, opening the store, progress bars, choices.
+
+Every command module imports this one to register its sub-commands, so it imports nothing
+heavy itself: the store, tqdm and the settings are imported when a command uses them.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,22 @@ import argparse
 import contextlib
 import fcntl
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
-
-from tqdm import tqdm
+from typing import IO, TYPE_CHECKING, Any, overload
 
 from graphsvc.errors import StoreError
-from graphsvc.settings import Settings
-from graphsvc.store import GraphStore, open_store
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+    from graphsvc.settings import Settings
+    from graphsvc.store import GraphStore
 
 __all__ = [
     "BarPhases",
     "CountingWriter",
+    "LazyChoices",
     "Subparsers",
     "open_cli_store",
     "progress_bar",
@@ -31,7 +38,38 @@ __all__ = [
 Subparsers = Any  # argparse's _SubParsersAction is private
 
 
+class LazyChoices(Sequence[str]):
+    """The ``choices`` of an argument, computed by ``load`` the first time argparse looks at them
+    (to check a value, or to list them in an error or the command's help): a table owned by a
+    heavy module is imported by the command that uses it, not by building the parser. Give the
+    argument a ``metavar``: without one, argparse lists the choices as the argument is added."""
+
+    def __init__(self, load: Callable[[], Sequence[str]]) -> None:
+        self._load = load
+        self._names: tuple[str, ...] | None = None
+
+    def _choices(self) -> tuple[str, ...]:
+        if self._names is None:
+            self._names = tuple(self._load())
+        return self._names
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return self._choices()[index]
+
+    def __len__(self) -> int:
+        return len(self._choices())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._choices()
+
+
 def settings_from_args(args: argparse.Namespace) -> Settings:
+    from graphsvc.settings import Settings
+
     data_dir = Path(args.data_dir) if getattr(args, "data_dir", None) else None
     return (
         Settings.from_env()
@@ -88,6 +126,8 @@ def open_cli_store(
     elif settings.store == "oxigraph" and store_in_use(settings.store_path):
         raise writer_running(settings.store_path, name)
     else:
+        from graphsvc.store import open_store
+
         store = open_store(settings)
     try:
         yield store
@@ -109,6 +149,8 @@ def progress_bar(
     total: int | None, description: str, unit: str = "file", disable: bool | None = None
 ) -> Iterator[tqdm[Any]]:
     """A progress bar on stderr with a count and a rate; hidden when output is not a terminal."""
+    from tqdm import tqdm
+
     with tqdm(
         total=total,
         desc=description,
@@ -132,6 +174,8 @@ class BarPhases:
         self._bar: tqdm[Any] | None = None
 
     def start(self, name: str, total: int | None, unit: str) -> Callable[[int], object]:
+        from tqdm import tqdm
+
         self.close()
         self._bar = tqdm(
             total=total,

@@ -1,20 +1,23 @@
-"""``graphsvc load | validate | export | stats``: data in and out of the store."""
+"""``graphsvc load | validate | export | stats``: data in and out of the store.
+
+Each command imports the parts of the store it uses when it runs (``stats`` and ``export`` never
+load the SHACL validator), so that building the parser stays cheap.
+"""
 
 from __future__ import annotations
 
 import argparse
 import gzip
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, cast
-
-from pyoxigraph import NamedNode
+from typing import IO, TYPE_CHECKING, cast
 
 from graphsvc.cli.common import (
     BarPhases,
     CountingWriter,
+    LazyChoices,
     Subparsers,
     open_cli_store,
     progress_bar,
@@ -22,17 +25,19 @@ from graphsvc.cli.common import (
     settings_from_args,
 )
 from graphsvc.errors import InputError, ValidationError
-from graphsvc.store import GraphStore
-from graphsvc.store.formats import FORMATS, format_for_name
-from graphsvc.store.loading import (
-    check_files,
-    graph_node,
-    load_files,
-    ontology_and_seed_targets,
-)
-from graphsvc.store.stats import dataset_stats
+
+if TYPE_CHECKING:
+    from pyoxigraph import NamedNode
+
+    from graphsvc.store import GraphStore
 
 __all__ = ["register"]
+
+
+def _format_names() -> Sequence[str]:
+    from graphsvc.store.formats import FORMATS
+
+    return sorted(FORMATS)
 
 
 def register(subparsers: Subparsers) -> None:
@@ -57,7 +62,14 @@ def register(subparsers: Subparsers) -> None:
     validate.set_defaults(func=validate_command)
 
     export = subparsers.add_parser("export", help="write the dataset or one graph")
-    export.add_argument("--format", "-f", choices=sorted(FORMATS), default="nq")
+    export.add_argument(
+        "--format",
+        "-f",
+        choices=LazyChoices(_format_names),
+        default="nq",
+        metavar="FORMAT",  # else argparse lists the choices as the parser is built
+        help="one of %(choices)s (default %(default)s)",
+    )
     export.add_argument("--graph", metavar="IRI", help="export only this named graph")
     export.add_argument(
         "-o", "--output", type=Path, help="output file (default stdout; .gz compresses)"
@@ -71,6 +83,8 @@ def register(subparsers: Subparsers) -> None:
 def load_command(args: argparse.Namespace) -> int:
     if args.bulk:
         return _bulk_load_command(args)
+    from graphsvc.store.loading import load_files
+
     with (
         open_cli_store(args, command="load") as store,
         BarPhases("load", progress_shown(args)) as phases,
@@ -91,6 +105,7 @@ def load_command(args: argparse.Namespace) -> int:
 
 def _bulk_load_command(args: argparse.Namespace) -> int:
     from graphsvc.store.bulk import bulk_load
+    from graphsvc.store.loading import graph_node
     from graphsvc.store.oxigraph import OxigraphStore
 
     for path in args.files:
@@ -113,6 +128,8 @@ def _bulk_load_command(args: argparse.Namespace) -> int:
 
 
 def validate_command(args: argparse.Namespace) -> int:
+    from graphsvc.store.loading import check_files, ontology_and_seed_targets
+
     settings = settings_from_args(args)
     targets: list[tuple[Path, NamedNode | None]]
     if args.files:
@@ -131,6 +148,9 @@ def validate_command(args: argparse.Namespace) -> int:
 
 
 def export_command(args: argparse.Namespace) -> int:
+    from graphsvc.store.formats import format_for_name
+    from graphsvc.store.loading import graph_node
+
     fmt = format_for_name(args.format)
     graph = graph_node(args.graph) if args.graph else None
     with (
@@ -173,6 +193,8 @@ def _export_to_file(
 
 
 def stats_command(args: argparse.Namespace) -> int:
+    from graphsvc.store.stats import dataset_stats
+
     with open_cli_store(args, read_only=True) as store:
         stats = dataset_stats(store)
     print(f"{'triples':>10}  graph")

@@ -12,19 +12,20 @@ import argparse
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from graphsvc.cli.common import Subparsers, settings_from_args
 from graphsvc.cli.generate import _positive
-from graphsvc.model.readmodel import build_read_model
-from graphsvc.recommend.evaluate import Evaluation, Protocol, evaluate
-from graphsvc.recommend.evaluate_report import markdown_report
-from graphsvc.recommend.source import GraphSource, RecordSet
-from graphsvc.store import OxigraphStore
-from graphsvc.store.base import Changeset
-from graphsvc.store.loading import check_files, ontology_and_seed_targets
-from graphsvc.synthetic import generate_dataset
 
-__all__ = ["register", "seed_source", "synthetic_source"]
+if TYPE_CHECKING:  # the evaluation needs numpy, scipy and networkx: imported when it runs
+    from graphsvc.recommend.evaluate import Evaluation
+    from graphsvc.recommend.source import GraphSource
+
+__all__ = ["PROTOCOLS", "register", "seed_source", "synthetic_source"]
+
+PROTOCOLS = ("event", "theme", "intact")
+"""The values of :class:`graphsvc.recommend.evaluate.Protocol` (a test holds them equal), spelt
+out so that ``graphsvc evaluate --help`` does not import the evaluation."""
 
 
 def register(subparsers: Subparsers) -> None:
@@ -41,8 +42,8 @@ def register(subparsers: Subparsers) -> None:
     ev.add_argument("--queries", type=_positive, default=300, metavar="Q")
     ev.add_argument(
         "--synthetic-protocol",
-        choices=[p.value for p in Protocol],
-        default=Protocol.EVENT.value,
+        choices=PROTOCOLS,
+        default="event",
         help="hold-out on the generated data (default event; the seeds always use theme)",
     )
     ev.add_argument("--no-seeds", action="store_true", help="skip the seed data")
@@ -53,6 +54,8 @@ def register(subparsers: Subparsers) -> None:
 def synthetic_source(practices: int, seed: int) -> GraphSource:
     """A generated dataset with the ontology's concepts, as the read model would hold it."""
     from graphsvc.model.records import Country, Region, TargetGroup, Theme
+    from graphsvc.recommend.source import RecordSet
+    from graphsvc.synthetic import generate_dataset
 
     ds = generate_dataset(practices, seed)
     c = ds.concepts
@@ -71,6 +74,11 @@ def synthetic_source(practices: int, seed: int) -> GraphSource:
 
 def seed_source(args: argparse.Namespace) -> GraphSource:
     """The read model of the ontology and the seeds, parsed into a throw-away memory store."""
+    from graphsvc.model.readmodel import build_read_model
+    from graphsvc.store import OxigraphStore
+    from graphsvc.store.base import Changeset
+    from graphsvc.store.loading import check_files, ontology_and_seed_targets
+
     settings = settings_from_args(args)
     store = OxigraphStore(None)
     try:
@@ -82,6 +90,9 @@ def seed_source(args: argparse.Namespace) -> GraphSource:
 
 
 def evaluate_command(args: argparse.Namespace) -> int:
+    from graphsvc.recommend.evaluate import Protocol, evaluate
+    from graphsvc.recommend.evaluate_report import markdown_report
+
     results: dict[str, Evaluation] = {}
     started = time.perf_counter()
     if not args.no_synthetic:

@@ -10,12 +10,13 @@ import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, TYPE_CHECKING, cast
 
 from graphsvc.cli.common import BarPhases, CountingWriter, Subparsers, progress_shown
 from graphsvc.errors import InputError
-from graphsvc.store.formats import format_for_path
-from graphsvc.synthetic import SyntheticDataset, generate_dataset, write_dataset
+
+if TYPE_CHECKING:
+    from graphsvc.synthetic import SyntheticDataset
 
 __all__ = ["register"]
 
@@ -53,6 +54,8 @@ def register(subparsers: Subparsers) -> None:
 
 
 def generate_command(args: argparse.Namespace) -> int:
+    from graphsvc.synthetic import generate_dataset, write_dataset
+
     started = time.perf_counter()
     with BarPhases("generate", progress_shown(args)) as phases:
         tick = phases.start("generating", args.practices, "practice")
@@ -86,6 +89,9 @@ def _write_file(
     dataset: SyntheticDataset, path: Path, fmt: str | None, tick: Callable[[int], object]
 ) -> None:
     """Through a temporary file renamed at the end (no half-written file), counting bytes."""
+    from graphsvc.store.formats import format_for_path
+    from graphsvc.synthetic import write_dataset
+
     name = fmt or format_for_path(path).name
     if name not in ("nq", "trig"):
         raise InputError(f"{path}: use a dataset format (.nq or .trig) for named graphs")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import errno
 import socket
+from typing import TYPE_CHECKING
 
 from graphsvc.cli.common import Subparsers, settings_from_args
 from graphsvc.errors import ConfigurationError
-from graphsvc.settings import Settings
-from graphsvc.store import open_store
-from graphsvc.store.loading import check_files, ontology_and_seed_targets
-from graphsvc.store.verdicts import Verdicts
+
+if TYPE_CHECKING:
+    from graphsvc.settings import Settings
 
 __all__ = ["ensure_port_free", "preflight", "register"]
 
@@ -97,6 +97,10 @@ def preflight(settings: Settings) -> None:
     Checks that the store opens (an on-disk store may be locked by another process) and, when
     the app would seed an empty store, that the ontology and seeds parse and conform.
     """
+    from graphsvc.store import open_store
+    from graphsvc.store.loading import check_files, ontology_and_seed_targets
+    from graphsvc.store.verdicts import Verdicts
+
     store = open_store(settings)
     try:
         empty = store.is_empty()

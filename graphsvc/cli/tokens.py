@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-
-from pyoxigraph import NamedNode, QueryBoolean
+from typing import TYPE_CHECKING
 
 from graphsvc.cli.common import Subparsers, open_cli_store, settings_from_args
-from graphsvc.edit.auth import TokenRegistry, tokens_path
 from graphsvc.errors import InputError, StoreError
-from graphsvc.vocab import PES
+
+if TYPE_CHECKING:
+    from graphsvc.edit.auth import TokenRegistry
 
 __all__ = ["register"]
 
@@ -38,6 +38,8 @@ def register(subparsers: Subparsers) -> None:
 
 
 def _registry(args: argparse.Namespace) -> TokenRegistry:
+    from graphsvc.edit.auth import TokenRegistry, tokens_path
+
     return TokenRegistry(tokens_path(settings_from_args(args)))
 
 
@@ -62,6 +64,10 @@ def _require_pes(args: argparse.Namespace, iri: str) -> None:
     """Refuse a member token for a PES the store does not know: it could never edit anything.
 
     Reads the store without its lock, so it works beside a running service."""
+    from pyoxigraph import NamedNode, QueryBoolean
+
+    from graphsvc.vocab import PES
+
     try:
         node = NamedNode(iri)
     except ValueError:
