@@ -1,7 +1,10 @@
-"""The ``graphsvc`` command, run as a real subprocess: load, validate, export, stats, serve.
+"""The ``graphsvc`` command: load, validate, export, stats, serve.
 
 Bad input exits non-zero with one clear message (file:line:column, or focus node + path +
-message), never a traceback, and leaves the store as it was.
+message), never a traceback, and leaves the store as it was. The installed command runs as a real
+subprocess for each command and each kind of failure, and wherever the process is the point
+(signals, the store's lock between processes, a terminal); the other cases run the same
+``graphsvc.cli.main`` in this process (``run_here``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+from cli.processes import run_here
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, QuerySolutions
 from support import OxigraphServer, free_port, wait_until
 
@@ -116,7 +120,7 @@ def test_load_then_stats(tmp_path: Path, load_dir: Path) -> None:
 
 def test_load_with_graph_option(tmp_path: Path, load_dir: Path) -> None:
     graph = "https://w3id.org/graphsvc/graph/reference/cli"
-    result = run(
+    result = run_here(
         "load", "--no-validate", "--graph", graph, load_dir / "pes-violation.ttl", data_dir=tmp_path
     )
     assert result.returncode == 0, result.stderr
@@ -127,7 +131,7 @@ def test_load_with_graph_option(tmp_path: Path, load_dir: Path) -> None:
 def test_malformed_turtle_reports_file_line_column_and_loads_nothing(
     tmp_path: Path, load_dir: Path
 ) -> None:
-    assert run("load", load_dir / "pes-valid.trig", data_dir=tmp_path).returncode == 0
+    assert run_here("load", load_dir / "pes-valid.trig", data_dir=tmp_path).returncode == 0
     before = dataset(tmp_path / "store")
     bad = load_dir / "syntax-error.ttl"
     result = run("load", load_dir / "pes-patch.ttl", bad, data_dir=tmp_path)
@@ -140,10 +144,10 @@ def test_malformed_turtle_reports_file_line_column_and_loads_nothing(
 def test_a_shacl_violation_reports_focus_path_message_and_loads_nothing(
     tmp_path: Path, load_dir: Path
 ) -> None:
-    assert run("load", load_dir / "pes-valid.trig", data_dir=tmp_path).returncode == 0
+    assert run_here("load", load_dir / "pes-valid.trig", data_dir=tmp_path).returncode == 0
     before = dataset(tmp_path / "store")
     bad = load_dir / "pes-violation.ttl"
-    result = run("load", load_dir / "pes-patch.ttl", bad, data_dir=tmp_path)
+    result = run_here("load", load_dir / "pes-patch.ttl", bad, data_dir=tmp_path)
     assert_clean_failure(result)
     assert f"graphsvc load: error: {bad}: 1 SHACL violation(s)" in result.stderr
     assert (
@@ -169,14 +173,14 @@ def test_user_errors_are_one_clean_message(
     tmp_path: Path, load_dir: Path, args: list[str], message: str
 ) -> None:
     argv = [a.format(load=load_dir, tmp=tmp_path) for a in args]
-    result = run(*argv, data_dir=tmp_path / "data")
+    result = run_here(*argv, data_dir=tmp_path / "data")
     assert_clean_failure(result)
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_a_locked_store_is_read_and_not_written(tmp_path: Path, load_dir: Path) -> None:
-    assert run("load", load_dir / "pes-valid.trig", data_dir=tmp_path).returncode == 0
+    assert run_here("load", load_dir / "pes-valid.trig", data_dir=tmp_path).returncode == 0
     with OxigraphStore(tmp_path / "store"):  # another process holds the store
         stats = run("stats", data_dir=tmp_path)
         load = run("load", load_dir / "pes-patch.ttl", data_dir=tmp_path)
@@ -187,7 +191,7 @@ def test_a_locked_store_is_read_and_not_written(tmp_path: Path, load_dir: Path) 
 
 
 def test_validate_the_real_ontology_and_seeds() -> None:
-    result = run("validate")
+    result = run_here("validate")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("conforms: ")
 
@@ -199,13 +203,13 @@ def test_validate_files_reports_violations(load_dir: Path) -> None:
     assert result.returncode == 1
     assert f"{bad}: 1 SHACL violation(s)" in result.stderr
     assert "nor-example-service> dct:spatial" in result.stderr
-    ok = run("validate", load_dir / "pes-valid.trig")
+    ok = run_here("validate", load_dir / "pes-valid.trig")
     assert ok.returncode == 0
     assert "conforms: 1 file(s), 7 quads" in ok.stdout
 
 
 def test_stats_lists_triples_per_graph_and_instances_per_class(seeded_dir: Path) -> None:
-    result = run("stats", data_dir=seeded_dir)
+    result = run_here("stats", data_dir=seeded_dir)
     assert result.returncode == 0, result.stderr
     with OxigraphStore(seeded_dir / "store") as store:
         graphs = store.named_graphs()
@@ -227,11 +231,11 @@ def test_stats_lists_triples_per_graph_and_instances_per_class(seeded_dir: Path)
 
 def test_export_nq_round_trips_into_a_fresh_store(seeded_dir: Path, tmp_path: Path) -> None:
     dump = tmp_path / "all.nq"
-    result = run("export", "--format", "nq", "-o", dump, data_dir=seeded_dir)
+    result = run_here("export", "--format", "nq", "-o", dump, data_dir=seeded_dir)
     assert result.returncode == 0, result.stderr
     assert not list(tmp_path.glob(".*partial"))
     fresh = tmp_path / "fresh"
-    loaded = run("load", dump, data_dir=fresh)  # validated on the way in
+    loaded = run_here("load", dump, data_dir=fresh)  # validated on the way in
     assert loaded.returncode == 0, loaded.stderr
     assert dataset(fresh / "store") == dataset(seeded_dir / "store")
 
@@ -239,15 +243,9 @@ def test_export_nq_round_trips_into_a_fresh_store(seeded_dir: Path, tmp_path: Pa
 @pytest.mark.parametrize("name", sorted(FORMATS))
 def test_export_every_format_parses(seeded_dir: Path, name: str) -> None:
     fmt = FORMATS[name]
-    result = subprocess.run(
-        [str(GRAPHSVC), "--data-dir", str(seeded_dir), "export", "--format", name],
-        capture_output=True,
-        timeout=300,
-        env=cli_env(),
-        check=False,
-    )
+    result = run_here("export", "--format", name, data_dir=seeded_dir)
     assert result.returncode == 0, result.stderr
-    parsed = list(pyoxigraph.parse(io.BytesIO(result.stdout), fmt.rdf_format))
+    parsed = list(pyoxigraph.parse(io.BytesIO(result.stdout.encode()), fmt.rdf_format))
     with OxigraphStore(seeded_dir / "store") as store:
         expected = len(store) if fmt.supports_datasets else None
     if expected is not None:
@@ -258,7 +256,7 @@ def test_export_every_format_parses(seeded_dir: Path, name: str) -> None:
 
 def test_export_gz_is_gzip(seeded_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "dump.trig.gz"
-    result = run("export", "--format", "trig", "-o", out, data_dir=seeded_dir)
+    result = run_here("export", "--format", "trig", "-o", out, data_dir=seeded_dir)
     assert result.returncode == 0, result.stderr
     raw = out.read_bytes()
     assert raw[:2] == b"\x1f\x8b"
@@ -286,18 +284,18 @@ def test_cli_against_a_remote_store(
     oxigraph_server: OxigraphServer, load_dir: Path, tmp_path: Path
 ) -> None:
     oxigraph_server.clear()
-    env = cli_env(
-        GRAPHSVC_STORE="sparql",
-        GRAPHSVC_SPARQL_QUERY_URL=oxigraph_server.query_url,
-        GRAPHSVC_SPARQL_UPDATE_URL=oxigraph_server.update_url,
-    )
-    bad = run("load", load_dir / "pes-violation.ttl", env=env)
+    env = {
+        "GRAPHSVC_STORE": "sparql",
+        "GRAPHSVC_SPARQL_QUERY_URL": oxigraph_server.query_url,
+        "GRAPHSVC_SPARQL_UPDATE_URL": oxigraph_server.update_url,
+    }
+    bad = run_here("load", load_dir / "pes-violation.ttl", env=env)
     assert_clean_failure(bad)
-    assert run("load", load_dir / "pes-valid.trig", env=env).returncode == 0
-    stats = run("stats", env=env)
+    assert run_here("load", load_dir / "pes-valid.trig", env=env).returncode == 0
+    stats = run_here("stats", env=env)
     assert f"         7  {TEST_GRAPH}" in stats.stdout
     out = tmp_path / "remote.nq"
-    assert run("export", "-o", out, env=env).returncode == 0
+    assert run_here("export", "-o", out, env=env).returncode == 0
     assert len(list(pyoxigraph.parse(out.read_bytes(), pyoxigraph.RdfFormat.N_QUADS))) == 7
     oxigraph_server.clear()
 
@@ -393,10 +391,10 @@ def test_serve_with_broken_seeds_fails_with_one_message(tmp_path: Path, project_
 
 
 def test_a_bulk_load_adds_every_file_or_none(tmp_path: Path, load_dir: Path) -> None:
-    assert run("load", load_dir / "pes-valid.trig", data_dir=tmp_path).returncode == 0
+    assert run_here("load", load_dir / "pes-valid.trig", data_dir=tmp_path).returncode == 0
     before = dataset(tmp_path / "store")
     bad = load_dir / "syntax-error.ttl"
-    failed = run("load", "--bulk", load_dir / "pes-patch.ttl", bad, data_dir=tmp_path)
+    failed = run_here("load", "--bulk", load_dir / "pes-patch.ttl", bad, data_dir=tmp_path)
     assert_clean_failure(failed)
     assert failed.returncode == 2
     assert f"graphsvc load: error: {bad}:3:11: " in failed.stderr
@@ -404,7 +402,9 @@ def test_a_bulk_load_adds_every_file_or_none(tmp_path: Path, load_dir: Path) -> 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]  # no staging copy left
 
     graph = "https://w3id.org/graphsvc/graph/reference/bulk"
-    loaded = run("load", "--bulk", "--graph", graph, load_dir / "pes-patch.ttl", data_dir=tmp_path)
+    loaded = run_here(
+        "load", "--bulk", "--graph", graph, load_dir / "pes-patch.ttl", data_dir=tmp_path
+    )
     assert loaded.returncode == 0, loaded.stderr
     assert graph in loaded.stdout and TEST_GRAPH in loaded.stdout
     with OxigraphStore(tmp_path / "store") as store:
@@ -428,7 +428,7 @@ def test_an_interrupted_swap_is_repaired_when_the_store_opens(
     tmp_path: Path, load_dir: Path, finished: bool
 ) -> None:
     """The state a crash between the swap's two renames leaves (see graphsvc.store.bulk)."""
-    assert run("load", load_dir / "pes-valid.trig", data_dir=tmp_path).returncode == 0
+    assert run_here("load", load_dir / "pes-valid.trig", data_dir=tmp_path).returncode == 0
     before = dataset(tmp_path / "store")
     replaced = tmp_path / "store.replaced"
     if finished:

@@ -1,21 +1,26 @@
-"""Real ``graphsvc`` processes for the CLI tests: one-shot commands and a running service."""
+"""Real ``graphsvc`` processes for the CLI tests: one-shot commands and a running service; and
+the same commands run by ``graphsvc.cli.main`` in the test's process (:func:`run_here`) where the
+process is not the point."""
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
+from graphsvc.cli import main
 from graphsvc.settings import PROJECT_ROOT
 from graphsvc.store import OxigraphStore
 from graphsvc.store.loading import load_ontology_and_seeds
@@ -25,8 +30,10 @@ __all__ = [
     "Service",
     "assert_clean_failure",
     "cli_env",
+    "copy_data_dir",
     "free_port",
     "run",
+    "run_here",
     "seed_store",
     "serving",
     "wait_until",
@@ -62,6 +69,54 @@ def run(
         env=env or cli_env(),
         check=False,
     )
+
+
+@contextlib.contextmanager
+def _environment(extra: Mapping[str, str]) -> Iterator[None]:
+    """This process's environment as :func:`cli_env` gives a child: no ``GRAPHSVC_*`` nor
+    ``PROMETHEUS_MULTIPROC_DIR`` but ``extra``; restored afterwards."""
+    saved = dict(os.environ)
+    for name in [n for n in os.environ if n.startswith(("GRAPHSVC_", "PROMETHEUS_MULTIPROC_DIR"))]:
+        del os.environ[name]
+    os.environ.update(extra)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def run_here(
+    *args: str | Path, data_dir: Path | None = None, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``graphsvc ARGS`` run by :func:`graphsvc.cli.main` in this process, what :func:`run` gives:
+    the installed command's code (parser, command, error handling, exit status) without the cost
+    of a new interpreter, for the tests where the process is not the point. Standard output and
+    error are captured (neither is a terminal); ``env`` holds the ``GRAPHSVC_*`` settings, as the
+    others of this process are set aside while it runs. An exception ``main`` did not turn into
+    a message propagates: the test fails with its traceback."""
+    argv = [str(a) for a in (*(["--data-dir", data_dir] if data_dir else []), *args)]
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+    with (
+        _environment(env or {}),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        try:
+            status = main(argv)
+        except SystemExit as stop:  # argparse: --help, or a usage error (status 2)
+            status = stop.code if isinstance(stop.code, int) else 1
+            if isinstance(stop.code, str):
+                print(stop.code, file=sys.stderr)
+    captured = [stream.buffer.getvalue().decode() for stream in (out, err)]
+    return subprocess.CompletedProcess(["graphsvc", *argv], status, *captured)
+
+
+def copy_data_dir(template: Path, target: Path) -> Path:
+    """A copy of the data directory ``template`` (a prepared store) that a test may write."""
+    shutil.copytree(template, target)
+    return target
 
 
 def assert_clean_failure(result: subprocess.CompletedProcess[str]) -> None:
