@@ -1,8 +1,9 @@
-"""What a user of the ``graphsvc`` command meets, as real processes: no traceback, ever.
+"""What a user of the ``graphsvc`` command meets: no traceback, ever.
 
 Output piped into ``head``; a data directory the user may not write (``tokens create``,
-``stats`` on a read-only store, ``load``); an empty file. The read-only cases drop root's power
-to override file permissions (``setpriv``), since the tests run as root.
+``stats`` on a read-only store, ``load``): real processes. The read-only cases drop root's power
+to override file permissions (``setpriv``), since the tests run as root. An empty file, a store
+not there yet: ``graphsvc.cli.main`` in this process.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .processes import GRAPHSVC, assert_clean_failure, cli_env, run
+from .processes import GRAPHSVC, assert_clean_failure, cli_env, run_here
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "load"
 SETPRIV = shutil.which("setpriv")
@@ -41,10 +42,12 @@ def _read_only(path: Path) -> None:
         item.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
 
 
-@pytest.fixture
-def read_only_dir(tmp_path: Path) -> Iterator[Path]:
-    data_dir = tmp_path / "data"
-    assert run("load", FIXTURES / "pes-valid.trig", data_dir=data_dir).returncode == 0
+@pytest.fixture(scope="module")
+def read_only_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A data directory with a store of 7 quads that the plain user may not write (nothing can
+    change it, so the module's tests share it)."""
+    data_dir = tmp_path_factory.mktemp("read-only") / "data"
+    assert run_here("load", FIXTURES / "pes-valid.trig", data_dir=data_dir).returncode == 0
     _read_only(data_dir)
     yield data_dir
     for item in [data_dir, *data_dir.rglob("*")]:
@@ -86,11 +89,21 @@ def test_load_into_a_read_only_store_is_one_message(read_only_dir: Path) -> None
 
 
 def test_reading_a_store_that_does_not_exist_yet(tmp_path: Path) -> None:
-    result = run("stats", data_dir=tmp_path / "nothing")
+    result = run_here("stats", data_dir=tmp_path / "nothing")
     assert result.returncode == 0, result.stderr
     assert "0  (all graphs)" in result.stdout
-    assert run("export", data_dir=tmp_path / "nothing").stdout == ""
+    assert run_here("export", data_dir=tmp_path / "nothing").stdout == ""
     assert not (tmp_path / "nothing").exists()  # reading created nothing
+
+
+@pytest.fixture(scope="module")
+def generated_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory holding 3000 generated practices (read, never written, by the tests)."""
+    base = tmp_path_factory.mktemp("generated")
+    generated = base / "g.nq"
+    assert run_here("generate", "--practices", "3000", "-o", generated).returncode == 0
+    assert run_here("load", "--bulk", generated, data_dir=base / "data").returncode == 0
+    return base / "data"
 
 
 @pytest.mark.parametrize(
@@ -103,13 +116,9 @@ def test_reading_a_store_that_does_not_exist_yet(tmp_path: Path) -> None:
     ],
     ids=lambda c: " ".join(c),
 )
-def test_output_piped_into_head(command: list[str], tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    generated = tmp_path / "g.nq"
-    assert run("generate", "--practices", "3000", "-o", generated).returncode == 0
-    assert run("load", "--bulk", generated, data_dir=data_dir).returncode == 0
+def test_output_piped_into_head(command: list[str], generated_dir: Path) -> None:
     with subprocess.Popen(
-        [str(GRAPHSVC), "--data-dir", str(data_dir), *command],
+        [str(GRAPHSVC), "--data-dir", str(generated_dir), *command],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=cli_env(),
@@ -128,8 +137,13 @@ def test_output_piped_into_head(command: list[str], tmp_path: Path) -> None:
 def test_an_empty_file_gets_a_warning(tmp_path: Path) -> None:
     empty = tmp_path / "empty.ttl"
     empty.write_bytes(b"")
-    for args in (["load", empty], ["load", "--bulk", empty], ["validate", empty]):
-        result = run(*args, data_dir=tmp_path / "data")
+    cases: list[list[str | Path]] = [
+        ["load", empty],
+        ["load", "--bulk", empty],
+        ["validate", empty],
+    ]
+    for args in cases:
+        result = run_here(*args, data_dir=tmp_path / "data")
         assert result.returncode == 0, result.stderr
         assert f"warning: {empty}" in result.stderr
         assert "Traceback" not in result.stderr
@@ -138,6 +152,6 @@ def test_an_empty_file_gets_a_warning(tmp_path: Path) -> None:
 def test_a_file_of_comments_only_gets_a_warning(tmp_path: Path) -> None:
     comments = tmp_path / "comments.ttl"
     comments.write_text("# nothing here yet\n@prefix ex: <https://example.org/> .\n")
-    result = run("load", comments, data_dir=tmp_path / "data")
+    result = run_here("load", comments, data_dir=tmp_path / "data")
     assert result.returncode == 0, result.stderr
     assert f"warning: {comments}: holds no triples or quads" in result.stderr
