@@ -15,6 +15,7 @@ from support import RunningApp, run_app
 from graphsvc.settings import Settings
 from graphsvc.store import OxigraphStore
 from graphsvc.store.loading import load_ontology_and_seeds
+from graphsvc.store.verdicts import Verdicts
 
 
 @pytest.fixture(scope="session")
@@ -59,10 +60,14 @@ def client(web_app: RunningApp) -> Iterator[httpx.Client]:
 
 @pytest.fixture(scope="session")
 def seeded_store() -> Iterator[OxigraphStore]:
-    """The same ontology and seeds in a store of the test's own, to compare answers with."""
+    """The same ontology and seeds in a store of the test's own, to compare answers with.
+
+    Validated as the service's own seeding is: once, remembered by the files' digest.
+    """
     settings = Settings()
     store = OxigraphStore(None)
-    load_ontology_and_seeds(store, settings.ontology_dir, settings.seeds_dir)
+    verdicts = Verdicts.at(settings.cache_dir)
+    load_ontology_and_seeds(store, settings.ontology_dir, settings.seeds_dir, verdicts=verdicts)
     yield store
     store.close()
 

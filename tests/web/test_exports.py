@@ -18,6 +18,7 @@ from graphsvc.services import Services
 from graphsvc.settings import Settings
 from graphsvc.store import OxigraphStore
 from graphsvc.store.loading import load_ontology_and_seeds
+from graphsvc.store.verdicts import Verdicts
 
 SOURCE_003 = "https://w3id.org/graphsvc/graph/source/003"
 FORMATS = {
@@ -105,15 +106,16 @@ def test_a_write_changes_the_validators(tmp_path: Path) -> None:
     with run_app(settings) as app, app.client() as client:
         before = client.get("/export/nt")
         etag = before.headers["ETag"]
-        services: Services = app.server.config.app.state.services
+        services: Services = app.services
+        subject = NamedNode("https://w3id.org/graphsvc/id/theme/written-by-the-test")
         added = Quad(
-            NamedNode("https://w3id.org/graphsvc/id/theme/written-by-the-test"),
+            subject,
             NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
             pyoxigraph.Literal("written", language="en"),
             NamedNode("https://w3id.org/graphsvc/graph/test"),
         )
         services.store.add([added])
-        services.notify(frozenset({added.subject.value}))
+        services.notify(frozenset({subject.value}))
         after = client.get("/export/nq", headers={"If-None-Match": etag})
         nt_after = client.get("/export/nt", headers={"If-None-Match": etag})
     assert after.status_code == 200
@@ -142,7 +144,8 @@ def test_http_export_matches_the_cli(client: httpx.Client, tmp_path: Path) -> No
     data = tmp_path / "data"
     store = OxigraphStore(data / "store")
     settings = Settings()
-    load_ontology_and_seeds(store, settings.ontology_dir, settings.seeds_dir)
+    verdicts = Verdicts.at(settings.cache_dir)  # validated once, as the service seeds
+    load_ontology_and_seeds(store, settings.ontology_dir, settings.seeds_dir, verdicts=verdicts)
     store.close()
     out = tmp_path / "dump.nq.gz"
     assert cli_main(["--data-dir", str(data), "export", "--format", "nq", "-o", str(out)]) == 0
