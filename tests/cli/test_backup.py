@@ -6,11 +6,20 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, QuerySolutions
 
 from graphsvc.store import OxigraphStore
 
-from .processes import assert_clean_failure, cli_env, run, seed_store, serving
+from .processes import (
+    assert_clean_failure,
+    cli_env,
+    copy_data_dir,
+    run,
+    run_here,
+    seed_store,
+    serving,
+)
 from .service_api import create_practice
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "load"
@@ -30,13 +39,19 @@ def titles(store_dir: Path) -> set[str]:
         return {row["t"].value for row in rows}
 
 
-def test_a_round_trip_is_isomorphic(tmp_path: Path) -> None:
-    data_dir = seed_store(tmp_path / "data")
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory holding the ontology and seeds, for the tests to copy."""
+    return seed_store(tmp_path_factory.mktemp("seeded") / "data")
+
+
+def test_a_round_trip_is_isomorphic(tmp_path: Path, seeded: Path) -> None:
+    data_dir = copy_data_dir(seeded, tmp_path / "data")
     before = dataset(data_dir / "store")
     backed = run("backup", tmp_path / "backup", data_dir=data_dir)
     assert backed.returncode == 0, backed.stderr
     assert f"backed up {len(before)} quads" in backed.stdout
-    assert run("load", FIXTURES / "pes-valid.trig", data_dir=data_dir).returncode == 0
+    assert run_here("load", FIXTURES / "pes-valid.trig", data_dir=data_dir).returncode == 0
     assert dataset(data_dir / "store") != before
     restored = run("restore", tmp_path / "backup", data_dir=data_dir)
     assert restored.returncode == 0, restored.stderr
@@ -47,14 +62,16 @@ def test_a_round_trip_is_isomorphic(tmp_path: Path) -> None:
 
 def test_restore_refuses_what_is_not_a_backup(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    result = run("restore", tmp_path / "empty", data_dir=tmp_path / "data")
+    result = run_here("restore", tmp_path / "empty", data_dir=tmp_path / "data")
     assert_clean_failure(result)
     assert "not a store backup" in result.stderr
 
 
-def test_a_backup_under_streaming_writes_holds_every_acknowledged_one(tmp_path: Path) -> None:
-    data_dir = seed_store(tmp_path / "data")
-    admin = run("tokens", "create", "--role", "admin", "--name", "ops", data_dir=data_dir)
+def test_a_backup_under_streaming_writes_holds_every_acknowledged_one(
+    tmp_path: Path, seeded: Path
+) -> None:
+    data_dir = copy_data_dir(seeded, tmp_path / "data")
+    admin = run_here("tokens", "create", "--role", "admin", "--name", "ops", data_dir=data_dir)
     token = admin.stdout.strip()
     acknowledged: list[str] = []
     failures: list[str] = []
@@ -96,7 +113,7 @@ def test_a_backup_under_streaming_writes_holds_every_acknowledged_one(tmp_path: 
     assert "Application shutdown complete" in service.stderr()
     assert set(every) <= titles(data_dir / "store")  # the service closed cleanly, all there
 
-    restored = run("restore", tmp_path / "backup", data_dir=data_dir)
+    restored = run_here("restore", tmp_path / "backup", data_dir=data_dir)
     assert restored.returncode == 0, restored.stderr
     in_backup = {t for t in titles(data_dir / "store") if t.startswith("Streamed practice")}
     assert set(before_backup) <= in_backup

@@ -1,9 +1,12 @@
-"""The ``graphsvc`` command beside a running ``graphsvc serve`` (real processes).
+"""The ``graphsvc`` command beside a running ``graphsvc serve`` (a real process, holding the store).
 
 The service holds the embedded store's lock. ``stats``, ``export`` and ``validate`` read
 without it; ``load`` and ``restore`` say that the service must be stopped, and why; ``backup``
 is taken by the service, online, with an admin token; ``tokens create`` refuses a member token
-for a PES the store does not hold; ``serve`` on a busy port fails at once.
+for a PES the store does not hold; ``serve`` on a busy port fails at once. Where the command's
+own process is the point (a refusal for the lock, a backup taken through the service, a busy
+port), the installed command runs; the rest runs ``graphsvc.cli.main`` in the test's process,
+which is as separate from the service's as a command's would be.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from .processes import (
     assert_clean_failure,
     cli_env,
     run,
+    run_here,
     seed_store,
     serving,
 )
@@ -41,7 +45,7 @@ def _data_dir(service: Service) -> Path:
 
 
 def test_stats_reads_beside_the_service(service: Service) -> None:
-    result = run("stats", data_dir=_data_dir(service))
+    result = run_here("stats", data_dir=_data_dir(service))
     assert result.returncode == 0, result.stderr
     assert "(all graphs)" in result.stdout
     assert "https://w3id.org/graphsvc/ontology#PublicEmploymentService" in result.stdout
@@ -49,7 +53,7 @@ def test_stats_reads_beside_the_service(service: Service) -> None:
 
 def test_export_reads_beside_the_service(service: Service, tmp_path: Path) -> None:
     out = tmp_path / "all.nq"
-    result = run("export", "-o", out, data_dir=_data_dir(service))
+    result = run_here("export", "-o", out, data_dir=_data_dir(service))
     assert result.returncode == 0, result.stderr
     exported = Store()
     exported.bulk_load(path=str(out), format=RdfFormat.N_QUADS)
@@ -57,16 +61,17 @@ def test_export_reads_beside_the_service(service: Service, tmp_path: Path) -> No
 
 
 def test_validate_works_beside_the_service(service: Service) -> None:
-    result = run("validate", FIXTURES / "pes-valid.trig", data_dir=_data_dir(service))
+    result = run_here("validate", FIXTURES / "pes-valid.trig", data_dir=_data_dir(service))
     assert result.returncode == 0, result.stderr
     assert "conforms" in result.stdout
 
 
 def test_load_says_the_service_must_stop_and_why(service: Service) -> None:
-    for args in (
+    cases: list[list[str | Path]] = [
         ["load", FIXTURES / "pes-valid.trig"],
         ["load", "--bulk", FIXTURES / "pes-valid.trig"],
-    ):
+    ]
+    for args in cases:
         result = run(*args, data_dir=_data_dir(service))
         assert_clean_failure(result)
         assert "running `graphsvc serve`" in result.stderr
@@ -81,11 +86,11 @@ def test_restore_is_refused_while_the_service_runs(service: Service, tmp_path: P
 
 
 def test_backup_beside_the_service_needs_an_admin_token(service: Service, tmp_path: Path) -> None:
-    env = cli_env(GRAPHSVC_PORT=str(service.port))
-    without = run("backup", tmp_path / "b0", data_dir=_data_dir(service), env=env)
+    port = {"GRAPHSVC_PORT": str(service.port)}
+    without = run("backup", tmp_path / "b0", data_dir=_data_dir(service), env=cli_env(**port))
     assert_clean_failure(without)
     assert "admin token" in without.stderr
-    member = run(
+    member = run_here(
         "tokens",
         "create",
         "--role",
@@ -97,18 +102,18 @@ def test_backup_beside_the_service_needs_an_admin_token(service: Service, tmp_pa
         data_dir=_data_dir(service),
     )
     assert member.returncode == 0, member.stderr
-    refused = run(
+    refused = run_here(
         "backup",
         tmp_path / "b1",
         "--token",
         member.stdout.strip(),
         data_dir=_data_dir(service),
-        env=env,
+        env=port,
     )
     assert_clean_failure(refused)
     assert "HTTP 403" in refused.stderr and not (tmp_path / "b1").exists()
 
-    admin = run(
+    admin = run_here(
         "tokens", "create", "--role", "admin", "--name", "backups", data_dir=_data_dir(service)
     )
     token = admin.stdout.strip()
@@ -122,7 +127,9 @@ def test_backup_beside_the_service_needs_an_admin_token(service: Service, tmp_pa
     assert "by the running service" in taken.stdout
     copy = Store.read_only(str(tmp_path / "b2"))
     assert len(copy) > 1000
-    again = run("backup", tmp_path / "b2", "--token", token, data_dir=_data_dir(service), env=env)
+    again = run_here(
+        "backup", tmp_path / "b2", "--token", token, data_dir=_data_dir(service), env=port
+    )
     assert_clean_failure(again)
     assert "already exists" in again.stderr
 
@@ -143,7 +150,7 @@ def test_a_member_token_needs_a_pes_that_exists(service: Service) -> None:
     assert_clean_failure(result)
     assert f"no public employment service {unknown}" in result.stderr
     assert result.stdout == ""
-    listing = run("tokens", "list", data_dir=_data_dir(service))
+    listing = run_here("tokens", "list", data_dir=_data_dir(service))
     assert unknown not in listing.stdout
 
 

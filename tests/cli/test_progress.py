@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .processes import GRAPHSVC, cli_env, run
+from .processes import GRAPHSVC, cli_env, run, run_here
 
 
 def on_terminal(*args: str | Path) -> tuple[int, str]:
@@ -49,7 +49,7 @@ def on_terminal(*args: str | Path) -> tuple[int, str]:
 @pytest.fixture(scope="module")
 def data_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("progress") / "practices.nq"
-    assert run("generate", "--practices", "2000", "-o", path).returncode == 0
+    assert run_here("generate", "--practices", "2000", "-o", path).returncode == 0
     return path
 
 
@@ -75,7 +75,7 @@ def test_bulk_load_shows_bytes(tmp_path: Path, data_file: Path) -> None:
 
 def test_export_generate_and_backup_show_progress(tmp_path: Path, data_file: Path) -> None:
     data_dir = tmp_path / "data"
-    assert run("load", "--bulk", data_file, data_dir=data_dir).returncode == 0
+    assert run_here("load", "--bulk", data_file, data_dir=data_dir).returncode == 0
     status, drawn = on_terminal("--data-dir", data_dir, "export", "-o", tmp_path / "all.nq")
     assert status == 0, drawn
     _assert_bars(drawn, "exporting", unit="B")

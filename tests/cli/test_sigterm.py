@@ -21,7 +21,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from graphsvc.store import OxigraphStore
 
-from .processes import run, seed_store, serving, wait_until
+from .processes import run_here, seed_store, serving, wait_until
 from .service_api import create_practice
 
 IN_FLIGHT = 6
@@ -86,7 +86,7 @@ def refused(port: int) -> bool:
 
 def test_sigterm_finishes_requests_in_flight_and_closes_the_store(tmp_path: Path) -> None:
     data_dir = seed_store(tmp_path / "data")
-    token = run(
+    token = run_here(
         "tokens", "create", "--role", "admin", "--name", "ops", data_dir=data_dir
     ).stdout.strip()
     stop, signalled = threading.Event(), threading.Event()
