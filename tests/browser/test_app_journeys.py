@@ -9,12 +9,14 @@ Guarantee.
 from __future__ import annotations
 
 import re
+import time
+import weakref
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Request, expect
 
-from browser.harness import Service, assert_accessible, screenshot, tab_to
+from browser.harness import WAIT_MS, Service, assert_accessible, screenshot, tab_to
 from graphsvc.edit.auth import TokenRegistry, tokens_path
 from graphsvc.web.app_files import APP_DIST
 
@@ -51,10 +53,41 @@ def member_token(service: Service) -> Iterator[str]:
     registry.revoke(record.id)
 
 
+_IN_FLIGHT: weakref.WeakKeyDictionary[Page, set[Request]] = weakref.WeakKeyDictionary()
+_BUSY = "() => !!document.querySelector('[aria-busy=\"true\"], .loading')"
+_RENDERED = """() => new Promise(done => requestAnimationFrame(
+    () => requestAnimationFrame(() => setTimeout(done, 0))))"""
+
+
+@pytest.fixture(autouse=True)
+def requests_in_flight(page: Page) -> None:
+    """Follow the page's requests from the start, for :func:`settle`."""
+    pending: set[Request] = set()
+    _IN_FLIGHT[page] = pending
+    page.on("request", lambda request: pending.add(request))
+    # a redirect finishes its request too, and the next one is a request of its own
+    page.on("requestfinished", lambda request: pending.discard(request))
+    page.on("requestfailed", lambda request: pending.discard(request))
+
+
 def settle(page: Page) -> None:
-    """Wait until the view has its data (no request in flight, no list reloading)."""
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => !document.querySelector('[aria-busy=\"true\"], .loading')")
+    """Wait until the view has its data (no request in flight, no list reloading).
+
+    Settled is: no request in flight and no busy list, and still so once the page has drawn two
+    frames and run its effects (which is when a view starts the requests its data leads to).
+    This is the event ``networkidle`` approximates with half a second of silence after each
+    request.
+    """
+    pending = _IN_FLIGHT[page]
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while time.monotonic() < deadline:
+        if not pending and not page.evaluate(_BUSY):
+            page.evaluate(_RENDERED)  # the driver delivers the request events meanwhile
+            if not pending and not page.evaluate(_BUSY):
+                return
+        else:
+            page.wait_for_timeout(20)
+    pytest.fail(f"the page did not settle within {WAIT_MS} ms: {[r.url for r in pending]}")
 
 
 def results(page: Page) -> list[str]:
