@@ -93,6 +93,12 @@ def test_the_command_is_installed_and_answers_help() -> None:
     for command in ("serve", "load", "validate", "export", "stats"):
         assert command in result.stdout
     assert run("--version").stdout.startswith("graphsvc ")
+    usage = run("export", "--format", "nope")  # a usage error: argparse's status and message
+    assert_clean_failure(usage)
+    assert usage.returncode == 2
+    assert (
+        "argument --format/-f: invalid choice: 'nope' (choose from 'jsonld', 'nq'" in usage.stderr
+    )
 
 
 def test_python_m_graphsvc_cli_works() -> None:

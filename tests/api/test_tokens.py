@@ -1,6 +1,7 @@
-"""``graphsvc tokens create | revoke | list`` as a real subprocess, against a running server: a
-created token works at once, a revoked one stops working at its next request, and the token file
-never holds a usable credential."""
+"""``graphsvc tokens create | revoke | list`` against a running server: a created token works at
+once, a revoked one stops working at its next request, and the token file never holds a usable
+credential. The installed command runs as a real process once (its standard output holds the
+token alone, for ``TOKEN=$(…)``); the other cases run ``graphsvc.cli.main`` in this process."""
 
 from __future__ import annotations
 
@@ -13,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli.processes import copy_data_dir, run_here, seed_store
 
 from graphsvc.edit.auth import TokenRegistry
-from graphsvc.services import open_services
-from graphsvc.settings import Settings
 
 from .gql import BA, KEHA, local_api
 from .test_mutations import CREATE, DELETE, practice_input
@@ -36,8 +36,14 @@ def tokens(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def created(data_dir: Path, *args: str) -> str:
-    result = tokens(data_dir, "create", *args)
+def tokens_here(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """What :func:`tokens` does, by ``graphsvc.cli.main`` in this process."""
+    return run_here("tokens", *args, data_dir=data_dir)
+
+
+def created(data_dir: Path, *args: str, installed: bool = False) -> str:
+    """A token made by ``graphsvc tokens create ARGS`` (the installed command if ``installed``)."""
+    result = (tokens if installed else tokens_here)(data_dir, "create", *args)
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip()
     assert token.startswith("gsk_")
@@ -46,10 +52,11 @@ def created(data_dir: Path, *args: str) -> str:
     return token
 
 
-def seeded(data_dir: Path) -> Path:
-    """A data directory whose store holds the ontology and seeds (member tokens name a PES)."""
-    open_services(Settings(data_dir=data_dir)).close()
-    return data_dir
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory whose store holds the ontology and seeds (member tokens name a PES), for
+    the tests to copy."""
+    return seed_store(tmp_path_factory.mktemp("tokens") / "data")
 
 
 def token_id(token: str) -> str:
@@ -70,7 +77,7 @@ def mutate(client: Any, token: str, query: str, variables: dict[str, Any]) -> st
 
 def test_tokens_made_by_the_cli_work_on_a_running_server_until_revoked(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    admin = created(data_dir, "--role", "admin", "--name", "Operations")
+    admin = created(data_dir, "--role", "admin", "--name", "Operations", installed=True)
     # on disk: the command checks a member token's PES in the store the service holds
     with local_api(data_dir, store="oxigraph") as api:
         client = api.client
@@ -82,7 +89,7 @@ def test_tokens_made_by_the_cli_work_on_a_running_server_until_revoked(tmp_path:
         assert mutate(client, member, DELETE, {"id": "practice/cli-one"}) == "PracticeDeleted"
         assert mutate(client, member, DELETE, {"id": "practice/ohjaamo"}) == "NotAuthorised"
 
-        listing = tokens(data_dir, "list")
+        listing = tokens_here(data_dir, "list")
         assert listing.returncode == 0
         assert token_id(admin) in listing.stdout
         assert token_id(member) in listing.stdout
@@ -90,7 +97,7 @@ def test_tokens_made_by_the_cli_work_on_a_running_server_until_revoked(tmp_path:
         assert admin not in listing.stdout
         assert member not in listing.stdout
 
-        revoked = tokens(data_dir, "revoke", token_id(member))
+        revoked = tokens_here(data_dir, "revoke", token_id(member))
         assert revoked.returncode == 0, revoked.stderr
         assert f"revoked token {token_id(member)}" in revoked.stdout
         before = api.snapshot()
@@ -107,18 +114,18 @@ def test_tokens_made_by_the_cli_work_on_a_running_server_until_revoked(tmp_path:
         assert api.snapshot() == before
         # the admin token is untouched, and revoking twice is harmless
         assert mutate(client, admin, CREATE, variables) == "PracticeCreated"
-        assert tokens(data_dir, "revoke", token_id(member)).returncode == 0
+        assert tokens_here(data_dir, "revoke", token_id(member)).returncode == 0
         listed = [
             line
-            for line in tokens(data_dir, "list").stdout.splitlines()
+            for line in tokens_here(data_dir, "list").stdout.splitlines()
             if token_id(member) in line
         ]
         assert len(listed) == 1
         assert listed[0].split()[3] != "-"  # the revocation time
 
 
-def test_the_token_file_keeps_only_digests(tmp_path: Path) -> None:
-    data_dir = seeded(tmp_path / "data")
+def test_the_token_file_keeps_only_digests(tmp_path: Path, seeded: Path) -> None:
+    data_dir = copy_data_dir(seeded, tmp_path / "data")
     token = created(data_dir, "--role", "member", "--pes", KEHA, "--name", "Keha")
     path = data_dir / "tokens.json"
     text = path.read_text()
@@ -155,7 +162,7 @@ def test_the_token_file_keeps_only_digests(tmp_path: Path) -> None:
     ],
 )
 def test_bad_token_commands_fail_cleanly(tmp_path: Path, args: list[str], message: str) -> None:
-    result = tokens(tmp_path, *args)
+    result = tokens_here(tmp_path, *args)
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -164,7 +171,7 @@ def test_bad_token_commands_fail_cleanly(tmp_path: Path, args: list[str], messag
 
 
 def test_list_without_tokens(tmp_path: Path) -> None:
-    result = tokens(tmp_path, "list")
+    result = tokens_here(tmp_path, "list")
     assert result.returncode == 0
     assert result.stdout.strip() == "no tokens"
 
