@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode
 
+from graphsvc.cli import main as cli_main
 from graphsvc.model.readmodel import build_read_model
 from graphsvc.recommend.concepts import load_ontology_concepts
 from graphsvc.settings import PROJECT_ROOT
@@ -162,26 +163,22 @@ def test_a_small_dataset_conforms_to_the_shapes(tmp_path: Path) -> None:
     validate_quads(parse_file(path), str(path))  # raises ValidationError on a violation
 
 
-def test_cli_writes_a_file_that_graphsvc_load_loads(tmp_path: Path) -> None:
+def test_cli_writes_a_file_that_graphsvc_load_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the commands' own code in this process: the file between them is the point, and the
+    # installed command's exit status and messages are test_cli_rejects_bad_input's
     out = tmp_path / "synthetic.nq.gz"
-    made = subprocess.run(
-        [GRAPHSVC, "generate", "--practices", "120", "--seed", "4", "-o", out],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert made.returncode == 0, made.stderr
-    assert "120 practices" in made.stderr
+    status = cli_main(["generate", "--practices", "120", "--seed", "4", "-o", str(out)])
+    made = capsys.readouterr()
+    assert status == 0, made.err
+    assert "120 practices" in made.err
     for flags in (["--no-validate"], ["--bulk"]):
         data = tmp_path / ("data" + flags[0])
-        loaded = subprocess.run(
-            [GRAPHSVC, "--data-dir", data, "load", *flags, out],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert loaded.returncode == 0, loaded.stderr
-        assert synthetic_graph(4) in loaded.stdout
+        status = cli_main(["--data-dir", str(data), "load", *flags, str(out)])
+        loaded = capsys.readouterr()
+        assert status == 0, loaded.err
+        assert synthetic_graph(4) in loaded.out
         store = OxigraphStore(data / "store")
         try:
             assert len(store) == sum(1 for _ in dataset_quads(generate_dataset(120, seed=4)))
