@@ -43,11 +43,6 @@ def register(subparsers: Subparsers) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from graphsvc.app import create_app
-    from graphsvc.http.timeouts import uvicorn_options
-
     settings = settings_from_args(args).with_overrides(host=args.host, port=args.port)
     if args.no_seed:
         settings = settings.with_overrides(load_seeds=False)
@@ -64,6 +59,12 @@ def serve(args: argparse.Namespace) -> int:
         use_multiprocess_metrics(settings.data_dir / "metrics")  # /metrics sums the workers
         # the JSON access log of graphsvc.http.observe replaces uvicorn's
         return serve_workers(settings, access_log=False, worker_ports=args.worker_ports)
+    # the application and uvicorn are imported once the checks above have passed
+    import uvicorn
+
+    from graphsvc.app import create_app
+    from graphsvc.http.timeouts import uvicorn_options
+
     app = create_app(settings)
     uvicorn.run(
         app,
