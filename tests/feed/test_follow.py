@@ -20,12 +20,15 @@ from graphsvc.vocab import ID
 BA = f"{ID}pes/deu-ba"
 
 
-@pytest.fixture
-def pair(oxigraph_server: OxigraphServer, tmp_path: Path) -> Iterator[tuple[Services, Services]]:
-    """Two services over one store, as two workers would be (one data directory: one lock)."""
+@pytest.fixture(scope="module")
+def services_pair(
+    oxigraph_server: OxigraphServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Services, Services]]:
+    """Two services over one store, as two workers would be (one data directory: one lock);
+    seeded and built once for the module."""
     oxigraph_server.clear()
     settings = Settings(
-        data_dir=tmp_path,
+        data_dir=tmp_path_factory.mktemp("follow"),
         store="sparql",
         sparql_query_url=oxigraph_server.query_url,
         sparql_update_url=oxigraph_server.update_url,
@@ -36,6 +39,15 @@ def pair(oxigraph_server: OxigraphServer, tmp_path: Path) -> Iterator[tuple[Serv
     first.close()
     second.close()
     oxigraph_server.clear()
+
+
+@pytest.fixture
+def pair(services_pair: tuple[Services, Services]) -> tuple[Services, Services]:
+    """The two services, each caught up with everything the other committed before the test."""
+    for services in services_pair:
+        assert services.feed is not None
+        services.feed.poll()
+    return services_pair
 
 
 def _admin(tmp_path: Path) -> Principal:
@@ -59,7 +71,10 @@ def test_commits_are_numbered_and_followed(pair: tuple[Services, Services], tmp_
     first, second = pair
     admin = _admin(tmp_path)
     assert first.feed is not None and second.feed is not None
-    assert first.feed.shared and first.write_lock.path == tmp_path / "commit.lock"
+    assert first.feed.shared
+    assert (
+        first.write_lock.path == second.write_lock.path == first.settings.data_dir / "commit.lock"
+    )
     start = head_revision(first.store)
     a = _create(first, admin, "Followed one")
     b = _create(second, admin, "Followed two")
@@ -100,7 +115,9 @@ def test_subscribers_get_every_change_once_in_revision_order(
             await asyncio.to_thread(_create, first, admin, "Order three")
             assert queue.empty()
             await asyncio.to_thread(first.feed.poll)
-            return [await asyncio.wait_for(queue.get(), 10) for _ in range(3)]  # type: ignore[misc]
+            delivered = [await asyncio.wait_for(queue.get(), 10) for _ in range(3)]
+            assert None not in delivered  # no "fell behind, reconnect"
+            return [c for c in delivered if c is not None]
 
     delivered = asyncio.run(scenario())
     revisions = [c.revision for c in delivered]

@@ -13,7 +13,10 @@ from graphsvc.settings import Settings
 from .servers import Cluster, VirtuosoServer, run_cluster, run_virtuoso
 
 STORES = ("embedded", "oxigraph", "virtuoso")
-CLUSTERS = [(store, workers) for store in STORES for workers in (2, 3)]
+CLUSTERS = [("embedded", 2), *((store, 3) for store in STORES)]
+"""Every store with three workers, where each test writes through one worker and reads through
+each of the two others, and the default deployment (the embedded store) with two as well: three
+workers do between any two of them all that two workers do, on every store."""
 
 
 @pytest.fixture(scope="session")

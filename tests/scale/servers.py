@@ -176,14 +176,17 @@ def run_cluster(workers: int, settings: Settings, env: dict[str, str]) -> Iterat
     )
     try:
         deadline = time.monotonic() + 180
-        for url in cluster.workers:
-            while not _healthy(url):
-                if process.poll() is not None:
-                    text = (settings.data_dir / "serve.log").read_text(errors="replace")
-                    pytest.fail(f"graphsvc serve exited with {process.returncode}: {text[-3000:]}")
-                if time.monotonic() > deadline:
-                    pytest.fail("the workers did not start within 180 s")
-                time.sleep(0.1)
+        with httpx.Client(timeout=1.0) as client:  # one client: not a TLS context per look
+            for url in cluster.workers:
+                while not _healthy(client, url):
+                    if process.poll() is not None:
+                        text = (settings.data_dir / "serve.log").read_text(errors="replace")
+                        pytest.fail(
+                            f"graphsvc serve exited with {process.returncode}: {text[-3000:]}"
+                        )
+                    if time.monotonic() > deadline:
+                        pytest.fail("the workers did not start within 180 s")
+                    time.sleep(0.02)
         yield cluster
     finally:
         process.send_signal(signal.SIGTERM)
@@ -193,6 +196,9 @@ def run_cluster(workers: int, settings: Settings, env: dict[str, str]) -> Iterat
             process.kill()
             process.wait()
         log.close()
+    # stopped cleanly, and no worker outlived the service
+    assert process.returncode == 0, (settings.data_dir / "serve.log").read_text()[-3000:]
+    assert not any(_listening(base + i) for i in range(workers)), "a worker outlived the service"
 
 
 def _taken(port: int) -> bool:
@@ -206,8 +212,15 @@ def _taken(port: int) -> bool:
     return False
 
 
-def _healthy(url: str) -> bool:
+def _listening(port: int) -> bool:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _healthy(client: httpx.Client, url: str) -> bool:
     try:
-        return httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200
+        return client.get(f"{url}/healthz").status_code == 200
     except httpx.HTTPError:
         return False
