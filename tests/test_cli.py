@@ -24,14 +24,13 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from cli.processes import run_here
+from cli.processes import listening, run_here, seed_store
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, QuerySolutions
 from support import OxigraphServer, free_port, wait_until
 
-from graphsvc.settings import PROJECT_ROOT
 from graphsvc.store import OxigraphStore
 from graphsvc.store.formats import FORMATS
-from graphsvc.store.loading import ONTOLOGY_GRAPH, load_ontology_and_seeds
+from graphsvc.store.loading import ONTOLOGY_GRAPH
 
 GRAPHSVC = Path(sys.executable).parent / "graphsvc"
 TEST_GRAPH = "https://w3id.org/graphsvc/graph/reference/test"
@@ -81,10 +80,7 @@ def load_dir(fixtures_dir: Path) -> Path:
 @pytest.fixture(scope="module")
 def seeded_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory whose store holds the real ontology and seeds (do not write to it)."""
-    data_dir = tmp_path_factory.mktemp("seeded")
-    with OxigraphStore(data_dir / "store") as store:
-        load_ontology_and_seeds(store, PROJECT_ROOT / "ontology", PROJECT_ROOT / "seeds")
-    return data_dir
+    return seed_store(tmp_path_factory.mktemp("seeded"))
 
 
 def test_the_command_is_installed_and_answers_help() -> None:
@@ -349,12 +345,14 @@ def test_long_work_shows_a_progress_bar_on_a_terminal(load_dir: Path) -> None:
     assert "check/s" in terminal
 
 
-def _serve_answers(url: str) -> Callable[[], bool]:
+def _serve_answers(port: int) -> Callable[[], bool]:
     import httpx
 
     def check() -> bool:
+        if not listening(port):  # a bare connection first: cheap to poll, unlike httpx.get
+            return False
         try:
-            return httpx.get(url, timeout=1.0).status_code == 200
+            return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1.0).status_code == 200
         except httpx.HTTPError:
             return False
 
@@ -373,7 +371,7 @@ def test_serve_runs_the_app_and_stops_on_sigint(tmp_path: Path) -> None:
         env=cli_env(),
     )
     try:
-        wait_until(_serve_answers(f"http://127.0.0.1:{port}/healthz"), 180, "graphsvc serve")
+        wait_until(_serve_answers(port), 180, "graphsvc serve")
         health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10).json()
         assert health["status"] == "ok"
         assert health["store"] == "oxigraph"

@@ -33,6 +33,7 @@ __all__ = [
     "cli_env",
     "copy_data_dir",
     "free_port",
+    "listening",
     "run",
     "run_here",
     "seed_store",
@@ -172,14 +173,22 @@ class Service:
         return self.log.read_text(errors="replace")
 
 
-def _answers(url: str) -> Callable[[], bool]:
-    def check() -> bool:
-        try:
-            return httpx.get(url, timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
+def listening(port: int) -> bool:
+    """Whether something accepts connections on the loopback ``port``: uvicorn binds once the
+    application has started. A bare connection, as each ``httpx.get`` costs some 30 ms of CPU
+    (its client, its TLS context) however often a poll asks."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    except OSError:
+        return False
+    return True
 
-    return check
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 @contextlib.contextmanager
@@ -199,7 +208,7 @@ def serving(
     service = Service(process, f"http://127.0.0.1:{port}", port, log, data_dir)
     try:
         deadline = time.monotonic() + startup
-        while not _answers(f"{service.url}/healthz")():
+        while not (listening(port) and _answers(f"{service.url}/healthz")):
             if process.poll() is not None:
                 pytest.fail(f"graphsvc serve exited with {process.returncode}:\n{service.stderr()}")
             if time.monotonic() > deadline:
