@@ -136,9 +136,18 @@ def local_api(data_dir: Path, **overrides: Any) -> Iterator[Api]:
 
 
 def api_settings(data_dir: Path, **overrides: Any) -> Settings:
-    """Seeded, in memory, rate limits off; ``overrides`` applied."""
+    """Seeded, in memory, rate limits off, one SPARQL query worker; ``overrides`` applied.
+
+    One worker process rather than four: these services are asked GraphQL, whose resolvers
+    read the store themselves; the endpoint's pool is the web and security tests' subject.
+    """
     return Settings(
-        data_dir=data_dir, store="memory", load_seeds=True, rate_per_address=0, rate_per_token=0
+        data_dir=data_dir,
+        store="memory",
+        load_seeds=True,
+        rate_per_address=0,
+        rate_per_token=0,
+        sparql_workers=1,
     ).with_overrides(**overrides)
 
 

@@ -108,7 +108,8 @@ def seeded(tmp: Path) -> Iterator[Seeded]:
 
     The rate limits are off (the tests send queries faster than any one client may), and so is
     the cost limit: a test asks for whole lists in one query to compare them with the oracle.
-    ``tests/api/test_limits.py`` tests the limits.
+    ``tests/api/test_limits.py`` tests the limits. One SPARQL query worker is enough: the API's
+    resolvers read the store themselves.
     """
     settings = Settings(
         data_dir=tmp,
@@ -117,6 +118,7 @@ def seeded(tmp: Path) -> Iterator[Seeded]:
         rate_per_address=0,
         rate_per_token=0,
         max_query_cost=10**9,
+        sparql_workers=1,
     )
     with open_app(settings) as app, app.client() as client:
         union = Store()
