@@ -1,8 +1,9 @@
 """Fixtures of the attack catalogue: the real application under uvicorn on loopback.
 
-``http_service(**settings)`` starts a fresh app for one test (an empty in-memory store unless the
-settings say otherwise), so that what one attack leaves behind (an empty bucket, a held
-connection) never decides another test; ``seeded_service`` is one app with the ontology loaded,
+``http_service(**settings)`` starts a fresh app for one test (an empty in-memory store and one
+query worker unless the settings say otherwise: these attacks send their queries one at a time,
+and each worker is a process to start), so that what one attack leaves behind (an empty bucket,
+a held connection) never decides another test; ``seeded_service`` is one app with the ontology loaded,
 for the session, for attacks that leave nothing behind.
 """
 
@@ -26,6 +27,7 @@ def http_service(
             "data_dir": tmp_path / "data",
             "store": "memory",
             "load_seeds": False,
+            "sparql_workers": 1,
             **overrides,
         }
         return serve_app(Settings(**values))  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from support import RunningApp, run_app
+from support import RunningApp, run_app, wait_until
 
 from graphsvc.settings import Settings
 from graphsvc.web.state import existing_web_state
@@ -118,7 +118,11 @@ def test_one_client_cannot_take_every_worker(service: RunningApp) -> None:
     slow = SLOW_QUERIES["count of a cartesian product"]
     with concurrent.futures.ThreadPoolExecutor(share) as pool:
         hogs = [pool.submit(_ask, service, slow) for _ in range(share)]
-        time.sleep(TIMEOUT / 5)  # they are in the workers
+        state = existing_web_state(service.state)
+        assert state is not None
+        # they are counted as this client's queries in the workers (they hold them till the
+        # deadline): wait for that, not for a guessed time
+        wait_until(lambda: sum(state.running.values()) == share, 10, "the queries to start")
         refused = _ask(service, "ASK { ?s ?p ?o }")
         transport = httpx.HTTPTransport(local_address="127.0.0.2")  # another client
         with httpx.Client(base_url=service.base_url, transport=transport, timeout=30) as other:
