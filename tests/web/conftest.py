@@ -1,7 +1,9 @@
 """Fixtures of the web tests: seeded apps under uvicorn, shared by every test of the package.
 
 The endpoint is read-only, so one seeded app serves all tests; ``limited_app`` has a tiny row
-cap and time budget, for the limits.
+cap and time budget, for the limits. The apps for one kind of check (``limited_app``,
+``slow_app``) send one query at a time and run one SPARQL query worker;
+``web_app`` has the default pool.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ def limited_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp
         store="memory",
         sparql_max_rows=3,
         sparql_timeout=0.3,
+        sparql_workers=1,  # one query at a time: one worker to start
     )
     with run_app(settings) as app:
         yield app
@@ -47,6 +50,7 @@ def slow_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
         store="memory",
         sparql_max_rows=100_000_000,
         sparql_timeout=0.2,
+        sparql_workers=1,  # one query at a time: one worker to start
     )
     with run_app(settings) as app:
         yield app

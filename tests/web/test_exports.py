@@ -102,7 +102,7 @@ def test_validators_and_conditional_requests(client: httpx.Client) -> None:
 
 
 def test_a_write_changes_the_validators(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path / "data", store="memory")
+    settings = Settings(data_dir=tmp_path / "data", store="memory", sparql_workers=1)
     with run_app(settings) as app, app.client() as client:
         before = client.get("/export/nt")
         etag = before.headers["ETag"]

@@ -45,7 +45,9 @@ def stable_headers(response: httpx.Response) -> dict[str, str]:
 @pytest.fixture
 def writable_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     """A seeded service of the test's own, on the embedded store, that the test writes to."""
-    settings = Settings(data_dir=tmp_path_factory.mktemp("cache-data"), store="oxigraph")
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("cache-data"), store="oxigraph", sparql_workers=1
+    )
     with run_app(settings) as app:
         yield app
 
@@ -160,7 +162,10 @@ def test_truncated_answers_keep_saying_so(limited_app: RunningApp) -> None:
 
 def test_the_cache_can_be_turned_off(tmp_path_factory: pytest.TempPathFactory) -> None:
     settings = Settings(
-        data_dir=tmp_path_factory.mktemp("no-cache"), store="memory", sparql_cache_bytes=0
+        data_dir=tmp_path_factory.mktemp("no-cache"),
+        store="memory",
+        sparql_cache_bytes=0,
+        sparql_workers=1,  # one query at a time: one worker to start
     )
     with run_app(settings) as app, app.client() as client:
         for _ in range(3):
