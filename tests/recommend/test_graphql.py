@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api.gql import KEHA, Api, running_api
+from api.gql import KEHA, Api, local_api
 
 from graphsvc.vocab import ID
 
@@ -33,7 +33,7 @@ CREATE = """mutation($input: CreatePracticeInput!) { createPractice(input: $inpu
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    with running_api(tmp_path_factory.mktemp("recommend-gql")) as api:
+    with local_api(tmp_path_factory.mktemp("recommend-gql")) as api:  # no socket needed
         api.make_token("admin", "admin")
         yield api
 
