@@ -29,7 +29,11 @@ TYPICAL = """query Typical($id: ID!, $filter: PracticeFilter) {
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    settings = Settings(data_dir=Path(tmp_path_factory.mktemp("http")), store="memory")
+    settings = Settings(
+        data_dir=Path(tmp_path_factory.mktemp("http")),
+        store="memory",
+        sparql_workers=1,  # GraphQL reads the store itself: one SPARQL worker to start
+    )
     with run_app(settings) as app, app.client() as client:
         yield client
 
