@@ -3,7 +3,9 @@
 A request head must be complete within ``GRAPHSVC_HEADER_TIMEOUT`` seconds of the connection (or
 of its first byte, for a later request on a kept-alive connection), and a body within
 ``GRAPHSVC_BODY_TIMEOUT`` seconds of its head; otherwise ``408`` and the connection is closed.
-The app here has one-second deadlines; each attack checks that ``/healthz`` answers meanwhile.
+The app here has half-second deadlines; each attack checks that ``/healthz`` answers meanwhile.
+Every attack ends with its connections closed (by the server's 408, or by the attack itself), so
+one app serves the whole module: none leaves anything behind for the next.
 """
 
 from __future__ import annotations
@@ -13,31 +15,40 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from support import RunningApp, free_port, wait_until
+from support import RunningApp, free_port, run_app, wait_until
 
 from graphsvc.http.timeouts import TimedHttpToolsProtocol, uvicorn_options
 from graphsvc.settings import Settings
 
 from .wire import assert_healthy, connect, read_response, read_until_closed
 
-DEADLINES = {"header_timeout": 1.0, "body_timeout": 1.0}
+DEADLINE = 0.5
 HEAD_408 = b"HTTP/1.1 408 Request Timeout\r\n"
 
 
-@pytest.fixture
-def app(http_service: Callable[..., RunningApp]) -> RunningApp:
-    return http_service(**DEADLINES)
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("slow-clients"),
+        store="memory",
+        load_seeds=False,
+        sparql_workers=1,
+        header_timeout=DEADLINE,
+        body_timeout=DEADLINE,
+    )
+    with run_app(settings) as app:
+        yield app
 
 
 def assert_timed_out(received: bytes, phase: str) -> None:
     assert received.startswith(HEAD_408), received
     assert b"connection: close" in received.lower()
-    assert f"the request {phase} did not arrive within 1 s".encode() in received
+    assert f"the request {phase} did not arrive within {DEADLINE:g} s".encode() in received
 
 
 @pytest.mark.parametrize(
@@ -61,7 +72,7 @@ def test_a_drip_of_header_bytes_does_not_renew_the_deadline(app: RunningApp) -> 
     with connect(app) as sock:
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: test\r\n")
         closed = False
-        for _ in range(100):  # one byte every 0.2 s: 20 s, far past the 1 s deadline
+        for _ in range(100):  # one byte every 0.2 s: 20 s, far past the deadline
             try:
                 sock.sendall(b"X")
             except (BrokenPipeError, ConnectionResetError):
@@ -179,10 +190,14 @@ def test_a_body_sent_in_pieces_within_the_deadline_is_answered(app: RunningApp) 
 
 @pytest.fixture
 def graphsvc_serve(tmp_path: Path) -> Iterator[str]:
-    """``graphsvc serve`` as a real process, with a one-second header deadline."""
+    """``graphsvc serve`` as a real process, with the module's header deadline."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRAPHSVC_")}
-    env |= {"GRAPHSVC_STORE": "memory", "GRAPHSVC_HEADER_TIMEOUT": "1"}
+    env |= {
+        "GRAPHSVC_STORE": "memory",
+        "GRAPHSVC_HEADER_TIMEOUT": f"{DEADLINE:g}",
+        "GRAPHSVC_SPARQL_WORKERS": "1",  # no query is sent: one worker process is enough
+    }
     command = [Path(sys.executable).parent / "graphsvc", "--data-dir", tmp_path, "serve"]
     process = subprocess.Popen(
         [*map(str, command), "--port", str(port), "--no-seed", "--no-access-log"],
