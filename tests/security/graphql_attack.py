@@ -7,17 +7,21 @@ the service stays alive and answering during the attack, not how fast the attack
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
+from api.gql import Api, running_api
 from support import App
 
 __all__ = [
     "GRAPHQL_RESPONSE",
     "Attack",
+    "attacked_api",
     "error_codes",
     "post",
     "refusal",
@@ -27,6 +31,15 @@ __all__ = [
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 PROBE_TIMEOUT = 5.0
 """A health probe that takes longer than this fails the test: the service stopped answering."""
+
+
+@contextlib.contextmanager
+def attacked_api(data_dir: Path, **overrides: Any) -> Iterator[Api]:
+    """:func:`api.gql.running_api` (the app under uvicorn) with one SPARQL query worker unless
+    ``overrides`` say otherwise: GraphQL never uses them, and each is a process that loads the
+    data at start."""
+    with running_api(data_dir, **{"sparql_workers": 1, **overrides}) as api:
+        yield api
 
 
 def post(

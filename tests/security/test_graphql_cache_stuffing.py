@@ -13,11 +13,11 @@ import hashlib
 from collections.abc import Iterator
 
 import pytest
-from api.gql import Api, running_api
+from api.gql import Api
 
 from graphsvc.api.server.results import ResultCache, result_key
 
-from .graphql_attack import post, refusal
+from .graphql_attack import attacked_api, post, refusal
 from .wire import assert_healthy
 
 LIMIT = 65_536
@@ -25,7 +25,7 @@ LIMIT = 65_536
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    with running_api(tmp_path_factory.mktemp("stuffing"), load_seeds=False) as api:
+    with attacked_api(tmp_path_factory.mktemp("stuffing"), load_seeds=False) as api:
         yield api
 
 
@@ -95,7 +95,7 @@ def test_the_result_cache_keeps_to_its_byte_budget() -> None:
 
 
 def test_many_variables_are_not_a_cache_key(tmp_path: object) -> None:
-    with running_api(tmp_path, load_seeds=False, max_cached_query_length=1_000) as api:  # type: ignore[arg-type]
+    with attacked_api(tmp_path, load_seeds=False, max_cached_query_length=1_000) as api:  # type: ignore[arg-type]
         results = view(api).results  # type: ignore[attr-defined]
         query = "{ __typename }"  # variables not declared are ignored, but are part of the key
         for n in range(5):

@@ -20,15 +20,15 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from api.gql import Api, running_api
+from api.gql import Api
 
-from .graphql_attack import GRAPHQL_RESPONSE, error_codes, post, refusal, under_attack
+from .graphql_attack import GRAPHQL_RESPONSE, attacked_api, error_codes, post, refusal, under_attack
 from .wire import assert_healthy
 
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    with running_api(tmp_path_factory.mktemp("contract"), load_seeds=False) as api:
+    with attacked_api(tmp_path_factory.mktemp("contract"), load_seeds=False) as api:
         api.make_token("member", "member", "https://w3id.org/graphsvc/id/pes/deu-ba")
         revoked = api.make_token("revoked", "member", "https://w3id.org/graphsvc/id/pes/deu-ba")
         api.registry.revoke(api.records["revoked"].id)
@@ -235,7 +235,9 @@ def test_a_valid_token_and_no_token_still_work(api: Api) -> None:
 def test_guessing_tokens_meets_the_rate_limit_of_the_address(tmp_path: Path) -> None:
     """Each guess is a 401 until the address's bucket is empty, then a 429: rotating the token
     does not give a fresh bucket."""
-    with running_api(tmp_path, load_seeds=False, rate_per_address=0.01, burst_per_address=5) as api:
+    with attacked_api(
+        tmp_path, load_seeds=False, rate_per_address=0.01, burst_per_address=5
+    ) as api:
 
         def guess(client: httpx.Client) -> httpx.Response:
             return post(client, "{ __typename }", token=f"gsk_{id(client):012x}_guess")

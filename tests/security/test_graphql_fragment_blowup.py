@@ -14,15 +14,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from api.gql import Api, running_api
+from api.gql import Api
 
-from .graphql_attack import error_codes, post, refusal, under_attack
+from .graphql_attack import attacked_api, error_codes, post, refusal, under_attack
 from .wire import assert_healthy
 
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    with running_api(tmp_path_factory.mktemp("fragments"), load_seeds=False) as api:
+    with attacked_api(tmp_path_factory.mktemp("fragments"), load_seeds=False) as api:
         yield api
 
 
@@ -122,7 +122,7 @@ def test_a_long_chain_of_fragments_is_answered(api: Api) -> None:
 def test_a_chain_of_fragments_too_long_to_validate_is_refused(tmp_path: Path, length: int) -> None:
     """Past 200 levels (graphql-core's bound on the nesting it validates) or past the stack of
     the interpreter: a 400 that says what is too deep, not a bare "Validation aborted"."""
-    with running_api(tmp_path, load_seeds=False, max_query_tokens=20_000) as api:
+    with attacked_api(tmp_path, load_seeds=False, max_query_tokens=20_000) as api:
         message = refusal(post(api.client, chain(length)), "MAX_DEPTH_EXCEEDED")
         assert "too deeply" in message
         assert_healthy(api.app)
@@ -141,7 +141,7 @@ def test_a_blowup_under_the_repeat_limit_is_costed(tmp_path: Path) -> None:
         f'{{ practice(id: "x") {{ ...P0 }} }} {fragments} '
         f"fragment P{levels} on Practice {{ title }}"
     )
-    with running_api(tmp_path, load_seeds=False, max_query_aliases=10_000) as api:
+    with attacked_api(tmp_path, load_seeds=False, max_query_aliases=10_000) as api:
         message = refusal(post(api.client, query), "MAX_COST_EXCEEDED")
         assert message.startswith("The query would resolve about ")
         assert "the limit is 20000" in message

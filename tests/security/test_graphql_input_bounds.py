@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api.gql import BA, Api, running_api
+from api.gql import BA, Api
 from api.test_mutations import CREATE, DELETE, UPDATE, practice_input
 
 from graphsvc.settings import Settings
 
-from .graphql_attack import post
+from .graphql_attack import attacked_api, post
 from .wire import assert_healthy
 
 DEFAULTS = Settings()
@@ -30,7 +30,7 @@ NAME, URL, ITEMS = DEFAULTS.max_name_length, DEFAULTS.max_url_length, DEFAULTS.m
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    with running_api(tmp_path_factory.mktemp("bounds")) as api:
+    with attacked_api(tmp_path_factory.mktemp("bounds")) as api:
         api.make_token("admin", "admin")
         yield api
 
@@ -125,7 +125,7 @@ def test_an_oversized_id_is_refused(api: Api, query: str) -> None:
 
 
 def test_the_bounds_are_settings(tmp_path: Path) -> None:
-    with running_api(tmp_path, max_title_length=12, max_input_items=2) as api:
+    with attacked_api(tmp_path, max_title_length=12, max_input_items=2) as api:
         token = api.make_token("admin", "admin")
         values = practice_input("Thirteen char", BA)
         response = post(api.client, CREATE, {"input": values}, token=token)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from api.gql import Api, running_api
+from api.gql import Api
 from graphql import get_introspection_query
 
 from graphsvc.api.schema import schema
@@ -22,7 +22,7 @@ from graphsvc.api.server.cost import estimate_cost
 from graphsvc.api.server.execution import DocumentCache, Executor
 from graphsvc.settings import Settings
 
-from .graphql_attack import error_codes, post, refusal, under_attack
+from .graphql_attack import attacked_api, error_codes, post, refusal, under_attack
 from .wire import assert_healthy
 
 FULL = get_introspection_query()
@@ -33,7 +33,7 @@ FRAGMENTS = FULL[FULL.index("fragment FullType") :]
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    with running_api(tmp_path_factory.mktemp("introspection"), load_seeds=False) as api:
+    with attacked_api(tmp_path_factory.mktemp("introspection"), load_seeds=False) as api:
         yield api
 
 
@@ -148,7 +148,7 @@ def test_a_long_of_type_chain_is_cheap_and_answered(api: Api) -> None:
 
 
 def test_introspection_switched_off_is_a_validation_error(tmp_path: Path) -> None:
-    with running_api(tmp_path, load_seeds=False, introspection=False) as api:
+    with attacked_api(tmp_path, load_seeds=False, introspection=False) as api:
         for query in (FULL, aliased(2), '{ __type(name: "Query") { name } }'):
             response = post(api.client, query)
             assert response.status_code == 400, response.text

@@ -22,14 +22,14 @@ from typing import Any
 
 import httpx
 import pytest
-from api.gql import BA, Api, running_api
+from api.gql import BA, Api
 from api.test_mutations import CREATE, DELETE, HISTORY, UPDATE, practice_input
 
 from graphsvc.edit.provenance import PROVENANCE_GRAPH
 from graphsvc.errors import NotFoundError
 from graphsvc.recommend.projection import NodeKind
 
-from .graphql_attack import post, refusal
+from .graphql_attack import attacked_api, post, refusal
 from .wire import assert_healthy
 
 TIMEOUT = 1.0
@@ -69,7 +69,7 @@ class WatchedLock:
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    with running_api(tmp_path_factory.mktemp("deadline"), request_timeout=TIMEOUT) as api:
+    with attacked_api(tmp_path_factory.mktemp("deadline"), request_timeout=TIMEOUT) as api:
         api.make_token("admin", "admin")
         yield api
 
@@ -187,7 +187,7 @@ def test_a_write_whose_refresh_outlasts_the_deadline_is_reported_done(
 
 
 def test_a_write_that_starts_after_its_deadline_is_not_written(tmp_path: Path) -> None:
-    with running_api(tmp_path, request_timeout=1e-9) as api:
+    with attacked_api(tmp_path, request_timeout=1e-9) as api:
         token = api.make_token("admin", "admin")
         before = api.snapshot()
         for query, variables in (
