@@ -189,9 +189,7 @@ def _significant(text: str, max_tokens: int) -> tuple[list[Token], int]:
     nesting of brackets among them."""
     significant: list[Token] = []
     depth = deepest = 0
-    for token in tokens(text):
-        if token.kind in ("ws", "comment"):
-            continue
+    for token in tokens(text, significant=True):
         significant.append(token)
         if token.kind == "other":
             if token.text in _OPENING:

@@ -24,6 +24,15 @@ def test_the_tokens_put_together_are_the_text(text: str) -> None:
     assert all(text[t.start : t.start + len(t.text)] == t.text for t in found)
 
 
+SPACED = 'ASK\n\n  { # a\n ?s\r\n\t?p """x\ny""" .\n ?o } # end\n'
+
+
+@pytest.mark.parametrize("text", [*TEXTS, SPACED])
+def test_the_significant_tokens_are_the_others_less_space_and_comments(text: str) -> None:
+    every = [t for t in tokens(text) if t.kind not in ("ws", "comment")]
+    assert list(tokens(text, significant=True)) == every  # lines and columns included
+
+
 @pytest.mark.parametrize(
     ("text", "form"),
     [
