@@ -7,8 +7,8 @@ so a clean verdict is recorded under the SHA-256 of all of them:
 
 * the bytes of every file validated, with the graph each goes to;
 * the bytes of the ontology modules and shapes that the validator reads;
-* the source of the modules that validate (this one, ``validation``, ``prescreen``,
-  ``loading``) and pySHACL's version.
+* the source of the modules that validate (this one, ``validation``, ``shape_reads``,
+  ``overlay``, ``prescreen``, ``loading``) and pySHACL's version.
 
 Changing any byte of any of them gives another digest, which validates again. Only a clean
 verdict is kept: data in violation always meets pySHACL, so its report is always current.
@@ -32,7 +32,14 @@ from pyoxigraph import NamedNode
 
 __all__ = ["Verdicts", "default_cache_dir"]
 
-_VALIDATING_MODULES = ("verdicts.py", "validation.py", "prescreen.py", "loading.py")
+_VALIDATING_MODULES = (
+    "verdicts.py",
+    "validation.py",
+    "shape_reads.py",
+    "overlay.py",
+    "prescreen.py",
+    "loading.py",
+)
 
 
 def default_cache_dir() -> Path:
