@@ -7,19 +7,19 @@ from 127.0.0.1; "trusted" tests name it as the proxy.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import count
 
 import httpx
 import pytest
-from support import RunningApp
+from support import RunningApp, run_app
 
 from graphsvc.app import create_app
 from graphsvc.errors import ConfigurationError
 from graphsvc.http.clients import ClientIdentity, limit_key
 from graphsvc.settings import Settings
 
-from .wire import assert_healthy
+from .wire import assert_healthy, new_peer
 
 BURST = 3
 # a refill of one request per thousand seconds: within a test, an empty bucket stays empty
@@ -46,14 +46,29 @@ def spoofed(header: str, n: int) -> dict[str, str]:
     return {header: value}
 
 
+@pytest.fixture(scope="module")
+def untrusting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """One app with ``LIMITS`` and no trusted proxies (the default), for the rotation attacks:
+    each comes from an address of its own (:func:`new_peer`), so none meets a bucket that
+    another emptied."""
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("untrusting"),
+        store="memory",
+        load_seeds=False,
+        sparql_workers=1,
+    ).with_overrides(**LIMITS)
+    with run_app(settings) as app:
+        yield app
+
+
 @pytest.mark.parametrize("route", ["sparql", "graphql"])
 @pytest.mark.parametrize("header", ["X-Forwarded-For", "Forwarded", "X-Real-IP"])
 def test_rotating_a_forwarding_header_from_an_untrusted_peer_is_still_one_client(
-    http_service: Callable[..., RunningApp], route: str, header: str
+    untrusting: RunningApp, route: str, header: str
 ) -> None:
-    app = http_service(**LIMITS)  # no trusted proxies: the default
+    app = untrusting
     numbers = count()
-    with app.client() as client:
+    with new_peer(app) as client:
         for _ in range(BURST):
             assert request(client, route, spoofed(header, next(numbers))).status_code == 200
         for _ in range(5):  # a new address every time, and every time refused
@@ -163,7 +178,7 @@ def scope(peer: str | None, *headers: tuple[str, str]) -> dict[str, object]:
 )
 def test_client_address(peer: str | None, value: str, expected: str) -> None:
     identity = ClientIdentity(["10.0.0.0/8"])
-    assert identity.address(scope(peer, ("X-Forwarded-For", value))) == expected  # type: ignore[arg-type]
+    assert identity.address(scope(peer, ("X-Forwarded-For", value))) == expected
 
 
 def test_an_ipv6_client_is_counted_per_64() -> None:

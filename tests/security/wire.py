@@ -1,14 +1,19 @@
-"""What the attack modules share: a health check on a fresh connection, and raw sockets."""
+"""What the attack modules share: a health check on a fresh connection, raw sockets, and clients
+from loopback addresses of their own."""
 
 from __future__ import annotations
 
+import itertools
 import socket
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from support import App, RunningApp
 
-__all__ = ["assert_healthy", "connect", "read_response", "read_until_closed"]
+__all__ = ["assert_healthy", "connect", "new_peer", "read_response", "read_until_closed"]
+
+_PEERS = itertools.count()
 
 
 def assert_healthy(app: App) -> None:
@@ -58,3 +63,14 @@ def read_response(sock: socket.socket, limit: float = 30.0) -> tuple[bytes, byte
         assert chunk, f"closed before a whole response body: {body!r}"
         body += chunk
     return head, body
+
+
+def new_peer(app: RunningApp, timeout: float = 30.0) -> httpx.Client:
+    """A client of ``app`` whose connections come from a loopback address that no earlier
+    ``new_peer`` of this process used (127.0.1.2, 127.0.1.3, …): a client that the per-address
+    limits have not seen, so several attacks can share one app without meeting each other's
+    buckets."""
+    n = next(_PEERS)
+    address = f"127.0.{1 + n // 250}.{2 + n % 250}"
+    transport = httpx.HTTPTransport(local_address=address)
+    return httpx.Client(base_url=app.base_url, transport=transport, timeout=timeout)
