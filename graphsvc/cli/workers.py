@@ -103,10 +103,13 @@ def _accepts(port: int) -> bool:
 
 
 @contextlib.contextmanager
-def owned_oxigraph_server(location: Path, timeout: float = 60.0) -> Iterator[str]:
-    """Run ``oxigraph serve`` on the store at ``location`` on a loopback port; yields its base
-    URL once it answers a query, stops it (which flushes and unlocks the store) on exit."""
-    port = _free_port("127.0.0.1")
+def owned_oxigraph_server(
+    location: Path, timeout: float = 60.0, port: int | None = None
+) -> Iterator[str]:
+    """Run ``oxigraph serve`` on the store at ``location`` on a loopback port (``port``, or a
+    free one); yields its base URL once it answers a query, stops it (which flushes and unlocks
+    the store) on exit."""
+    port = port or _free_port("127.0.0.1")
     process = subprocess.Popen(
         [
             str(oxigraph_binary()),
@@ -118,6 +121,9 @@ def owned_oxigraph_server(location: Path, timeout: float = 60.0) -> Iterator[str
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        # out of the terminal's process group: a Ctrl-C reaches this process, which stops the
+        # workers first and the store server after them
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -176,20 +182,15 @@ def _listen(host: str, port: int) -> socket.socket:
 
 def serve_workers(settings: Settings, *, access_log: bool, worker_ports: int | None) -> int:
     """Serve ``settings.workers`` processes on one port; ``worker_ports``: worker ``i`` also
-    listens on ``worker_ports + i`` (to reach one worker: health checks, tests)."""
+    listens on ``worker_ports + i`` (to reach one worker: health checks, tests).
+
+    The launcher starts first and imports the application while this process seeds the store
+    and starts ``oxigraph serve``; it forks the workers once told the store is ready."""
     if settings.store == "memory":
         raise ConfigurationError(
             "GRAPHSVC_WORKERS", "a store in memory cannot be shared: use oxigraph or sparql"
         )
     with contextlib.ExitStack() as stack:
-        _seed(settings)
-        if settings.store == "oxigraph":
-            base = stack.enter_context(owned_oxigraph_server(settings.store_path))
-            settings = settings.with_overrides(
-                store="sparql", sparql_query_url=f"{base}/query", sparql_update_url=f"{base}/update"
-            )
-            log.info("oxigraph serve owns %s at %s", settings.store_path, base)
-        settings = settings.with_overrides(load_seeds=False)
         shared = _listen(settings.host, settings.port)
         stack.callback(shared.close)
         own: list[socket.socket] = []
@@ -197,41 +198,89 @@ def serve_workers(settings: Settings, *, access_log: bool, worker_ports: int | N
             for i in range(settings.workers):
                 own.append(_listen(settings.host, worker_ports + i))
                 stack.callback(own[-1].close)
-        launcher = multiprocessing.get_context("spawn").Process(
-            target=_launch, args=(settings, shared, own, access_log), name="graphsvc-workers"
+        seeding, owned_port = settings, None
+        if settings.store == "oxigraph":
+            owned_port = _free_port("127.0.0.1")
+            base = f"http://127.0.0.1:{owned_port}"
+            settings = settings.with_overrides(
+                store="sparql", sparql_query_url=f"{base}/query", sparql_update_url=f"{base}/update"
+            )
+        settings = settings.with_overrides(load_seeds=False)
+        context = multiprocessing.get_context("spawn")
+        ready, go = context.Pipe(duplex=False)
+        launcher = context.Process(
+            target=_launch,
+            args=(settings, shared, own, access_log, ready),
+            name="graphsvc-workers",
         )
-        return _run_launcher(launcher)
+        stopping = stack.enter_context(_launched(launcher))
+        ready.close()  # the launcher's end: it sees the pipe close if this process fails
+        stack.callback(go.close)
+        _seed(seeding)
+        if owned_port is not None:
+            stack.enter_context(owned_oxigraph_server(seeding.store_path, port=owned_port))
+            log.info("oxigraph serve owns %s at port %d", seeding.store_path, owned_port)
+        if not stopping.requested:
+            with contextlib.suppress(OSError):  # a launcher that died is reported below
+                go.send(True)
+        launcher.join()
+        _stop_group(launcher)  # before the store server stops
+        return 0 if launcher.exitcode == 0 or stopping.requested else 1
     return 0  # unreachable: the block returns
 
 
-def _run_launcher(launcher: BaseProcess) -> int:
-    """Start the launcher and wait for it; SIGINT and SIGTERM are passed on to it (it stops the
-    workers). The launcher and its workers are a process group of their own: should the
-    launcher end without stopping them (killed), its workers are stopped here."""
+class _Stopping:
+    """Whether a signal has asked the service to stop (set by a signal handler: a plain flag,
+    which a handler can set without a lock)."""
+
+    requested = False
+
+
+@contextlib.contextmanager
+def _launched(launcher: BaseProcess) -> Iterator[_Stopping]:
+    """Start the launcher; while the block runs, SIGINT and SIGTERM are passed on to it (it
+    stops the workers) and noted in the flag it yields. On exit the launcher is waited for, and
+    its process group stopped: should it end without stopping its workers (killed), they stop."""
+    stopping = _Stopping()
 
     def forward(signum: int, frame: object) -> None:
+        stopping.requested = True
         if launcher.pid is not None and launcher.exitcode is None:
             os.kill(launcher.pid, signal.SIGTERM)
 
     previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         launcher.start()
-        launcher.join()
+        yield stopping
     finally:
-        if launcher.pid is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(launcher.pid, signal.SIGTERM)  # none left after a normal stop
+        if launcher.exitcode is None:  # this process failed before the launcher could fork
+            launcher.terminate()
+            launcher.join(timeout=30)
+            if launcher.exitcode is None:
+                launcher.kill()
+                launcher.join()
+        _stop_group(launcher)
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-    return 0 if launcher.exitcode == 0 else 1
+
+
+def _stop_group(launcher: BaseProcess) -> None:
+    """SIGTERM to what is left of the launcher's process group (nothing, after a normal stop)."""
+    if launcher.pid is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(launcher.pid, signal.SIGTERM)
 
 
 def _launch(
-    settings: Settings, shared: socket.socket, own: list[socket.socket], access_log: bool
+    settings: Settings,
+    shared: socket.socket,
+    own: list[socket.socket],
+    access_log: bool,
+    ready: multiprocessing.connection.Connection,
 ) -> None:
-    """The launcher process: import and build the application once, fork the workers from it,
-    supervise them; exits 1 when a worker stopped on its own (the module docstring says why
-    forking is safe here)."""
+    """The launcher process: import and build the application once, wait until the parent says
+    the store is ready (``ready``), fork the workers, supervise them; exits 1 when a worker
+    stopped on its own or the parent failed (the module docstring says why forking is safe)."""
     os.setpgid(0, 0)  # a group of its own, which the parent can stop whatever becomes of this one
     import uvicorn
 
@@ -245,6 +294,11 @@ def _launch(
         **uvicorn_options(settings),
     )
     config.load()  # uvicorn's protocol modules, imported here once
+    try:
+        ready.recv()
+    except EOFError:  # the parent failed to seed or to start the store; it says why
+        sys.exit(1)
+    ready.close()
     fork_safe = threading.active_count() == 1
     if not fork_safe:
         log.warning("threads are running in the launcher: the workers start by spawn")
