@@ -79,6 +79,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
         data_dir=tmp_path_factory.mktemp("ssrf"),
         store="memory",
         seeds_dir=tmp_path_factory.mktemp("no-seeds"),
+        sparql_workers=1,  # the spellings go one at a time
         rate_per_address=1e6,
         burst_per_address=1_000_000,
         web_rate_per_address=1e6,
