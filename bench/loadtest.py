@@ -114,15 +114,26 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("wrk is needed (apt-get install -y wrk)")
     args.workdir.mkdir(parents=True, exist_ok=True)
     dirs, quads = prepare_stores(args.workdir, args.practices, args.seed, ("load",))
+    # each run writes: it serves a copy, so that every run starts from the same prepared store
+    data = args.workdir / "load-run"
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.copytree(dirs["load"], data)
+    try:
+        return _run(args, data, quads)
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace, data: Path, quads: int) -> int:
     from graphsvc.edit.auth import TokenRegistry, tokens_path
     from graphsvc.settings import Settings
 
-    _, token = TokenRegistry(tokens_path(Settings(data_dir=dirs["load"]))).create("admin", "load")
+    _, token = TokenRegistry(tokens_path(Settings(data_dir=data))).create("admin", "load")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [str(BIN / "graphsvc"), "serve", "--port", str(port), "--no-access-log"]
     command += ["--workers", str(args.workers)]
-    env = {**os.environ, **_LIMITS_OFF, "GRAPHSVC_DATA_DIR": str(dirs["load"])}
+    env = {**os.environ, **_LIMITS_OFF, "GRAPHSVC_DATA_DIR": str(data)}
     with server(command, env) as process:
         wait_for(f"{base}/healthz", process, "graphsvc serve")
         sample = httpx.post(
