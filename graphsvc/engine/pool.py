@@ -67,10 +67,20 @@ class _Process:
             close_fds=True,
         )
         theirs.close()
-        reader, writer = await asyncio.open_connection(sock=ours)
+        try:
+            reader, writer = await asyncio.open_connection(sock=ours)
+        except BaseException:  # cancelled (the pool closes while it starts): leave nothing behind
+            ours.close()
+            process.kill()
+            asyncio.get_running_loop().run_in_executor(None, process.wait)
+            raise
         worker = cls(process, reader, writer, False)
-        writer.write(pack(("init", dict(prefixes), stack_mib)))
-        ready = await worker.receive()
+        try:
+            writer.write(pack(("init", dict(prefixes), stack_mib)))
+            ready = await worker.receive()
+        except BaseException:
+            worker.kill()
+            raise
         if ready is None or ready[0] != "ready":
             worker.kill()
             raise EngineFailure("a query worker failed to start")
@@ -258,8 +268,12 @@ class WorkerPool:
             self.keeper.release(snapshot)
 
     async def close(self) -> None:
-        for task in list(self._starting):
+        starting = list(self._starting)
+        for task in starting:
             task.cancel()
+        # a worker still starting is killed by its own task once cancelled: let every task get
+        # there while the loop runs, or its process and socket outlive the pool unreaped
+        await asyncio.gather(*starting, return_exceptions=True)
         for worker in list(self._workers):
             worker.kill()
         self._workers.clear()
