@@ -242,9 +242,12 @@ PROBLEMS = {
 
 
 @pytest.mark.parametrize("name", sorted(PROBLEMS))
-def test_an_inconsistency_is_found(closed: tuple[Graph, list[str]], name: str) -> None:
+def test_an_inconsistency_is_found(name: str) -> None:
+    """The check above can fail: owlrl reports each kind of inconsistency. Each is one on its
+    own, whatever else the graph holds (the closure is monotone), so it is shown on a graph of
+    its own rather than on a copy of the ontology's closure, which takes owlrl seconds more."""
     turtle, message = PROBLEMS[name]
-    graph = closed_copy(closed)
+    graph = Graph()
     graph.parse(
         data="@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
         "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + turtle,
