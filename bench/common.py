@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import shutil
 import socket
@@ -12,7 +13,7 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from graphsvc.settings import Settings
+from graphsvc.settings import PROJECT_ROOT, Settings
 from graphsvc.store import OxigraphStore
 from graphsvc.store.loading import load_ontology_and_seeds
 
@@ -44,7 +45,9 @@ def prepare_stores(
     ``graphsvc generate`` writes the dataset, ``graphsvc load --bulk`` loads it with the ontology
     and seeds into the first store, and the others are copies: an embedded store has one owner.
     """
-    tag = f"p{practices}-s{seed}"
+    # the generator's source is in the name: a dataset made by another version is not reused
+    generator = hashlib.sha256((PROJECT_ROOT / "graphsvc" / "synthetic.py").read_bytes())
+    tag = f"p{practices}-s{seed}-{generator.hexdigest()[:8]}"
     dirs = {name: workdir / f"{name}-{tag}" for name in names}
     done = workdir / f"{tag}-{'+'.join(names)}.json"
     if done.is_file() and all((d / "store").is_dir() for d in dirs.values()):
