@@ -5,11 +5,14 @@ no lock and sees the store as it was when it opened, write-ahead log included. T
 ``graphsvc stats``, ``export`` and ``validate`` need while ``graphsvc serve`` runs.
 
 A running writer may compact files away under a long read; RocksDB then reports an I/O error,
-which surfaces as a :class:`~graphsvc.errors.StoreError` that says to retry.
+which surfaces as a :class:`~graphsvc.errors.StoreError` that says to retry. It may also do so
+between the moment the manifest is read and the moment a table file it names is opened; opening
+is then tried again, from the new manifest.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -31,10 +34,7 @@ class ReadOnlyOxigraphStore(OxigraphStore):
         self.kind = "oxigraph"
         if not (path / "CURRENT").is_file():
             raise StoreError(f"no store at {path} (nothing has been loaded yet)")
-        try:
-            self._store = pyoxigraph.Store.read_only(str(path))
-        except OSError as exc:
-            raise StoreError(f"cannot read the store at {path}: {exc}") from None
+        self._store = _open(path)
 
     def apply(self, changes: Changeset) -> None:
         raise StoreError(f"the store at {self.path} is open read-only")
@@ -45,3 +45,19 @@ class ReadOnlyOxigraphStore(OxigraphStore):
     def close(self) -> None:
         """Release the store; a read-only instance has nothing to flush."""
         self.__dict__.pop("_store", None)
+
+
+_OPEN_ATTEMPTS = 5
+
+
+def _open(path: Path) -> pyoxigraph.Store:
+    """``Store.read_only(path)``, tried again while the writer's compactions race it."""
+    for attempt in range(_OPEN_ATTEMPTS):
+        try:
+            return pyoxigraph.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            raced = "No such file or directory" in str(exc)
+            if not raced or attempt == _OPEN_ATTEMPTS - 1:
+                raise StoreError(f"cannot read the store at {path}: {exc}") from None
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
