@@ -20,6 +20,7 @@ that cannot be written only costs the time: the verdict is not kept.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import tempfile
@@ -48,7 +49,9 @@ def default_cache_dir() -> Path:
     return Path(base) / "graphsvc"
 
 
+@functools.cache
 def _validator_digest() -> bytes:
+    """The validator's part of every key, read once per process (its files do not change under it)."""
     from graphsvc.store.validation import SHAPES_FILE, ontology_dir, ontology_files
 
     digest = hashlib.sha256(f"pyshacl {version('pyshacl')}\n".encode())
