@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Compiled modules are cached in __pycache__ even where the environment turns that off: each pytest
+# worker and each `graphsvc` process a test starts would otherwise compile the same sources again.
+unexport PYTHONDONTWRITEBYTECODE
 
 CHROMIUM := /usr/bin/chromium
 # every npm project under frontend/ (its package.json and committed package-lock.json)
