@@ -30,6 +30,7 @@ from graphsvc.http.operations import (
 from graphsvc.services import Services, open_services
 from graphsvc.settings import Settings
 from graphsvc.web import PublicCors, ServiceApp, direct_routes, web_routes
+from graphsvc.web.app_files import app_documents
 from graphsvc.web.http import PUBLIC_PATHS
 from graphsvc.web.state import close_web_state, open_web_state
 
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *operation_routes(lambda header: admin_refusal(tokens.authenticate(header))),
         # GraphiQL's and the service pages' bundled files (content-hashed: cached for a year)
         Route(CONSOLES.prefix + "assets/{path}", CONSOLES.serve, methods=["GET", "HEAD"]),
-        *graphql_routes(settings),
+        *graphql_routes(settings, trusted=app_documents()),  # the app's own operations
         *subscription_routes(),  # WebSocket /graphql
         *web_routes(settings),
         *feed_routes(),

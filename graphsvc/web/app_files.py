@@ -19,6 +19,8 @@ inline script).
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +31,15 @@ from starlette.routing import BaseRoute, Route
 
 from graphsvc.settings import PROJECT_ROOT
 
-__all__ = ["APP_DIST", "APP_PATHS", "APP_POLICY", "AppFiles", "app_routes"]
+__all__ = ["APP_DIST", "APP_PATHS", "APP_POLICY", "AppFiles", "app_documents", "app_routes"]
+
+log = logging.getLogger(__name__)
 
 APP_DIST = PROJECT_ROOT / "frontend" / "app" / "dist"
 """Where ``npm run build`` in ``frontend/app`` writes the app."""
+
+APP_DOCUMENTS = "persisted-documents.json"
+"""The app's GraphQL operations, ``{"sha256:<hex>": text}``, written beside the build."""
 
 APP_PATHS = (
     "/",
@@ -116,6 +123,30 @@ class AppFiles:
         if not _ASSET_NAME.match(name) or not path.is_file():
             return Response(f"No asset named {name!r}.", status_code=404, media_type="text/plain")
         return FileResponse(path, headers={"Cache-Control": IMMUTABLE})
+
+
+def app_documents(dist: Path = APP_DIST) -> dict[str, str]:
+    """The operations the built app sends, by hash; empty when there is no build.
+
+    A file that is not a JSON object of strings is logged and left out: the app then registers
+    its operations as any client does.
+    """
+    path = dist / APP_DOCUMENTS
+    try:
+        documents = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        log.warning(
+            "%s is not readable JSON (%s): the app's operations are not trusted.", path, error
+        )
+        return {}
+    if not isinstance(documents, dict) or not all(
+        isinstance(key, str) and isinstance(text, str) for key, text in documents.items()
+    ):
+        log.warning("%s is not an object of texts: the app's operations are not trusted.", path)
+        return {}
+    return documents
 
 
 def app_routes(dist: Path = APP_DIST) -> list[BaseRoute]:

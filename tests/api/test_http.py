@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from graphsvc.api.server.execution import MASKED_MESSAGE
+from graphsvc.api.server.persisted import PersistedQueries, PersistedQueryError
 from graphsvc.api.server.view import MAX_BODY_BYTES
+from graphsvc.web.app_files import app_documents
 
 from .gql import GRAPHQL_RESPONSE, Api, local_api, sha256
 
@@ -284,6 +286,42 @@ def test_automatic_persisted_queries_follow_the_apollo_protocol(api: Api) -> Non
     )
     assert get.status_code == 200
     assert body(get) == {"data": {"viewer": None}}
+
+
+def test_the_apps_own_operations_are_answered_by_hash_from_the_first_request(api: Api) -> None:
+    """The built app's operations are trusted at startup: no registering round trip."""
+    documents = app_documents()
+    assert documents, "the discovery app is built (make frontend) with its operations beside it"
+    home = next(key for key, text in documents.items() if "query Home(" in text)
+    digest = home.removeprefix("sha256:")
+    assert sha256(documents[home]) == digest
+    response = api.client.get(
+        "/graphql",
+        params={
+            "operationName": "Home",
+            "variables": json.dumps({"lang": "en"}),
+            "extensions": json.dumps(apq(digest)),
+        },
+        headers={"Accept": GRAPHQL_RESPONSE},
+    )
+    assert response.status_code == 200
+    answer = body(response)
+    assert "errors" not in answer
+    assert answer["data"]["all"]["totalCount"] > 0
+    # a text that is not the app's still goes through registration
+    other = "query NotTheApps { viewer { role } }"
+    unknown = api.post(None, extensions=apq(sha256(other)), accept=JSON)
+    assert body(unknown)["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+
+
+def test_a_trusted_document_must_be_the_text_of_its_hash() -> None:
+    persisted = PersistedQueries()
+    good, bad = "{ viewer { role } }", "{ viewer { name } }"
+    refused = persisted.trust({f"sha256:{sha256(good)}": good, sha256(good[::-1]): bad})
+    assert refused == [sha256(good[::-1])]
+    assert persisted.resolve(None, apq(sha256(good))) == good
+    with pytest.raises(PersistedQueryError, match="PersistedQueryNotFound"):
+        persisted.resolve(None, apq(sha256(good[::-1])))
 
 
 def test_a_persisted_mutation_still_needs_post(api: Api) -> None:

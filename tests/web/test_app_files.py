@@ -8,6 +8,7 @@ routes keep their answers whatever the app's state (checked on the seeded servic
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from starlette.middleware import Middleware
 from support import RunningApp, free_port
 
 from graphsvc.http.headers import SecurityHeaders
-from graphsvc.web.app_files import APP_PATHS, APP_POLICY, IMMUTABLE, app_routes
+from graphsvc.web.app_files import APP_PATHS, APP_POLICY, IMMUTABLE, app_documents, app_routes
 
 INDEX = (
     '<!doctype html><html lang="en"><head><title>app</title>'
@@ -133,6 +134,25 @@ def test_without_a_build_the_page_says_how_to_build_it(tmp_path: Path) -> None:
         assert "make frontend" in response.text and "Node.js" in response.text
         assert response.headers["cache-control"] == "no-store"
         assert client.get("/assets/index-AbC123.js").status_code == 404
+
+
+def test_the_build_carries_the_apps_operations_by_hash() -> None:
+    source = Path(__file__).parents[2] / "frontend" / "app" / "src" / "gql"
+    assert app_documents() == json.loads((source / "persisted-documents.json").read_text())
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [(b"{not json", "not readable JSON"), (b'["query { x }"]', "not an object of texts"),
+     (b'{"sha256:00": 1}', "not an object of texts")],
+)  # fmt: skip
+def test_an_unreadable_operations_file_trusts_nothing_and_says_why(
+    tmp_path: Path, content: bytes, problem: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "persisted-documents.json").write_bytes(content)
+    assert app_documents(tmp_path) == {}
+    assert problem in caplog.text and "persisted-documents.json" in caplog.text
+    assert app_documents(tmp_path / "missing") == {}
 
 
 def test_the_app_paths_match_the_routers_list() -> None:

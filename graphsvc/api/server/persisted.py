@@ -7,6 +7,10 @@ checks and remembers. Short hash-only requests fit in a GET URL, so CDNs can cac
 
 The texts are kept in a bounded in-memory LRU per worker: a worker that has not seen a hash
 answers ``PersistedQueryNotFound`` and the client re-registers, which the protocol expects.
+
+Documents known in advance (the discovery app's operations, from its build) are *trusted*: held
+outside the LRU for the life of the process, so even a first visit to a fresh worker is answered
+from the hash alone, without the round trip that registers the text.
 """
 
 from __future__ import annotations
@@ -34,9 +38,25 @@ class PersistedQueries:
         self.maxsize = maxsize
         self.max_text = max_text  # a longer text runs but is not remembered
         self._texts = LruCache[str, str](maxsize)
+        self._trusted: dict[str, str] = {}
 
     def __len__(self) -> int:
         return len(self._texts)
+
+    def trust(self, documents: Mapping[str, str]) -> list[str]:
+        """Hold ``documents`` (``{sha256 hex: text}``) for good; returns the hashes refused.
+
+        A hash may carry the ``sha256:`` prefix that GraphQL Code Generator writes. A text whose
+        SHA-256 is not its hash is refused, so a trusted hash always means its own text.
+        """
+        refused = []
+        for key, text in documents.items():
+            digest = key.removeprefix("sha256:").lower()
+            if hashlib.sha256(text.encode()).hexdigest() == digest:
+                self._trusted[digest] = text
+            else:
+                refused.append(key)
+        return refused
 
     def resolve(self, query: str | None, extensions: Mapping[str, Any] | None) -> str | None:
         """The query text of a request, registering or looking up a persisted query.
@@ -63,7 +83,7 @@ class PersistedQueries:
             )
         digest = digest.lower()
         if query is None:
-            text = self._texts.get(digest)
+            text = self._trusted.get(digest) or self._texts.get(digest)
             if text is None:
                 raise PersistedQueryError("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
             return text
