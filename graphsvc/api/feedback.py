@@ -27,7 +27,7 @@ from graphql import GraphQLError
 
 from graphsvc.api.context import Context
 from graphsvc.api.history import Revision
-from graphsvc.api.mutations import FieldError, InvalidInputError, NotAuthorisedError, NotFoundError
+from graphsvc.api.mutations import InvalidInputError, NotAuthorisedError, NotFoundError
 from graphsvc.api.recommendations import (
     AFTER_DESCRIPTION,
     DIVERSIFY_DESCRIPTION,
@@ -112,8 +112,7 @@ async def _run(info: Info, work: Work) -> MarkResult:
             id=strawberry.ID(exc.iri),
         )
     except InvalidInput as exc:
-        errors = [FieldError(path=list(p.path), message=p.message) for p in exc.problems]
-        return InvalidInputError(message=str(exc), path=list(exc.problems[0].path), errors=errors)
+        return InvalidInputError.of(exc)
     found: Any = wrap(
         "Practice", info.context, info.context.read_model.practices.get(outcome.practice)
     )

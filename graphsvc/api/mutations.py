@@ -4,6 +4,12 @@ Each mutation returns a union: the payload on success, or an expected failure a 
 ``NotAuthorised``, ``NotFound`` or ``InvalidInput`` (one ``FieldError`` per problem, with the
 input path such as ``["input", "themes", "1"]``). Unexpected failures are masked GraphQL errors.
 
+A ``FieldError`` speaks to two readers: ``message`` tells a person, in plain words and by the
+input field's name, what to fix ("Start year or date (date): "21" is not a year or date; enter
+one year, such as 2021, ..."); ``code``, ``property``, ``focusNode``, ``value``, ``limit`` and,
+when a SHACL shape found the problem, ``shacl`` (the validation result in the shapes' own terms)
+let a program act on it or a form translate it.
+
 The mutations are thin: the write path (:mod:`graphsvc.edit.practices`) authorises, builds,
 validates and hands the change to ``Services.commit``, which writes it with its PROV record and
 refreshes the read model and the recommendation index before the payload is resolved.
@@ -31,6 +37,7 @@ from graphsvc.api.history import Revision
 from graphsvc.api.types import Practice
 from graphsvc.api.types.base import wrap
 from graphsvc.edit.auth import ANONYMOUS, Principal
+from graphsvc.edit.practice_fields import PRACTICE_FIELDS
 from graphsvc.edit.practices import (
     EditOutcome,
     InvalidInput,
@@ -40,17 +47,20 @@ from graphsvc.edit.practices import (
     delete_practice,
     update_practice,
 )
+from graphsvc.edit.problems import FieldProblem, ProblemCode
 
 __all__ = [
     "CreatePracticeInput",
     "EditingQuery",
     "FieldError",
+    "FieldErrorCode",
     "InvalidInputError",
     "LocalizedTextInput",
     "Mutation",
     "MutationError",
     "NotAuthorisedError",
     "NotFoundError",
+    "ShaclResult",
     "UpdatePracticeInput",
     "Viewer",
 ]
@@ -111,17 +121,8 @@ class UpdatePracticeInput:
     events: list[strawberry.ID] | None = UNSET
 
 
-_INPUT_FIELDS = {
-    "title": "title",
-    "abstract": "abstract",
-    "themes": "themes",
-    "target_groups": "targetGroups",
-    "country": "country",
-    "pes": "pes",
-    "date": "date",
-    "sources": "sources",
-    "events": "events",
-}
+_INPUT_FIELDS = {field.attribute: name for name, field in PRACTICE_FIELDS.items()}
+"""Attribute of the input types -> the practice's input field (both input types have them all)."""
 
 
 def _plain(value: Any) -> Any:
@@ -132,7 +133,7 @@ def _plain(value: Any) -> Any:
     return None if value is None else str(value)
 
 
-_SINGLE = frozenset({"country", "pes", "date"})
+_SINGLE = frozenset(name for name, field in PRACTICE_FIELDS.items() if field.single)
 
 
 def _changes(data: CreatePracticeInput | UpdatePracticeInput, *, create: bool) -> dict[str, Any]:
@@ -170,15 +171,96 @@ class NotFoundError(MutationError):
     id: strawberry.ID
 
 
+FieldErrorCode = strawberry.enum(
+    ProblemCode,
+    name="FieldErrorCode",
+    description="The kind of problem with an input field, whichever check found it: REQUIRED "
+    "(missing or empty), TOO_MANY, TOO_LONG, INVALID_FORMAT (not a year, a web address, a "
+    "language tag, ...), DUPLICATE_LANGUAGE, NOT_FOUND (a reference to nothing known), "
+    "WRONG_KIND (a reference to a resource of another kind), NOT_ALLOWED, INVALID.",
+)
+
+
+@strawberry.type(
+    description="A SHACL validation result (ontology/shapes.ttl), in the shapes' own terms."
+)
+class ShaclResult:
+    focus_node: str = strawberry.field(description="IRI of the resource the shape judged.")
+    result_path: str | None = strawberry.field(
+        description="IRI of the property, or a SPARQL property path; null for a node check."
+    )
+    value: str | None = strawberry.field(
+        description="The offending value: an IRI or a literal in N-Triples form."
+    )
+    source_shape: str | None = strawberry.field(description="IRI of the node shape.")
+    source_constraint_component: str | None = strawberry.field(
+        description="IRI of the constraint component that failed, e.g. sh:MinCountConstraintComponent."
+    )
+    result_message: str = strawberry.field(description="The shape's sh:message, in RDF terms.")
+    result_severity: str = strawberry.field(description="Violation, Warning or Info.")
+
+
 @strawberry.type(description="One problem with one input field.")
 class FieldError:
     path: list[str] = strawberry.field(description='Input path, e.g. ["input", "themes", "1"].')
-    message: str
+    message: str = strawberry.field(
+        description="What to fix, in plain words, naming the input field."
+    )
+    code: ProblemCode = strawberry.field(
+        default=ProblemCode.INVALID, description="The kind of problem, for a program or a form."
+    )
+    property: str | None = strawberry.field(
+        default=None, description="IRI of the RDF property the input field sets."
+    )
+    focus_node: str | None = strawberry.field(
+        default=None,
+        description="IRI of the resource the change concerns (for a new practice, the IRI it "
+        "would have had); null when the input was refused before one was chosen.",
+    )
+    value: str | None = strawberry.field(default=None, description="The offending value as given.")
+    limit: int | None = strawberry.field(
+        default=None, description="The bound the value broke: a number of characters or items."
+    )
+    shacl: ShaclResult | None = strawberry.field(
+        default=None, description="The SHACL result behind the problem, when a shape found it."
+    )
+
+    @classmethod
+    def of(cls, problem: FieldProblem) -> FieldError:
+        violation = problem.violation
+        return cls(
+            path=list(problem.path),
+            message=problem.message,
+            code=problem.code,
+            property=problem.property,
+            focus_node=problem.focus_node,
+            value=problem.value,
+            limit=problem.limit,
+            shacl=None
+            if violation is None
+            else ShaclResult(
+                focus_node=violation.focus_node,
+                result_path=violation.path,
+                value=violation.value,
+                source_shape=violation.shape,
+                source_constraint_component=violation.constraint,
+                result_message=violation.message,
+                result_severity=violation.severity,
+            ),
+        )
 
 
 @strawberry.type(name="InvalidInput", description="The input does not describe a valid practice.")
 class InvalidInputError(MutationError):
     errors: list[FieldError]
+
+    @classmethod
+    def of(cls, exc: InvalidInput) -> InvalidInputError:
+        return cls(
+            message=str(exc),
+            path=list(exc.problems[0].path),
+            errors=[FieldError.of(p) for p in exc.problems],
+        )
 
 
 @strawberry.type(description="A practice was created.")
@@ -258,8 +340,7 @@ async def _run(info: Info, work: Work) -> EditOutcome | Failure:
             id=strawberry.ID(exc.iri),
         )
     except InvalidInput as exc:
-        errors = [FieldError(path=list(p.path), message=p.message) for p in exc.problems]
-        return InvalidInputError(message=str(exc), path=list(exc.problems[0].path), errors=errors)
+        return InvalidInputError.of(exc)
     return outcome
 
 

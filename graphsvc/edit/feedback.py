@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -80,7 +80,7 @@ def _practice(services: Workspace, value: str, argument: str) -> str:
     try:
         iri = practice_iri(value)
     except InvalidInput as exc:
-        raise InvalidInput([FieldProblem((argument,), p.message) for p in exc.problems]) from None
+        raise InvalidInput([replace(p, path=(argument,)) for p in exc.problems]) from None
     if iri not in services.read_model.practices:
         missing = PracticeNotFound(iri)
         missing.path = (argument,)

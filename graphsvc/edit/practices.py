@@ -21,33 +21,26 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
 from rdflib import Graph
 
 from graphsvc.edit.auth import Principal
+from graphsvc.edit.practice_fields import PRACTICE_FIELDS, InputField, ValueKind, field_of_property
+from graphsvc.edit.problems import FieldProblem, ProblemCode, code_of
 from graphsvc.edit.provenance import PROVENANCE_GRAPH, ChangeKind, ChangeRecord, change_quads
 from graphsvc.edit.workspace import Workspace
 from graphsvc.errors import GraphsvcError, InputError, NotFoundError
 from graphsvc.settings import Settings
 from graphsvc.store.base import Changeset, GraphStore
 from graphsvc.store.loading import to_rdflib
-from graphsvc.vocab import (
-    DCTERMS,
-    EU_COUNTRY,
-    ID,
-    PES,
-    PROV,
-    RDF,
-    RDFS,
-    SCHEMA,
-    XSD,
-    graph_iri,
-    slugify,
-)
+from graphsvc.vocab import EU_COUNTRY, ID, PES, RDF, RDFS, SCHEMA, XSD, graph_iri, slugify
+
+if TYPE_CHECKING:
+    from graphsvc.store.validation import Violation
 
 __all__ = [
     "CONTRIBUTIONS_GRAPH",
@@ -70,17 +63,9 @@ CONTRIBUTIONS_GRAPH = NamedNode(str(graph_iri("contributions")))
 """Where practices created through the API live; edits keep a practice in its own graph."""
 
 FIELDS: dict[str, NamedNode] = {
-    "title": NamedNode(str(DCTERMS.title)),
-    "abstract": NamedNode(str(DCTERMS.abstract)),
-    "themes": NamedNode(str(DCTERMS.subject)),
-    "targetGroups": NamedNode(str(DCTERMS.audience)),
-    "country": NamedNode(str(DCTERMS.spatial)),
-    "pes": NamedNode(str(PROV.wasAttributedTo)),
-    "date": NamedNode(str(DCTERMS.date)),
-    "sources": NamedNode(str(DCTERMS.source)),
-    "events": NamedNode(str(PES.presentedAt)),
+    name: NamedNode(field.predicate) for name, field in PRACTICE_FIELDS.items()
 }
-"""GraphQL input field -> the RDF property it sets (data-model.md, "Good practice")."""
+"""GraphQL input field -> the RDF property it sets (from :data:`PRACTICE_FIELDS`)."""
 
 _FIELD_OF = {p.value: name for name, p in FIELDS.items()}
 _TYPE = NamedNode(str(RDF.type))
@@ -88,8 +73,6 @@ _PRACTICE_TYPES = (NamedNode(str(PES.GoodPractice)), NamedNode(str(SCHEMA.Creati
 _GYEAR = NamedNode(str(XSD.gYear))
 _DATE = NamedNode(str(XSD.date))
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-_SINGLE_VALUED = frozenset({"country", "pes", "date"})
-_KIND = {"themes": "theme", "targetGroups": "target-group", "pes": "pes", "events": "event"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,14 +98,6 @@ class InputLimits:
 
 def _always() -> bool:
     return True
-
-
-@dataclass(frozen=True, slots=True)
-class FieldProblem:
-    """What is wrong with one input field; ``path`` as a form names it: ``("input", "themes", "1")``."""
-
-    path: tuple[str, ...]
-    message: str
 
 
 class NotAuthorised(GraphsvcError):
@@ -194,58 +169,93 @@ def practice_iri(value: str, limits: InputLimits | None = None) -> str:
     """The IRI of a practice given by IRI, ``practice/<slug>`` or slug."""
     limit = (limits or InputLimits()).url
     if len(value) > limit:
-        raise InvalidInput([FieldProblem(("id",), _too_long("The id", len(value), limit))])
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    ("id",),
+                    f"The id is {len(value)} characters long; the limit is {limit}.",
+                    ProblemCode.TOO_LONG,
+                    limit=limit,
+                )
+            ]
+        )
     try:
         return resolve_reference(value, "practice").value
     except ValueError:
         raise InvalidInput(
-            [FieldProblem(("id",), f"{value!r} is not a practice IRI or id.")]
+            [
+                FieldProblem(
+                    ("id",),
+                    f"{value!r} is not the IRI or id of a practice, such as practice/ohjaamo.",
+                    ProblemCode.INVALID_FORMAT,
+                    value=value,
+                )
+            ]
         ) from None
 
 
-def _too_long(what: str, length: int, limit: int) -> str:
-    return f"{what} is {length} characters long; the limit is {limit}."
-
-
-def _too_many(value: Any, path: tuple[str, ...], limit: int, problems: list[FieldProblem]) -> bool:
+def _too_many(
+    field: InputField, value: Any, path: tuple[str, ...], limit: int, problems: list[FieldProblem]
+) -> bool:
     """Report a list of more than ``limit`` items; True when it is one."""
     if value is not None and len(value) > limit:
-        problems.append(FieldProblem(path, f"Give at most {limit} items, not {len(value)}."))
+        problems.append(field.problem(path, ProblemCode.TOO_MANY, limit=limit, count=len(value)))
         return True
     return False
 
 
 def _texts(
-    value: Any, path: tuple[str, ...], problems: list[FieldProblem], limit: int, limits: InputLimits
+    field: InputField,
+    value: Any,
+    path: tuple[str, ...],
+    problems: list[FieldProblem],
+    limit: int,
+    limits: InputLimits,
 ) -> list[Literal]:
     terms: list[Literal] = []
     seen: set[str] = set()
-    if _too_many(value, path, limits.items, problems):
+    if _too_many(field, value, path, limits.items, problems):
         return terms
     for index, (lang, text) in enumerate(value or ()):
         where = (*path, str(index))
         lang = (lang or "").strip().lower()
         if len(lang) > limits.name:
             problems.append(
-                FieldProblem(
-                    (*where, "lang"), _too_long("The language tag", len(lang), limits.name)
+                field.problem(
+                    (*where, "lang"),
+                    ProblemCode.TOO_LONG,
+                    limit=limits.name,
+                    count=len(lang),
+                    detail=f"the language tag is {len(lang)} characters long; "
+                    f"give a tag such as en or sv",
                 )
             )
             continue
         if not _LANG.match(lang):
             problems.append(
-                FieldProblem((*where, "lang"), f"{lang!r} is not a language tag such as en or sv.")
+                field.problem(
+                    (*where, "lang"),
+                    ProblemCode.INVALID_FORMAT,
+                    value=lang,
+                    detail=f'"{lang}" is not a language tag such as en or sv',
+                )
             )
             continue
         if lang in seen:
-            problems.append(FieldProblem((*where, "lang"), f"Give at most one text in '{lang}'."))
+            problems.append(
+                field.problem((*where, "lang"), ProblemCode.DUPLICATE_LANGUAGE, value=lang)
+            )
             continue
         if not text or not text.strip():
-            problems.append(FieldProblem((*where, "text"), "The text is empty."))
+            problems.append(
+                field.problem((*where, "text"), ProblemCode.REQUIRED, detail="the text is empty")
+            )
             continue
         if len(text.strip()) > limit:
             problems.append(
-                FieldProblem((*where, "text"), _too_long("The text", len(text.strip()), limit))
+                field.problem(
+                    (*where, "text"), ProblemCode.TOO_LONG, limit=limit, count=len(text.strip())
+                )
             )
             continue
         seen.add(lang)
@@ -254,26 +264,41 @@ def _texts(
 
 
 def _references(
+    field: InputField,
     value: Any,
-    kind: str,
     path: tuple[str, ...],
     problems: list[FieldProblem],
-    indexed: bool,
     limits: InputLimits,
 ) -> list[NamedNode]:
+    indexed = not field.single
     items = value if indexed else ([value] if value is not None else [])
     terms: list[NamedNode] = []
-    if indexed and _too_many(items, path, limits.items, problems):
+    if indexed and _too_many(field, items, path, limits.items, problems):
         return terms
     for index, item in enumerate(items or ()):
         where = (*path, str(index)) if indexed else path
         if len(item) > limits.url:
-            problems.append(FieldProblem(where, _too_long("The id", len(item), limits.url)))
+            problems.append(
+                field.problem(
+                    where,
+                    ProblemCode.TOO_LONG,
+                    limit=limits.url,
+                    count=len(item),
+                    detail=f"the id is {len(item)} characters long; the limit is {limits.url}",
+                )
+            )
             continue
         try:
-            node = resolve_reference(item, kind)
+            node = resolve_reference(item, field.reference_kind)
         except ValueError:
-            problems.append(FieldProblem(where, f"{item!r} is not an IRI or an id."))
+            problems.append(
+                field.problem(
+                    where,
+                    ProblemCode.INVALID_FORMAT,
+                    value=item,
+                    detail=f'"{item}" is not an IRI or an id',
+                )
+            )
             continue
         if node not in terms:
             terms.append(node)
@@ -281,16 +306,26 @@ def _references(
 
 
 def _sources(
-    value: Any, path: tuple[str, ...], problems: list[FieldProblem], limits: InputLimits
+    field: InputField,
+    value: Any,
+    path: tuple[str, ...],
+    problems: list[FieldProblem],
+    limits: InputLimits,
 ) -> list[NamedNode]:
     terms: list[NamedNode] = []
-    if _too_many(value, path, limits.items, problems):
+    if _too_many(field, value, path, limits.items, problems):
         return terms
     for index, item in enumerate(value or ()):
         text = (item or "").strip()
         if len(text) > limits.url:
             problems.append(
-                FieldProblem((*path, str(index)), _too_long("The address", len(text), limits.url))
+                field.problem(
+                    (*path, str(index)),
+                    ProblemCode.TOO_LONG,
+                    limit=limits.url,
+                    count=len(text),
+                    detail=f"the address is {len(text)} characters long; the limit is {limits.url}",
+                )
             )
             continue
         try:
@@ -299,7 +334,7 @@ def _sources(
             node = NamedNode(text)
         except ValueError:
             problems.append(
-                FieldProblem((*path, str(index)), f"{item!r} is not a web address (http or https).")
+                field.problem((*path, str(index)), ProblemCode.INVALID_FORMAT, value=item)
             )
             continue
         if node not in terms:
@@ -308,13 +343,25 @@ def _sources(
 
 
 def _date(
-    value: Any, path: tuple[str, ...], problems: list[FieldProblem], limits: InputLimits
+    field: InputField,
+    value: Any,
+    path: tuple[str, ...],
+    problems: list[FieldProblem],
+    limits: InputLimits,
 ) -> list[Literal]:
     if value is None:
         return []
     text = str(value).strip()
     if len(text) > limits.name:
-        problems.append(FieldProblem(path, _too_long("The date", len(text), limits.name)))
+        problems.append(
+            field.problem(
+                path,
+                ProblemCode.TOO_LONG,
+                limit=limits.name,
+                count=len(text),
+                detail=f"the text is {len(text)} characters long",
+            )
+        )
         return []
     try:
         if re.fullmatch(r"[0-9]{4}", text):
@@ -324,9 +371,7 @@ def _date(
             return [Literal(text, datatype=_DATE)]
     except ValueError:
         pass
-    problems.append(
-        FieldProblem(path, f"{text!r}: give the year (2019) or the date (2019-05-01) it started.")
-    )
+    problems.append(field.problem(path, ProblemCode.INVALID_FORMAT, value=text))
     return []
 
 
@@ -337,22 +382,18 @@ def parse_changes(
     limits = limits or InputLimits()
     values: dict[str, list[NamedNode | Literal]] = {}
     for name, value in changes.items():
+        field = PRACTICE_FIELDS[name]
         path = ("input", name)
         terms: list[Any]
-        if name == "title":
-            terms = _texts(value, path, problems, limits.title, limits)
-        elif name == "abstract":
-            terms = _texts(value, path, problems, limits.abstract, limits)
-        elif name in ("themes", "targetGroups", "events"):
-            terms = _references(value, _KIND[name], path, problems, True, limits)
-        elif name in ("country", "pes"):
-            terms = _references(value, name, path, problems, False, limits)
-        elif name == "date":
-            terms = _date(value, path, problems, limits)
-        elif name == "sources":
-            terms = _sources(value, path, problems, limits)
+        if field.kind is ValueKind.TEXTS:
+            limit = limits.title if name == "title" else limits.abstract
+            terms = _texts(field, value, path, problems, limit, limits)
+        elif field.kind in (ValueKind.REFERENCES, ValueKind.REFERENCE):
+            terms = _references(field, value, path, problems, limits)
+        elif field.kind is ValueKind.DATE:
+            terms = _date(field, value, path, problems, limits)
         else:
-            raise KeyError(name)
+            terms = _sources(field, value, path, problems, limits)
         values[name] = [*terms]
     return values
 
@@ -401,27 +442,49 @@ def _context(store: GraphStore, quads: Sequence[Quad], exclude: NamedNode) -> li
     return context
 
 
-_NOUN = {
-    "themes": "theme",
-    "targetGroups": "target group",
-    "country": "country",
-    "pes": "PES",
-    "events": "event",
-}
-
-
 def _unknown_references(
     given: Mapping[str, Sequence[NamedNode | Literal]], known: set[str]
 ) -> list[FieldProblem]:
     """A problem for each referenced resource the store does not describe at all."""
     problems = []
-    for name, noun in _NOUN.items():
-        terms = given.get(name, ())
+    for name, terms in given.items():
+        field = PRACTICE_FIELDS[name]
+        if field.kind not in (ValueKind.REFERENCES, ValueKind.REFERENCE):
+            continue
         for index, term in enumerate(terms):
             if isinstance(term, NamedNode) and term.value not in known:
-                where = ("input", name) if name in _SINGLE_VALUED else ("input", name, str(index))
-                problems.append(FieldProblem(where, f"No {noun} has the id {term.value}."))
+                where = ("input", name) if field.single else ("input", name, str(index))
+                problems.append(field.problem(where, ProblemCode.NOT_FOUND, value=term.value))
     return problems
+
+
+def _shape_problem(
+    violation: Violation, node: NamedNode, given: Mapping[str, Sequence[NamedNode | Literal]]
+) -> FieldProblem:
+    """A SHACL result told in terms of the input field that feeds its property, with the result
+    kept for clients that want the RDF terms; a result on no field (the change record, say)
+    keeps the shape's own words."""
+    field = field_of_property(violation.path) if violation.focus_node == node.value else None
+    if field is None:
+        return FieldProblem(
+            ("input",),
+            f"The change does not pass the data shapes: {violation}.",
+            code_of(violation),
+            violation.path,
+            violation.focus_node,
+            violation.value,
+            violation=violation,
+        )
+    path: tuple[str, ...] = ("input", field.name)
+    value = None
+    for index, term in enumerate(given.get(field.name, ())):
+        shown = term.value if isinstance(term, NamedNode) else str(term)
+        if violation.value is not None and violation.value == shown:
+            path = path if field.single else (*path, str(index))
+            value = term.value
+            break
+    problem = field.problem(path, code_of(violation), value=value)
+    return replace(problem, focus_node=violation.focus_node, violation=violation)
 
 
 @cache
@@ -449,8 +512,8 @@ def _validate(
 ) -> None:
     """SHACL-validate the practice as it will be (and its change record); map results to fields.
 
-    A reference to a resource the store does not know is reported as such ("No theme has the id
-    …") rather than as the shape's general message, and SHACL results on the same field are not
+    A reference to a resource the store does not know is reported as such ("no theme has the id
+    …") rather than as a wrong kind of resource, and SHACL results on the same field are not
     repeated.
     """
     from graphsvc.store.validation import validate
@@ -466,21 +529,11 @@ def _validate(
     for violation in report.errors:
         if violation.focus_node not in described:
             continue
-        path: tuple[str, ...] = ("input",)
-        name = _FIELD_OF.get(violation.path or "") if violation.focus_node == node.value else None
-        if name is not None:
-            path = ("input", name)
-            if name not in _SINGLE_VALUED:
-                for index, term in enumerate(given.get(name, ())):
-                    shown = term.value if isinstance(term, NamedNode) else str(term)
-                    if violation.value is not None and violation.value == shown:
-                        path = ("input", name, str(index))
-                        break
-        if path[:2] in reported:
-            continue
-        problems.append(FieldProblem(path, violation.message))
+        problem = _shape_problem(violation, node, given)
+        if problem.path[:2] not in reported or problem.path == ("input",):
+            problems.append(problem)
     if problems:
-        raise InvalidInput(problems)
+        raise InvalidInput([replace(p, focus_node=p.focus_node or node.value) for p in problems])
 
 
 def _title(quads: Iterable[Quad]) -> str:
@@ -523,12 +576,9 @@ def create_practice(
     _check_pes(principal, values)
     if not values.get("pes") and principal.token.pes:
         values["pes"] = [NamedNode(principal.token.pes)]
-    if not values.get("pes") and not any(p.path[:2] == ("input", "pes") for p in problems):
-        problems.append(
-            FieldProblem(("input", "pes"), "Give the PES the practice belongs to (its IRI or id).")
-        )
-    if not values.get("title") and not any(p.path[:2] == ("input", "title") for p in problems):
-        problems.append(FieldProblem(("input", "title"), "A practice needs an English title."))
+    for name in ("pes", "title"):
+        if not values.get(name) and not any(p.path[:2] == ("input", name) for p in problems):
+            problems.append(PRACTICE_FIELDS[name].problem(("input", name), ProblemCode.REQUIRED))
     if problems:
         raise InvalidInput(problems)
     store = services.store
@@ -536,8 +586,15 @@ def create_practice(
         try:
             node = _mint(store, values["title"])  # type: ignore[arg-type]
         except ValueError:
+            title = PRACTICE_FIELDS["title"]
             raise InvalidInput(
-                [FieldProblem(("input", "title"), "The title needs letters or digits.")]
+                [
+                    title.problem(
+                        ("input", "title"),
+                        ProblemCode.INVALID_FORMAT,
+                        detail="the title needs letters or digits",
+                    )
+                ]
             ) from None
         graph = CONTRIBUTIONS_GRAPH
         quads = [Quad(node, _TYPE, t, graph) for t in _PRACTICE_TYPES]
@@ -593,7 +650,7 @@ def update_practice(
         values = parse_changes(changes, problems, limits)
         _check_pes(principal, values)
         if problems:
-            raise InvalidInput(problems)
+            raise InvalidInput([replace(p, focus_node=node.value) for p in problems])
         home = next(q.graph_name for q in old if q.predicate == _TYPE)
         changed = [
             name

@@ -24,7 +24,7 @@ process, 0.45 s to note what each shape reads in the ontology alone.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -91,7 +91,10 @@ class Violation:
     ``focus_node`` is the IRI of the offending resource (``_:id`` for a blank node); ``path`` the
     IRI of the property, or a SPARQL property path such as ``^<iri>`` for an inverse path, or
     None for a node-level check; ``value`` the offending value (an IRI, or a literal in N-Triples
-    form); ``severity`` ``Violation``, ``Warning`` or ``Info``; ``shape`` the IRI of the node shape.
+    form); ``severity`` ``Violation``, ``Warning`` or ``Info``; ``shape`` the IRI of the node shape;
+    ``constraint`` the IRI of the SHACL constraint component that failed
+    (``sh:MinCountConstraintComponent``, ...), which tells a missing value from a wrong one. Two
+    results that differ only in it are one violation (equal, same hash).
     """
 
     focus_node: str
@@ -100,6 +103,7 @@ class Violation:
     severity: str
     value: str | None = None
     shape: str | None = None
+    constraint: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = f"<{self.focus_node}>" if not self.focus_node.startswith("_:") else self.focus_node
@@ -190,8 +194,11 @@ def validate(data: Graph | Dataset, *, ontology: Graph | None = None) -> Validat
             merged.add(triple)
     report = _run_shacl(merged, skip=skip)
     # Two constraints of one shape (a datatype and a range, say) can fail on the same value
-    # with the same message; report it once.
-    violations = tuple(sorted(set(_violations(report)), key=_sort_key))
+    # with the same message; report it once, with the first constraint by IRI.
+    unique: dict[Violation, Violation] = {}
+    for violation in sorted(_violations(report), key=lambda v: v.constraint or ""):
+        unique.setdefault(violation, violation)
+    violations = tuple(sorted(unique.values(), key=_sort_key))
     return ValidationReport(
         conforms=not any(v.severity == "Violation" for v in violations),
         violations=violations,
@@ -300,6 +307,7 @@ def _violations(report: Graph) -> Iterable[Violation]:
         severity = report.value(result, SH.resultSeverity)
         value = report.value(result, SH.value)
         source = report.value(result, SH.sourceShape)
+        component = report.value(result, SH.sourceConstraintComponent)
         yield Violation(
             focus_node=_node_text(focus),
             path=None if path is None else _path_text(report, path),
@@ -307,6 +315,7 @@ def _violations(report: Graph) -> Iterable[Violation]:
             severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
             value=None if value is None else _value_text(value),
             shape=_shape_iri(shapes, source),
+            constraint=None if component is None else str(component),
         )
 
 
