@@ -241,10 +241,20 @@ def test_a_member_creates_a_practice_fixing_an_error_and_it_is_related_at_once(
     page.get_by_label("Source web pages, one per line").fill("https://ohjaamot.fi/en/")
     expect(page.get_by_label("Country")).to_have_value(re.compile(r"/country/FIN$"))
     page.get_by_role("button", name="Save").click()  # no theme, no date: the API refuses
-    expect(page.locator("#err-themes")).to_be_visible()
-    expect(page.locator("#err-date")).to_contain_text("dct:date")
+    # each problem in plain words at its field, read out with it, and listed at the top
+    expect(page.locator("#err-themes")).to_have_text("Choose at least one theme.")
+    date_hint = "Enter one year, such as 2021, or one date, such as 2021-05-01."
+    expect(page.locator("#err-date")).to_have_text(date_hint)
     expect(page.locator("#field-themes")).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_label("Start (year or date)")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#field-themes")).to_have_attribute("aria-describedby", "err-themes")
+    date_field = page.get_by_label("Start (year or date)")
+    expect(date_field).to_have_attribute("aria-invalid", "true")
+    expect(date_field).to_have_attribute("aria-describedby", "err-date")
+    expect(page.get_by_label("Title (English)")).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#form-errors li")).to_have_text(
+        ["Themes: Choose at least one theme.", f"Start (year or date): {date_hint}"]
+    )
+    expect(page.locator("#form-errors")).not_to_contain_text(re.compile(r"dct:|xsd:|@en"))
     expect(page.locator("#form-errors")).to_be_focused()
     assert_accessible(page)
     screenshot(page, "app-my-pes-error")

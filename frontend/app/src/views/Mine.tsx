@@ -1,6 +1,8 @@
 // "My PES": a member pastes their token (kept in sessionStorage only, so it goes with the tab),
 // sees their PES's practices, and creates or edits one. Each InvalidInput error the API
-// returns is shown next to its field (its path names the input field) and in a summary.
+// returns is shown next to its field (its path names the input field) and in a summary, in the
+// reader's language: its code (REQUIRED, INVALID_FORMAT, ...) picks the words, and the service's
+// own English message is the fallback for a code the form has no words for.
 import { useEffect, useState } from "preact/hooks";
 import { request } from "../api";
 import { PracticeCard } from "../components/cards";
@@ -10,10 +12,11 @@ import {
   EditablePracticeDocument,
   MyPracticesDocument,
   UpdatePracticeDocument,
+  type FieldErrorCode,
   type ViewerQuery,
   ViewerDocument,
 } from "../gql/graphql";
-import { useI18n } from "../i18n";
+import { type Key, type Translate, useI18n } from "../i18n";
 import { forget, useQuery } from "../query";
 import { navigate, slug } from "../router";
 
@@ -56,7 +59,46 @@ interface FormState {
 const EMPTY: FormState = { title: "", abstract: "", themes: [], targetGroups: [], country: "", date: "", sources: "" };
 const FIELDS = ["title", "abstract", "themes", "targetGroups", "country", "date", "sources"] as const;
 type Field = (typeof FIELDS)[number];
-type Errors = Partial<Record<Field | "form", string[]>>;
+interface Problem {
+  code: FieldErrorCode | null;
+  message: string;
+  value?: string | null;
+  limit?: number | null;
+}
+type Errors = Partial<Record<Field | "form", Problem[]>>;
+
+// what to enter in each field: the advice for a value that is missing or not valid
+const HINT: Record<Field, Key> = {
+  title: "errTitle",
+  abstract: "errAbstract",
+  themes: "errThemes",
+  targetGroups: "errTargetGroups",
+  country: "errCountry",
+  date: "errDate",
+  sources: "errSources",
+};
+
+/** A problem with ``field`` in plain words of the reader's language. */
+function plain(t: Translate, field: Field, problem: Problem): string {
+  const hint = t(HINT[field]);
+  switch (problem.code) {
+    case "REQUIRED":
+      return hint;
+    case "INVALID_FORMAT":
+    case "NOT_FOUND":
+    case "WRONG_KIND":
+    case "NOT_ALLOWED":
+      return problem.value ? `${t("errNotValid", { value: problem.value })} ${hint}` : hint;
+    case "TOO_LONG":
+      return problem.limit != null ? t("errTooLong", { limit: problem.limit }) : hint;
+    case "TOO_MANY":
+      return problem.limit != null ? t("errTooMany", { limit: problem.limit }) : t("errOnlyOne");
+    case "DUPLICATE_LANGUAGE":
+      return t("errTwoInOneLanguage");
+    default:
+      return problem.message;
+  }
+}
 
 function english(texts: { lang: string; text: string }[]): string {
   return (texts.find((x) => x.lang === "en") ?? texts[0])?.text ?? "";
@@ -122,30 +164,36 @@ function PracticeForm(props: { token: string; viewer: ViewerQuery; edit: string 
         return;
       }
       const found: Errors = {};
-      const add = (path: readonly string[], message: string) => {
+      const add = (path: readonly string[], problem: Problem) => {
         const field = (path[0] === "input" ? path[1] : undefined) as Field | undefined;
         const key = field && (FIELDS as readonly string[]).includes(field) ? field : "form";
-        (found[key] ??= []).push(message);
+        (found[key] ??= []).push(problem);
       };
-      if (result.__typename === "InvalidInput" && result.errors.length) result.errors.forEach((e) => add(e.path, e.message));
-      else add(result.path, result.message);
+      if (result.__typename === "InvalidInput" && result.errors.length) result.errors.forEach((e) => add(e.path, e));
+      else add(result.path, { code: null, message: result.message });
       setErrors(found);
       requestAnimationFrame(() => document.getElementById("form-errors")?.focus());
     } catch (error) {
-      setErrors({ form: [(error as Error).message] });
+      setErrors({ form: [{ code: null, message: (error as Error).message }] });
     } finally {
       setBusy(false);
     }
   };
   const described = (field: Field, hint?: string) => [hint, errors[field] ? `err-${field}` : undefined].filter(Boolean).join(" ") || undefined;
+  // one problem is told once, even when two checks found it
+  const said = (field: Field) => [...new Set(errors[field]?.map((p) => plain(t, field, p)))];
   const fieldErrors = (field: Field) =>
     errors[field] ? (
       <p id={`err-${field}`} class="error">
-        {errors[field]!.join(" ")}
+        {said(field).join(" ")}
       </p>
     ) : null;
-  const count = Object.values(errors).reduce((n, list) => n + (list?.length ?? 0), 0);
-  const labelOf: Record<Field | "form", string> = {
+  const summary = [
+    ...(errors.form ?? []).map((p) => ({ field: null, text: p.message })),
+    ...FIELDS.flatMap((field) => said(field).map((text) => ({ field, text }))),
+  ];
+  const count = summary.length;
+  const labelOf: Record<Field, string> = {
     title: t("fieldTitle"),
     abstract: t("fieldAbstract"),
     themes: t("fieldThemes"),
@@ -153,7 +201,6 @@ function PracticeForm(props: { token: string; viewer: ViewerQuery; edit: string 
     country: t("fieldCountry"),
     date: t("fieldDate"),
     sources: t("fieldSources"),
-    form: "",
   };
   return (
     <form class="practice-form" onSubmit={submit} noValidate>
@@ -162,13 +209,9 @@ function PracticeForm(props: { token: string; viewer: ViewerQuery; edit: string 
         <div id="form-errors" class="error-summary" role="alert" tabIndex={-1}>
           <p>{t("formErrors", { n: count })}</p>
           <ul>
-            {Object.entries(errors).map(([field, messages]) =>
-              messages!.map((m) => (
-                <li key={field + m}>
-                  {field === "form" ? m : <a href={`#field-${field}`}>{`${labelOf[field as Field]}: ${m}`}</a>}
-                </li>
-              )),
-            )}
+            {summary.map(({ field, text }) => (
+              <li key={`${field}:${text}`}>{field === null ? text : <a href={`#field-${field}`}>{`${labelOf[field]}: ${text}`}</a>}</li>
+            ))}
           </ul>
         </div>
       )}
@@ -197,7 +240,7 @@ function PracticeForm(props: { token: string; viewer: ViewerQuery; edit: string 
           ))}
         </ul>
       </fieldset>
-      <fieldset class="field choices" id="field-targetGroups" tabIndex={-1} aria-describedby={described("targetGroups")}>
+      <fieldset class="field choices" id="field-targetGroups" tabIndex={-1} aria-invalid={!!errors.targetGroups} aria-describedby={described("targetGroups")}>
         <legend>{t("fieldTargetGroups")}</legend>
         {fieldErrors("targetGroups")}
         <ul>
