@@ -113,9 +113,23 @@ FEED_REVISION = Gauge(
 )
 
 
+_feed_revision: list[int | None] = [None]  # the revision last set in this process
+
+
 def set_feed_revision(revision: int) -> None:
-    """Record the change-feed revision this process has delivered."""
-    FEED_REVISION.set(revision)
+    """Record the change-feed revision this process has delivered (after every request: the
+    gauge's lock is taken only when the revision moved)."""
+    if revision != _feed_revision[0]:
+        FEED_REVISION.set(revision)
+        _feed_revision[0] = revision
+
+
+def _forget_feed_revision() -> None:
+    _feed_revision[0] = None
+
+
+# a forked worker records into files of its own (multiprocess mode): it sets the gauge anew
+os.register_at_fork(after_in_child=_forget_feed_revision)
 
 
 def multiprocess_dir() -> Path | None:

@@ -13,32 +13,43 @@ embedding application configures it)::
 
 Routes are labelled by their template (``/id/{path:path}``), never by the raw path, and GraphQL
 operation names by the name a client gives (at most :data:`MAX_OPERATION_NAMES` distinct ones
-per process, then ``other``), so that the metrics' label sets stay bounded.
+per process, then ``other``), so that the metrics' label sets stay bounded. The GraphQL endpoint
+leaves the ``operationName`` it read in ``scope["state"]`` (:func:`note_operation`): the body is
+parsed once, by the endpoint. A request refused before it got there is ``(anonymous)``, or over
+``GET`` the name in its URL.
+
+The middleware runs around every request, a cached answer's too, so its per-request work is
+kept to what cannot be done once: the metrics' labelled children are looked up once per label
+set (:class:`_Children`), not through ``labels(…)`` each time.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import re
-import secrets
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import parse_qs
 
+from prometheus_client.metrics import MetricWrapperBase
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graphsvc.http import metrics
 
 __all__ = [
     "MAX_OPERATION_NAMES",
+    "OPERATION_KEY",
     "REQUEST_ID_HEADER",
     "CacheCounters",
     "JsonLogFormatter",
     "Observe",
+    "note_operation",
     "route_label",
 ]
 
@@ -46,7 +57,11 @@ REQUEST_ID_HEADER = "x-request-id"
 MAX_OPERATION_NAMES = 200
 _SANE_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 _OPERATION = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")
-_MAX_PEEK = 64 * 1024  # bytes of a GraphQL body read for its operation name
+_ID_HEADER = REQUEST_ID_HEADER.encode("ascii")
+OPERATION_KEY = "graphql_operation"
+"""The ``scope["state"]`` entry where the GraphQL endpoint leaves the ``operationName`` it read."""
+_UNSET = object()
+_MAX_CHILDREN = 4096  # labelled children kept per metric (see _Children)
 
 log = logging.getLogger("graphsvc.access")
 
@@ -74,6 +89,19 @@ class CacheCounters(Protocol):
     misses: int
 
 
+def _path_label(path: str) -> str:
+    if path in ("/", "/healthz", "/readyz", "/metrics", "/context.jsonld"):
+        return path
+    for prefix, label in _PREFIXES:
+        if path == prefix.rstrip("/") or path.startswith(prefix):
+            return label
+    return "other"
+
+
+# the labels of the exact paths served most, worked out once
+_EXACT = {p: _path_label(p) for p in ("/graphql", "/sparql", "/", "/healthz", "/ontology")}
+
+
 def route_label(scope: Scope) -> str:
     """The route template that answered ``scope`` (bounded, unlike the path)."""
     route = scope.get("route")
@@ -81,12 +109,13 @@ def route_label(scope: Scope) -> str:
     if isinstance(template, str) and template:
         return template
     path: str = scope.get("path", "")
-    if path in ("/", "/healthz", "/readyz", "/metrics", "/context.jsonld"):
-        return path
-    for prefix, label in _PREFIXES:
-        if path == prefix.rstrip("/") or path.startswith(prefix):
-            return label
-    return "other"
+    return _EXACT.get(path) or _path_label(path)
+
+
+def note_operation(scope: Scope, name: object) -> None:
+    """For the GraphQL endpoint: the ``operationName`` of the request (any JSON value, as sent),
+    for the metrics and the access log."""
+    scope.setdefault("state", {})[OPERATION_KEY] = name
 
 
 def _outcome(status: int) -> str:
@@ -105,11 +134,35 @@ def _outcome(status: int) -> str:
     return "error"
 
 
+class _RandomIds(threading.local):
+    """Fresh request ids: 16 random bytes in hex, as ``secrets.token_hex(16)`` makes them, but
+    with one ``os.urandom`` system call for 64 ids. Each thread draws from its own bytes; a
+    forked child from none of its parent's."""
+
+    def __init__(self) -> None:
+        self.forget()
+
+    def forget(self) -> None:
+        self.pool = b""
+        self.at = 0
+
+    def next(self) -> str:
+        at = self.at
+        if at >= len(self.pool):
+            self.pool, at = os.urandom(64 * 16), 0
+        self.at = at + 16
+        return self.pool[at : at + 16].hex()
+
+
+_IDS = _RandomIds()
+os.register_at_fork(after_in_child=_IDS.forget)
+
+
 def _request_id(scope: Scope) -> str:
     for name, value in scope.get("headers", ()):
-        if name == b"x-request-id" and _SANE_ID.fullmatch(value.strip()):
+        if name == _ID_HEADER and _SANE_ID.fullmatch(value.strip()):
             return str(value.strip().decode("ascii"))
-    return secrets.token_hex(16)
+    return _IDS.next()
 
 
 def _client(scope: Scope) -> str | None:
@@ -153,28 +206,41 @@ class _Operations:
     def label(self, name: object) -> str:
         if not isinstance(name, str) or not name:
             return "(anonymous)"
-        if not _OPERATION.fullmatch(name):
+        if name in self.known:
+            return name
+        if not _OPERATION.fullmatch(name) or len(self.known) >= MAX_OPERATION_NAMES:
             return "other"
-        if name not in self.known:
-            if len(self.known) >= MAX_OPERATION_NAMES:
-                return "other"
-            self.known.add(name)
+        self.known.add(name)
         return name
-
-
-def _operation_from_body(body: bytes) -> object:
-    if not body or len(body) >= _MAX_PEEK:
-        return None
-    try:
-        payload = json.loads(body)
-    except ValueError:
-        return None
-    return payload.get("operationName") if isinstance(payload, dict) else None
 
 
 def _operation_from_query(query_string: bytes) -> object:
     values = parse_qs(query_string.decode("latin-1")).get("operationName")
     return values[0] if values else None
+
+
+M = TypeVar("M", bound=MetricWrapperBase)
+
+
+class _Children(Generic[M]):
+    """The children of a labelled metric by their label values, each looked up once:
+    ``metric.labels(…)`` converts the values to strings, hashes them and takes the metric's lock
+    at every call. The metric keeps every child it made for ever, so this holds no label set
+    the metric does not; and no more than :data:`_MAX_CHILDREN` (beyond, ``labels`` again)."""
+
+    __slots__ = ("found", "metric")
+
+    def __init__(self, metric: M) -> None:
+        self.metric = metric
+        self.found: dict[tuple[object, ...], M] = {}
+
+    def get(self, *values: object) -> M:
+        child = self.found.get(values)
+        if child is None:
+            child = self.metric.labels(*values)
+            if len(self.found) < _MAX_CHILDREN:
+                self.found[values] = child
+        return child
 
 
 class Observe:
@@ -198,6 +264,13 @@ class Observe:
         self.on_request_end = on_request_end
         self.operations = _Operations()
         self._seen: dict[str, tuple[int, int]] = {}  # cache -> (hits, misses) already counted
+        self._in_progress = _Children(metrics.IN_PROGRESS)
+        self._requests = _Children(metrics.REQUESTS)
+        self._durations = _Children(metrics.REQUEST_DURATION)
+        self._operations = _Children(metrics.GRAPHQL_OPERATIONS)
+        self._operation_durations = _Children(metrics.GRAPHQL_DURATION)
+        self._sparql_queries = _Children(metrics.SPARQL_QUERIES)
+        self._cache_lookups = _Children(metrics.CACHE_LOOKUPS)
         if access_log:
             _configure_log()
 
@@ -207,69 +280,58 @@ class Observe:
             return
         started = time.perf_counter()
         request_id = _request_id(scope)
-        scope.setdefault("state", {})["request_id"] = request_id
-        graphql = scope["path"] == "/graphql"
-        peeked: list[bytes] = []
-        peeked_size = 0
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        id_header = (_ID_HEADER, request_id.encode("ascii"))
         status = 500
         sent = 0
 
-        async def peek(message_source: Receive = receive) -> Message:
-            nonlocal peeked_size
-            message = await message_source()
-            if message["type"] == "http.request" and peeked_size < _MAX_PEEK:
-                chunk = message.get("body", b"")
-                peeked.append(chunk)
-                peeked_size += len(chunk)
-            return message
-
         async def send_with_id(message: Message) -> None:
             nonlocal status, sent
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-                headers = [
-                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"
-                ]
-                headers.append((b"x-request-id", request_id.encode("ascii")))
-                message = {**message, "headers": headers}
-            elif message["type"] == "http.response.body":
+            kind = message["type"]
+            if kind == "http.response.body":
                 sent += len(message.get("body", b""))
+            elif kind == "http.response.start":
+                status = int(message["status"])
+                headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != _ID_HEADER]
+                headers.append(id_header)
+                message = {**message, "headers": headers}
             await send(message)
 
-        in_progress = metrics.IN_PROGRESS.labels(route_label(scope))
+        path = scope["path"]
+        by_path = route_label(scope)  # not routed yet: by its path
+        in_progress = self._in_progress.get(by_path)
         in_progress.inc()
         try:
-            await self.app(scope, peek if graphql else receive, send_with_id)
+            await self.app(scope, receive, send_with_id)
         finally:
             in_progress.dec()
-            route = route_label(scope)
+            # routed: by the route's template; else the label by path still holds
+            route = route_label(scope) if "route" in scope or scope["path"] != path else by_path
             elapsed = time.perf_counter() - started
-            self._record(scope, route, status, elapsed, graphql, peeked)
+            operation = self._operation(scope, state) if path == "/graphql" else None
+            self._record(scope, route, status, elapsed, operation)
             if self.access_log:
-                self._log(scope, request_id, route, status, elapsed, sent, graphql, peeked)
+                self._log(scope, request_id, route, status, elapsed, sent, operation)
 
-    def _operation(self, scope: Scope, peeked: list[bytes]) -> str:
-        if scope["method"] == "GET":
-            return self.operations.label(_operation_from_query(scope.get("query_string", b"")))
-        return self.operations.label(_operation_from_body(b"".join(peeked)))
+    def _operation(self, scope: Scope, state: dict[str, Any]) -> str:
+        name = state.get(OPERATION_KEY, _UNSET)
+        if name is _UNSET:  # refused before the endpoint read it: a body is left unread
+            get = scope["method"] == "GET"
+            name = _operation_from_query(scope.get("query_string", b"")) if get else None
+        return self.operations.label(name)
 
     def _record(
-        self,
-        scope: Scope,
-        route: str,
-        status: int,
-        elapsed: float,
-        graphql: bool,
-        peeked: list[bytes],
+        self, scope: Scope, route: str, status: int, elapsed: float, operation: str | None
     ) -> None:
-        metrics.REQUESTS.labels(route, scope["method"], str(status)).inc()
-        metrics.REQUEST_DURATION.labels(route).observe(elapsed)
-        if graphql and scope["method"] in ("GET", "POST"):
-            operation = self._operation(scope, peeked)
-            metrics.GRAPHQL_OPERATIONS.labels(operation, str(status)).inc()
-            metrics.GRAPHQL_DURATION.labels(operation).observe(elapsed)
-        if route == "/sparql" and scope["method"] in ("GET", "POST"):
-            metrics.SPARQL_QUERIES.labels(_outcome(status)).inc()
+        method = scope["method"]
+        self._requests.get(route, method, status).inc()
+        self._durations.get(route).observe(elapsed)
+        if operation is not None and method in ("GET", "POST"):
+            self._operations.get(operation, status).inc()
+            self._operation_durations.get(operation).observe(elapsed)
+        if route == "/sparql" and method in ("GET", "POST"):
+            self._sparql_queries.get(_outcome(status)).inc()
         if self.caches is not None:
             self._count_caches(scope)
         if self.on_request_end is not None:
@@ -277,14 +339,17 @@ class Observe:
 
     def _count_caches(self, scope: Scope) -> None:
         assert self.caches is not None
+        seen = self._seen
         for name, cache in self.caches(scope):
             hits, misses = cache.hits, cache.misses
-            seen_hits, seen_misses = self._seen.get(name, (0, 0))
+            seen_hits, seen_misses = seen.get(name, (0, 0))
+            if hits == seen_hits and misses == seen_misses:
+                continue
             if hits > seen_hits:
-                metrics.CACHE_LOOKUPS.labels(name, "hit").inc(hits - seen_hits)
+                self._cache_lookups.get(name, "hit").inc(hits - seen_hits)
             if misses > seen_misses:
-                metrics.CACHE_LOOKUPS.labels(name, "miss").inc(misses - seen_misses)
-            self._seen[name] = (hits, misses)
+                self._cache_lookups.get(name, "miss").inc(misses - seen_misses)
+            seen[name] = (hits, misses)
 
     def _log(
         self,
@@ -294,8 +359,7 @@ class Observe:
         status: int,
         elapsed: float,
         sent: int,
-        graphql: bool,
-        peeked: list[bytes],
+        operation: str | None,
     ) -> None:
         entry: dict[str, Any] = {
             "request_id": request_id,
@@ -307,6 +371,6 @@ class Observe:
             "bytes": sent,
             "client": _client(scope),
         }
-        if graphql:
-            entry["operation"] = self._operation(scope, peeked)
+        if operation is not None:
+            entry["operation"] = operation
         log.info(entry)

@@ -40,29 +40,37 @@ def operation_routes(authorise: Authorise) -> list[BaseRoute]:
     return [*probe_routes(), *admin_routes(authorise)]
 
 
-def _caches(app_state: Any, routes: Sequence[BaseRoute]) -> Iterable[tuple[str, CacheCounters]]:
+def _graphql_results(routes: Sequence[BaseRoute]) -> CacheCounters | None:
     for route in routes:
         if isinstance(route, Route) and route.path == "/graphql":
             view = getattr(route.endpoint, "__self__", None)
-            results = getattr(view, "results", None)
+            results: CacheCounters | None = getattr(view, "results", None)
             if results is not None:
-                yield "graphql_results", results
-    web = getattr(app_state, "graphsvc_web", None)  # created on the first researcher request
-    if web is not None:
-        yield "sparql_results", web.results
+                return results
+    return None
+
+
+def _state(scope: Scope) -> dict[str, Any]:
+    """The entries of the application's ``state``. Read as attributes, each missing one (the
+    web state before the first researcher request) costs a raised and caught AttributeError,
+    at every request."""
+    entries: dict[str, Any] = getattr(getattr(scope.get("app"), "state", None), "_state", {})
+    return entries
 
 
 def observe_middleware(settings: Settings, routes: Sequence[BaseRoute]) -> Middleware:
     """The outermost middleware: it sees every request, refusals of the guards included."""
+    graphql = _graphql_results(routes)  # the routes' view, made once with the app
+    fixed: tuple[tuple[str, CacheCounters], ...] = (
+        () if graphql is None else (("graphql_results", graphql),)
+    )
 
     def caches(scope: Scope) -> Iterable[tuple[str, CacheCounters]]:
-        app = scope.get("app")
-        return _caches(app.state, routes) if app is not None else ()
+        web = _state(scope).get("graphsvc_web")  # created on the first researcher request
+        return fixed if web is None else (*fixed, ("sparql_results", web.results))
 
     def on_request_end(scope: Scope) -> None:
-        app = scope.get("app")
-        services = getattr(app.state, "services", None) if app is not None else None
-        feed = getattr(services, "feed", None)
+        feed = getattr(_state(scope).get("services"), "feed", None)
         if feed is not None:
             metrics.set_feed_revision(feed.delivered)
 

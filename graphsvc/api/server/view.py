@@ -44,6 +44,7 @@ from graphsvc.edit.auth import ANONYMOUS, Principal, TokenRegistry, tokens_path
 from graphsvc.http.buckets import TokenBuckets
 from graphsvc.http.clients import client_key
 from graphsvc.http.negotiation import parse_accept
+from graphsvc.http.observe import note_operation
 from graphsvc.http.pages import graphiql_response
 from graphsvc.settings import Settings
 
@@ -324,6 +325,8 @@ class GraphQLView:
             if not isinstance(body, dict):
                 raise _RequestError("The request body must be a JSON object.", "BAD_REQUEST")
             raw = body
+        # for the request metrics and the access log (graphsvc.http.observe), as sent
+        note_operation(request.scope, raw.get("operationName"))
         query, variables = raw.get("query"), raw.get("variables")
         operation_name, extensions = raw.get("operationName"), raw.get("extensions")
         if query is not None and not isinstance(query, str):
