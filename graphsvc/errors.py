@@ -15,7 +15,7 @@ Every error a user can cause derives from :class:`GraphsvcError` and says what w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -79,11 +79,23 @@ class UnsupportedFormatError(InputError):
 
 
 class ValidationError(InputError):
-    def __init__(self, source: str, violations: Sequence[Violation]) -> None:
-        lines = "\n".join(f"  {v}" for v in violations)
+    """``locations`` gives, for a focus node, where a person edits it: ``file:line``."""
+
+    def __init__(
+        self,
+        source: str,
+        violations: Sequence[Violation],
+        locations: Mapping[str, str] | None = None,
+    ) -> None:
+        where = locations or {}
+        lines = "\n".join(
+            f"  {where[v.focus_node]}: {v}" if v.focus_node in where else f"  {v}"
+            for v in violations
+        )
         super().__init__(f"{source}: {len(violations)} SHACL violation(s)\n{lines}")
         self.source = source
         self.violations = tuple(violations)
+        self.locations = dict(where)
 
 
 class NotFoundError(GraphsvcError):

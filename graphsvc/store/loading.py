@@ -302,7 +302,9 @@ def check_files(
         try:
             validate_quads(quads, ", ".join(str(p) for p in paths), store, phases)
         except ValidationError as exc:
-            raise ValidationError(_blame(exc, described, paths), exc.violations) from None
+            raise ValidationError(
+                _blame(exc, described, paths), exc.violations, _locate(exc, described)
+            ) from None
         if key and verdicts:
             verdicts.record_clean(key)
     if validate and progress:
@@ -325,6 +327,21 @@ def _blame(exc: ValidationError, described: dict[str, list[Path]], paths: Sequen
             if path not in blamed:
                 blamed.append(path)
     return ", ".join(str(p) for p in blamed or paths)
+
+
+def _locate(exc: ValidationError, described: dict[str, list[Path]]) -> dict[str, str]:
+    """``file:line`` where each focus node in violation is described, when a line is found."""
+    from graphsvc.store.locate import subject_lines
+
+    wanted: dict[Path, set[str]] = {}
+    for violation in exc.violations:
+        for path in described.get(violation.focus_node, [])[:1]:
+            wanted.setdefault(path, set()).add(violation.focus_node)
+    return {
+        iri: f"{path}:{line}"
+        for path, iris in wanted.items()
+        for iri, line in subject_lines(path, iris).items()
+    }
 
 
 def _report(paths: Sequence[Path], quads: Sequence[Quad]) -> LoadReport:
