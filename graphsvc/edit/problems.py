@@ -12,16 +12,18 @@ the constraint component that failed (``sh:MinCountConstraintComponent`` -> ``RE
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from graphsvc.errors import InputError
 from graphsvc.vocab import SH
 
 if TYPE_CHECKING:
     from graphsvc.store.validation import Violation
 
-__all__ = ["FieldProblem", "ProblemCode", "code_of"]
+__all__ = ["FieldProblem", "InvalidInput", "ProblemCode", "code_of"]
 
 
 class ProblemCode(StrEnum):
@@ -107,3 +109,13 @@ class FieldProblem:
     value: str | None = None
     limit: int | None = None
     violation: Violation | None = None
+
+
+class InvalidInput(InputError):
+    """The input is refused: one :class:`FieldProblem` per wrong value, the first in the text."""
+
+    def __init__(self, problems: Sequence[FieldProblem]) -> None:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{'.'.join(first.path)}: {first.message}{more}")
+        self.problems = tuple(problems)
