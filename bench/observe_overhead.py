@@ -1,7 +1,7 @@
 """CPU cost per request of the observing middleware (:mod:`graphsvc.http.observe`), in process.
 
-    .venv/bin/python -m bench.observe_overhead [--practices 10000] [--seed 1] [--requests 5000]
-                                               [--rounds 7] [--baseline REF]
+    .venv/bin/python -m bench.observe_overhead [--practices 10000] [--seed 1] [--requests 1000]
+                                               [--rounds 31] [--baseline REF]
                                                [--workdir /tmp/graphsvc-bench-observe]
 
 One ``create_app`` application on the synthetic dataset (generated and bulk-loaded as in
@@ -22,9 +22,9 @@ Each kind goes through the same application built with different outermost middl
   as it was at git commit ``REF``, so that the cost before and after a change is measured in
   the same run, on the same machine state.
 
-The stacks take turns within each round; the figure is the median over ``--rounds`` of the CPU
-time (``time.process_time``) per request, and the middleware's cost is a stack's median minus
-the bare one's. Rate limits are off (GraphQL) or out of reach (SPARQL), as in the throughput
+The stacks take turns within each round (in turn forwards and backwards); a stack's figure is
+the median over ``--rounds`` of the CPU time (``time.process_time``) per request, and the
+middleware's cost the median of its differences to the bare stack round by round. Rate limits are off (GraphQL) or out of reach (SPARQL), as in the throughput
 benchmarks. This prints figures; it asserts nothing but that every answer is a 200.
 """
 
@@ -204,7 +204,8 @@ async def measure(
         kind: {name: [] for name in built} for kind in kinds
     }
     for number in range(1, rounds + 1):
-        log(f"round {number} of {rounds}")
+        if number % 10 == 1:
+            log(f"round {number} of {rounds}")
         for kind, driver in kinds.items():
             names = list(built) if number % 2 else list(reversed(built))
             for name in names:
@@ -222,16 +223,23 @@ async def run(settings: Settings, args: argparse.Namespace) -> dict[str, dict[st
 
 
 def report(figures: dict[str, dict[str, list[float]]], describe: Callable[[str], str]) -> list[str]:
+    """Per stack: the median and the least CPU time per request over the rounds; and the
+    middleware's cost: the median, first and third quartile of the differences to the bare
+    stack measured in the same round (load that comes and goes weighs on both alike)."""
     lines = [
-        f"{'request':<10}{'stack':<12}{'µs CPU/request':>16}{'middleware µs':>15}   rounds (µs)"
+        f"{'request':<10}{'stack':<12}{'median µs':>10}{'min µs':>8}"
+        f"{'middleware µs':>15}{'(quartiles)':>16}"
     ]
     for kind, by_stack in figures.items():
-        bare = statistics.median(by_stack["bare"])
+        bare = by_stack["bare"]
         for name, values in by_stack.items():
-            middle = statistics.median(values)
-            extra = "" if name == "bare" else f"{(middle - bare) * 1e6:+.1f}"
-            each = ", ".join(f"{v * 1e6:.0f}" for v in values)
-            lines.append(f"{kind:<10}{describe(name):<12}{middle * 1e6:>16.1f}{extra:>15}   {each}")
+            row = f"{kind:<10}{describe(name):<12}"
+            row += f"{statistics.median(values) * 1e6:>10.1f}{min(values) * 1e6:>8.1f}"
+            if name != "bare":
+                extra = [(v - b) * 1e6 for v, b in zip(values, bare, strict=True)]
+                low, middle, high = statistics.quantiles(extra, n=4)
+                row += f"{middle:>+15.1f}{f'{low:+.1f} … {high:+.1f}':>16}"
+            lines.append(row)
     return lines
 
 
@@ -239,8 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.observe_overhead", description=__doc__)
     parser.add_argument("--practices", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--requests", type=int, default=5_000, help="requests per stack and round")
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--requests", type=int, default=1_000, help="requests per stack and round")
+    parser.add_argument("--rounds", type=int, default=31)
     parser.add_argument("--baseline", metavar="REF", help="also measure Observe as of this commit")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/graphsvc-bench-observe"))
     args = parser.parse_args(argv)
@@ -277,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"dataset: {args.practices} practices ({quads} quads); {args.requests} identical "
-        f"requests per stack and round, {args.rounds} rounds, medians; access log off; "
+        f"requests per stack and round, {args.rounds} rounds; access log off; "
         f"{os.cpu_count()} CPUs (shared); @{head}+ is the working tree"
     )
     print("\n".join(report(figures, describe)))
