@@ -7,9 +7,12 @@ indexes of the data, and answers with the focus nodes that may violate a shape o
 "may violate", so a node it clears does conform. pySHACL then judges only the flagged nodes
 (:func:`graphsvc.store.loading.validate_quads`), and its report is the one users see.
 
-A shape that uses a construct this module does not evaluate (``sh:sparql``, ``sh:not``,
-``sh:xone``, complex paths, …) makes :func:`prescreen` ask for a full validation whenever it
-targets one of the focus nodes.
+A shape that uses a construct this module does not evaluate (``sh:not``, ``sh:xone``, complex
+paths, …) makes :func:`prescreen` ask for a full validation whenever it targets one of the focus
+nodes. A SPARQL constraint (``sh:sparql`` with ``sh:select``) of a node shape is run by Oxigraph
+over the same triples, once for all its focus nodes (``VALUES $this``), when its query is one
+group of triple patterns and filters (where that binding is the SHACL pre-binding): any solution
+asks for a full validation, so that pySHACL reports it; none clears the constraint.
 
 Cost: linear in the triples of the focus nodes; about 1 s for 250k quads on one core.
 
@@ -32,7 +35,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, Store
 from rdflib import BNode, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.collection import Collection as RdfCollection
@@ -42,8 +45,10 @@ from graphsvc.vocab import RDF, RDFS, SH
 
 __all__ = [
     "Prescreen",
+    "Select",
     "Shape",
     "TripleIndex",
+    "compile_shapes",
     "compiled_shapes",
     "inverse_predicates",
     "prescreen",
@@ -78,6 +83,7 @@ class TripleIndex:
         self._supers: dict[Term, frozenset[Term]] = {}
         self._classes: dict[Term, frozenset[Term]] = {}
         self._closures: dict[frozenset[Term], frozenset[Term]] = {}
+        self._store: Store | None = None
 
     def values(self, node: Term, predicate: NamedNode) -> Sequence[Term]:
         """The distinct objects of ``node predicate ?o``."""
@@ -95,6 +101,19 @@ class TripleIndex:
                     index[obj].add(subject)
             self._inverse[predicate] = index
         return index.get(node) or set()
+
+    def store(self) -> Store:
+        """The triples in the default graph of an in-memory Oxigraph store, for SPARQL
+        constraints (built on the first call)."""
+        if self._store is None:
+            self._store = Store()
+            self._store.extend(
+                Quad(subject, predicate, obj)
+                for subject, by_predicate in self._spo.items()
+                for predicate, objects in by_predicate.items()
+                for obj in objects
+            )
+        return self._store
 
     def description(self, node: Subject) -> Iterable[tuple[NamedNode, Term]]:
         for predicate, objects in self._spo.get(node, {}).items():
@@ -141,6 +160,26 @@ class Unsupported(Exception):
     """A construct the pre-screen does not evaluate."""
 
 
+@dataclass(frozen=True, slots=True)
+class Select:
+    """A SPARQL constraint's SELECT, split where ``VALUES $this`` goes: at the start of its only
+    group, where joining the focus nodes is binding ``$this`` to each in turn."""
+
+    head: str  # the PREFIX declarations, then the query up to its group's opening brace
+    body: str  # the group's triple patterns and filters
+
+    def text(self, focus: Sequence[Term]) -> str:
+        values = " ".join(str(node) for node in focus)
+        return f"{self.head}{{ VALUES $this {{ {values} }}\n{self.body}}}"
+
+
+# What the pre-binding of $this by VALUES is not sure to mean: another group (its filters would
+# not see $this), pre-bound variables other than $this, and aggregates or solution modifiers.
+_SELECT_PARTS = re.compile(r"(?s)^([^{}]*)\{([^{}]*)\}\s*$")
+_OTHER_BOUND = re.compile(r"[?$](currentShape|shapesGraph|PATH)\b")
+_AGGREGATE = re.compile(r"(?i)\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(")
+
+
 @dataclass
 class Shape:
     """A node or property shape, with the constraints the pre-screen evaluates."""
@@ -172,17 +211,21 @@ class Shape:
     alternatives: list[list[Shape]] = field(default_factory=list)  # each sh:or
     conjunctions: list[list[Shape]] = field(default_factory=list)  # each sh:and
     properties: list[Shape] = field(default_factory=list)
+    selects: list[Select] = field(default_factory=list)  # each sh:sparql: no solution wanted
 
-    def problem(self) -> str | None:
-        """The first unsupported construct in this shape or a shape it uses."""
+    def problem(self, *, nested: bool = False) -> str | None:
+        """The first unsupported construct in this shape or a shape it uses (a SPARQL
+        constraint is run only for the shapes that target the focus nodes)."""
         if self.unsupported:
             return f"{self.name}: {self.unsupported}"
-        nested = [*self.nodes, *self.properties, *(s for group in self.alternatives for s in group)]
-        nested += [s for group in self.conjunctions for s in group]
+        if nested and self.selects:
+            return f"{self.name}: sh:sparql in a shape another shape uses"
+        used = [*self.nodes, *self.properties, *(s for group in self.alternatives for s in group)]
+        used += [s for group in self.conjunctions for s in group]
         if self.qualified is not None:
-            nested.append(self.qualified)
-        for shape in nested:
-            found = shape.problem()
+            used.append(self.qualified)
+        for shape in used:
+            found = shape.problem(nested=True)
             if found:
                 return found
         return None
@@ -227,6 +270,7 @@ _IGNORED = {
         "node",
         "or",
         "and",
+        "sparql",
     )
 }
 
@@ -337,6 +381,37 @@ class _Compiler:
             [self.shape(s) for s in self.list_of(lst)] for lst in g.objects(node, SH["and"])
         ]
         shape.properties = [self.shape(p) for p in g.objects(node, SH.property)]
+        for constraint in g.objects(node, SH.sparql):
+            if shape.path is not None:
+                raise Unsupported("sh:sparql in a property shape")
+            if str(g.value(constraint, SH.deactivated)).lower() != "true":
+                shape.selects.append(self.select(constraint))
+
+    def select(self, constraint: Node) -> Select:
+        g = self.graph
+        known = {RDF.type, RDFS.label, RDFS.comment, SH.select, SH.message, SH.prefixes}
+        known |= {SH.severity, SH.deactivated}
+        for predicate in set(g.predicates(constraint, None)):
+            if predicate not in known:
+                raise Unsupported(f"sh:sparql with {predicate}")
+        query = g.value(constraint, SH.select)
+        parts = _SELECT_PARTS.match(str(query)) if query is not None else None
+        if parts is None or _OTHER_BOUND.search(str(query)) or _AGGREGATE.search(parts[1]):
+            raise Unsupported("sh:sparql other than a SELECT of one group of patterns")
+        prologue = ""
+        for declared in g.objects(constraint, SH.prefixes):
+            for declaration in g.objects(declared, SH.declare):
+                prefix = g.value(declaration, SH.prefix)
+                namespace = g.value(declaration, SH.namespace)
+                if prefix is None or namespace is None:
+                    raise Unsupported("an sh:declare without sh:prefix or sh:namespace")
+                prologue += f"PREFIX {prefix}: <{namespace}>\n"
+        select = Select(prologue + parts[1], parts[2])
+        try:
+            Store().query(select.text([]))
+        except SyntaxError as exc:
+            raise Unsupported(f"sh:sparql that Oxigraph does not read: {exc}") from None
+        return select
 
 
 def _int(node: Node | None) -> int | None:
@@ -348,7 +423,11 @@ def compiled_shapes() -> tuple[Shape, ...]:
     """The shapes of ``ontology/shapes.ttl`` that have targets, compiled once."""
     from graphsvc.store.validation import load_shapes
 
-    graph = load_shapes()
+    return compile_shapes(load_shapes())
+
+
+def compile_shapes(graph: Graph) -> tuple[Shape, ...]:
+    """The shapes of the shapes graph ``graph`` that have targets."""
     compiler = _Compiler(graph)
     targeted: set[Node] = set()
     for predicate in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode):
@@ -609,6 +688,10 @@ def run(
         problem = shape.problem()
         if problem is not None:
             return Prescreen(frozenset(), True, problem)
+    for shape, targets in work:
+        found = _select_results(index, shape, targets)
+        if found is not None:
+            return Prescreen(frozenset(), True, found)
     evaluator = _Evaluator(index)
     flagged: set[Term] = set()
     for shape, targets in work:
@@ -618,6 +701,22 @@ def run(
             if progress is not None:
                 progress(len(chunk))
     return Prescreen(frozenset(flagged), False)
+
+
+def _select_results(index: TripleIndex, shape: Shape, targets: Sequence[Term]) -> str | None:
+    """Why ``shape``'s SPARQL constraints need pySHACL on ``targets``, or None if they find
+    nothing."""
+    if not shape.selects or shape.deactivated:
+        return None
+    if any(isinstance(node, BlankNode) for node in targets):
+        return f"{shape.name}: sh:sparql on a blank node"
+    for select in shape.selects:
+        for start in range(0, len(targets), 500):
+            solutions = index.store().query(select.text(targets[start : start + 500]))
+            assert isinstance(solutions, QuerySolutions)
+            for solution in solutions:
+                return f"{shape.name}: sh:sparql found a result for {solution['this']}"
+    return None
 
 
 def prescreen(
