@@ -179,7 +179,7 @@ def validate_quads(
     (:mod:`graphsvc.store.prescreen`) clears those that certainly conform; pySHACL judges the
     rest, each with its description, its blank nodes, the links to it and the types and labels
     of what it links to. Shapes the pre-screen cannot evaluate fall back to pySHACL on
-    everything, as do the ontology and seeds (their concept schemes use ``sh:sparql``).
+    everything, as does a solution of a SPARQL constraint (a cycle in a concept scheme).
     """
     from graphsvc.store import prescreen
 
