@@ -115,10 +115,32 @@ def copy_ontology(tmp_path: Path) -> Path:
     return target
 
 
+def small_ontology(tmp_path: Path, title: str) -> Path:
+    """An ontology module and a concept scheme module: the cache works per content whatever
+    the content, and these are documented in a fifth of the time of the project's modules."""
+    target = tmp_path / "ontology"
+    target.mkdir()
+    prefixes = (
+        "@prefix dct: <http://purl.org/dc/terms/> .\n"
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix ex: <https://example.org/ontology#> .\n"
+    )
+    (target / "graphsvc.ttl").write_text(
+        prefixes + f'<https://example.org/ontology> a owl:Ontology ; dct:title "{title}"@en .\n'
+        'ex:Practice a owl:Class ; dct:title "Practice"@en .\n'
+    )
+    (target / "themes-scheme.ttl").write_text(
+        prefixes + 'ex:themes a skos:ConceptScheme ; skos:prefLabel "Themes"@en .\n'
+        'ex:youth skos:inScheme ex:themes ; skos:prefLabel "Youth"@en .\n'
+    )
+    return target
+
+
 def test_cached_per_content_hash(tmp_path: Path) -> None:
-    ontology, cache = copy_ontology(tmp_path), tmp_path / "cache"
+    ontology = small_ontology(tmp_path, "Test ontology of public employment services")
+    cache = tmp_path / "cache"
     main = ontology / "graphsvc.ttl"
-    main.write_text(main.read_text().replace("graphsvc ontology of", "Test ontology of", 1))
     body = ontology_docs_html(ontology, cache)
     key = sources_hash(ontology_sources(ontology))
     assert (cache / f"{key}.html").read_bytes() == body
@@ -133,13 +155,12 @@ def test_cached_per_content_hash(tmp_path: Path) -> None:
 
 
 def test_unwritable_cache_still_serves(tmp_path: Path) -> None:
-    ontology = copy_ontology(tmp_path)
-    with (ontology / "graphsvc.ttl").open("a") as handle:
-        handle.write("\n# a content of its own\n")
+    ontology = small_ontology(tmp_path, "An ontology with a content of its own")
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     body = ontology_docs_html(ontology, blocker / "cache")
     assert body.startswith(b"<!DOCTYPE html>")
+    assert b"An ontology with a content of its own" in body
 
 
 def test_a_module_that_does_not_parse_is_named(tmp_path: Path) -> None:
@@ -176,6 +197,12 @@ def test_make_step_writes_the_page(tmp_path: Path) -> None:
 # OWL 2 RL ------------------------------------------------------------------------------------
 
 
+def owl_rl_graph() -> Graph:
+    """An empty graph on rdflib's store without contexts, where owlrl's look-ups (hundreds of
+    thousands over a closure) take a third less time than on the default store."""
+    return Graph(store="SimpleMemory")
+
+
 def owl_rl_problems(graph: Graph) -> list[str]:
     """Expand ``graph`` in place under OWL 2 RL; the inconsistencies owlrl found.
 
@@ -195,13 +222,13 @@ def closed(modules: Graph) -> tuple[Graph, list[str]]:
     The closure is monotone and idempotent, so the closure of this closure with more triples
     is the closure of the ontology with them: the tests below start from it (do not change it).
     """
-    graph = Graph()
+    graph = owl_rl_graph()
     graph += modules
     return graph, owl_rl_problems(graph)
 
 
 def closed_copy(closed: tuple[Graph, list[str]]) -> Graph:
-    graph = Graph()
+    graph = owl_rl_graph()
     graph += closed[0]
     return graph
 
@@ -247,7 +274,7 @@ def test_an_inconsistency_is_found(name: str) -> None:
     own, whatever else the graph holds (the closure is monotone), so it is shown on a graph of
     its own rather than on a copy of the ontology's closure, which takes owlrl seconds more."""
     turtle, message = PROBLEMS[name]
-    graph = Graph()
+    graph = owl_rl_graph()
     graph.parse(
         data="@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
         "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + turtle,
