@@ -8,7 +8,7 @@ test schema served by the same view, with fields that page, hang and fail.
 from __future__ import annotations
 
 import asyncio
-import time
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -179,17 +179,18 @@ def test_a_long_execution_lets_other_requests_through(tmp_path: Path) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     settings = limit_settings(tmp_path, request_timeout=120, max_query_cost=10**9)
-    # 100 × 100 × 20 items: seconds of work, in lists of a realistic length
-    big = "{ items(first: 100) { edges { children(first: 100) { children(first: 20) { n label } } } } }"
+    # 100 × 25 × 20 items: about a second of work, in lists of a realistic length
+    big = "{ items(first: 100) { edges { children(first: 25) { children(first: 20) { n label } } } } }"
     with (
         open_schema(TEST_SCHEMA, settings) as app,
         app.client(timeout=60) as client,
         ThreadPoolExecutor(1) as pool,
     ):
+        RESOLVING_CHILDREN.clear()
         started = pool.submit(post, client, big)
         with app.client(timeout=60) as other:
             assert ok(other, "{ items(first: 1) { edges { n } } }")  # warm: its plan is compiled
-            time.sleep(0.5)  # the big query is executing by now; it takes seconds
+            assert RESOLVING_CHILDREN.wait(60)  # the big query is executing: it has just begun
             while not started.done():
                 assert ok(other, "{ items(first: 2) { edges { n } } }")
                 if not started.done():
@@ -200,6 +201,7 @@ def test_a_long_execution_lets_other_requests_through(tmp_path: Path) -> None:
         assert response.status_code == 200
         edges = response.json()["data"]["items"]["edges"]
         assert len(edges) == 100 and len(edges[-1]["children"][-1]["children"]) == 20
+        assert len(edges[-1]["children"]) == 25
 
 
 def test_the_timeout_applies_to_the_real_schema(tmp_path: Path) -> None:
@@ -285,6 +287,10 @@ def ok(client: httpx.Client, query: str, variables: dict[str, Any] | None = None
     return True
 
 
+RESOLVING_CHILDREN = threading.Event()
+"""Set as a query's ``children`` are resolved (only the big queries ask for them)."""
+
+
 @strawberry.type
 class Item:
     n: int
@@ -295,6 +301,7 @@ class Item:
 
     @strawberry.field
     def children(self, first: int = 10) -> list[Item]:
+        RESOLVING_CHILDREN.set()
         return [Item(n=i) for i in range(first)]
 
     @strawberry.field
