@@ -4,8 +4,9 @@ hypothesis-graphql generates operations from the schema itself: valid queries an
 every root field, nested selections, inline fragments and argument values of every type
 (``Mode.POSITIVE``), and operations with one schema violation each — a wrong argument type, a
 missing required argument, an unknown enum value (``Mode.NEGATIVE``). Each is sent to the real
-application under uvicorn, anonymously or with an admin token (so mutations run and write), by
-POST or, for queries, by GET.
+application, anonymously or with an admin token (so mutations run and write), by POST or, for
+queries, by GET: in this process, through the production middleware and ``/graphql`` view (no
+socket: HTTP framing is not what these cases try, and the generator's own work is most of theirs).
 
 What must hold for every one: no 5xx, a well-formed GraphQL response (``data`` and/or ``errors``,
 each error with a message and an ``extensions.code``), and no masked internal error in it. The run
@@ -23,14 +24,14 @@ from typing import Any
 import httpx
 import hypothesis.strategies as st
 import pytest
-from api.gql import Api
+from api.gql import Api, local_api
 from hypothesis import HealthCheck, given, settings
 from hypothesis_graphql import Mode, from_schema
 from support.profiles import examples
 
 from graphsvc.api.schema import schema
 
-from .graphql_attack import GRAPHQL_RESPONSE, attacked_api
+from .graphql_attack import GRAPHQL_RESPONSE
 from .wire import assert_healthy
 
 CASES = examples(1_000)
@@ -43,7 +44,7 @@ OPERATIONS = st.one_of(
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    with attacked_api(tmp_path_factory.mktemp("fuzz")) as api:
+    with local_api(tmp_path_factory.mktemp("fuzz")) as api:
         api.make_token("admin", "admin")
         yield api
 
