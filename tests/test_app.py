@@ -15,6 +15,9 @@ from graphsvc.store import GraphStore, OxigraphStore
 
 CLASS_COUNTS = "{ classCounts { iri instances } }"
 PES = "https://w3id.org/graphsvc/ontology#PublicEmploymentService"
+# One SPARQL query worker (each loads the data as the app starts): these tests send no query to
+# /sparql, and one still shows the store released and reopened beside a worker.
+WORKERS = {"sparql_workers": 1}
 
 
 def class_counts(store: GraphStore) -> dict[str, int]:
@@ -45,7 +48,7 @@ def answered_counts(app: RunningApp) -> dict[str, int]:
 def test_embedded_app_seeds_answers_and_releases_the_store(
     tmp_settings: Settings, serve_app: Callable[[Settings], RunningApp]
 ) -> None:
-    settings = tmp_settings.with_overrides(load_seeds=True)
+    settings = tmp_settings.with_overrides(load_seeds=True, **WORKERS)
     app = serve_app(settings)
     with app.client() as client:
         health = client.get("/healthz")
@@ -69,7 +72,7 @@ def test_embedded_app_seeds_answers_and_releases_the_store(
 
 
 def test_memory_app(memory_settings: Settings, serve_app: Callable[[Settings], RunningApp]) -> None:
-    app = serve_app(memory_settings.with_overrides(load_seeds=True))
+    app = serve_app(memory_settings.with_overrides(load_seeds=True, **WORKERS))
     with app.client() as client:
         assert client.get("/healthz").json()["store"] == "memory"
     assert answered_counts(app)[PES] > 0
@@ -101,7 +104,7 @@ def test_remote_app_seeds_the_remote_store(
 def test_bad_graphql_is_an_error_response_not_a_crash(
     memory_settings: Settings, serve_app: Callable[[Settings], RunningApp]
 ) -> None:
-    app = serve_app(memory_settings)
+    app = serve_app(memory_settings.with_overrides(**WORKERS))
     with app.client() as client:
         response = client.post("/graphql", json={"query": "{ classCounts { nope } }"})
         assert "Traceback" not in response.text
@@ -115,7 +118,9 @@ def test_a_startup_that_fails_writes_nothing_and_releases_the_store(
     tmp_settings: Settings, project_copy: Path
 ) -> None:
     (project_copy / "seeds" / "zz-broken.trig").write_text("<a> <b> .\n")
-    settings = tmp_settings.with_overrides(load_seeds=True, seeds_dir=project_copy / "seeds")
+    settings = tmp_settings.with_overrides(
+        load_seeds=True, seeds_dir=project_copy / "seeds", **WORKERS
+    )
     with pytest.raises(pytest.fail.Exception, match="failed to start"), run_app(settings):
         pass
     with OxigraphStore(settings.store_path) as store:
@@ -128,7 +133,7 @@ def test_the_long_lived_objects_are_frozen_while_the_service_runs(
     """Full collections skip the read model and the index (see the lifespan in graphsvc.app)."""
     import gc
 
-    with run_app(memory_settings.with_overrides(load_seeds=True)) as app:
+    with run_app(memory_settings.with_overrides(load_seeds=True, **WORKERS)) as app:
         frozen = gc.get_freeze_count()
         read_model = app.server.config.app.state.services.read_model  # type: ignore[union-attr]
         assert frozen > 10_000
