@@ -44,9 +44,13 @@ def stable_headers(response: httpx.Response) -> dict[str, str]:
 
 @pytest.fixture
 def writable_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    """A seeded service of the test's own, on the embedded store, that the test writes to."""
+    """A service of the test's own, on the embedded store, that the test writes to (empty: the
+    test asks only of what it writes)."""
     settings = Settings(
-        data_dir=tmp_path_factory.mktemp("cache-data"), store="oxigraph", sparql_workers=1
+        data_dir=tmp_path_factory.mktemp("cache-data"),
+        store="oxigraph",
+        sparql_workers=1,
+        load_seeds=False,
     )
     with run_app(settings) as app:
         yield app
@@ -166,6 +170,7 @@ def test_the_cache_can_be_turned_off(tmp_path_factory: pytest.TempPathFactory) -
         store="memory",
         sparql_cache_bytes=0,
         sparql_workers=1,  # one query at a time: one worker to start
+        load_seeds=False,  # ASK {} needs no data
     )
     with run_app(settings) as app, app.client() as client:
         for _ in range(3):

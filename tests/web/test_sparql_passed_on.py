@@ -24,16 +24,22 @@ FORMATS = (
 )
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    from support import run_oxigraph_server
-
-    with run_oxigraph_server(tmp_path_factory.mktemp("passed-on")) as running:
-        yield running
+@pytest.fixture
+def server(oxigraph_server: OxigraphServer) -> Iterator[OxigraphServer]:
+    """The session's ``oxigraph serve``, empty before and after the test."""
+    oxigraph_server.clear()
+    yield oxigraph_server
+    oxigraph_server.clear()
 
 
 def _settings(tmp: pytest.TempPathFactory, **extra: object) -> Settings:
-    return Settings(data_dir=tmp.mktemp("data"), store="memory", **extra)  # type: ignore[arg-type]
+    """The embedded reference, with one SPARQL query worker: queries go one at a time."""
+    return Settings(
+        data_dir=tmp.mktemp("data"),
+        store="memory",
+        sparql_workers=1,
+        **extra,  # type: ignore[arg-type]
+    )
 
 
 def _remote(server: OxigraphServer, tmp: pytest.TempPathFactory, **extra: object) -> Settings:
@@ -55,7 +61,6 @@ def test_answers_are_the_bytes_the_embedded_store_gives(
     tmp_path_factory: pytest.TempPathFactory,
     local_app: Callable[[Settings], LocalApp],
 ) -> None:
-    server.clear()
     remote = local_app(_remote(server, tmp_path_factory))
     embedded = local_app(_settings(tmp_path_factory))
     with remote.client() as over_server, embedded.client() as in_process:
@@ -68,7 +73,6 @@ def test_answers_are_the_bytes_the_embedded_store_gives(
                 assert passed.content == reference.content, (accept, query)
         rows = _ask(over_server, SELECT, FORMATS[0]).json()["results"]["bindings"]
         assert len(rows) > 10
-    server.clear()
 
 
 def test_the_row_cap_still_truncates_a_long_answer(
@@ -76,7 +80,6 @@ def test_the_row_cap_still_truncates_a_long_answer(
     tmp_path_factory: pytest.TempPathFactory,
     local_app: Callable[[Settings], LocalApp],
 ) -> None:
-    server.clear()
     app = local_app(_remote(server, tmp_path_factory, sparql_max_rows=3))
     with app.client() as client:
         for accept in FORMATS:
@@ -89,7 +92,6 @@ def test_the_row_cap_still_truncates_a_long_answer(
         short = _ask(client, SELECT + " LIMIT 3", FORMATS[0])
         assert "x-sparql-truncated" not in short.headers
         assert len(short.json()["results"]["bindings"]) == 3
-    server.clear()
 
 
 def test_a_query_the_server_refuses_is_a_400_that_says_why(
@@ -97,7 +99,6 @@ def test_a_query_the_server_refuses_is_a_400_that_says_why(
     tmp_path_factory: pytest.TempPathFactory,
     local_app: Callable[[Settings], LocalApp],
 ) -> None:
-    server.clear()
     app = local_app(_remote(server, tmp_path_factory, load_seeds=False))
     with app.client() as client:
         # parsed by the service's lexer, refused by the engine: an unbound prefix
@@ -110,4 +111,3 @@ def test_a_query_the_server_refuses_is_a_400_that_says_why(
         # the same message, placed in the client's text, naming no server
         assert answer.text == reference.text
         assert "line 1" in answer.text and server.base_url not in answer.text
-    server.clear()
