@@ -1,5 +1,8 @@
 """The bulk loader's swap: its hand-taken lock is RocksDB's own (checked against a real store
-held open by another process, since POSIX record locks never conflict within one process)."""
+held open by another process, since POSIX record locks never conflict within one process).
+
+The other processes open the store with pyoxigraph itself, which is what takes RocksDB's lock
+(and starts in 0.03 s where importing graphsvc.store takes 0.3 s)."""
 
 from __future__ import annotations
 
@@ -12,9 +15,8 @@ from graphsvc.store.bulk import _locked
 
 HOLD = """
 import sys, time
-from pathlib import Path
-from graphsvc.store import OxigraphStore
-store = OxigraphStore(Path(sys.argv[1]))
+import pyoxigraph
+store = pyoxigraph.Store(sys.argv[1])
 print("open", flush=True)
 time.sleep(60)
 """
@@ -41,8 +43,7 @@ def test_the_swap_lock_is_the_one_rocksdb_takes(tmp_path: Path) -> None:
             [
                 sys.executable,
                 "-c",
-                "import sys; from pathlib import Path; "
-                "from graphsvc.store import OxigraphStore; OxigraphStore(Path(sys.argv[1]))",
+                "import sys, pyoxigraph; pyoxigraph.Store(sys.argv[1])",
                 str(path),
             ],
             capture_output=True,
