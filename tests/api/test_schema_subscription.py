@@ -31,7 +31,8 @@ SDL = PROJECT_ROOT / "schema.graphql"
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     data_dir = tmp_path_factory.mktemp("subscription-schema") / "data"
-    env = cli_env(GRAPHSVC_STORE="memory", GRAPHSVC_ACCESS_LOG="false")
+    # one SPARQL query worker (each loads the data at start): this service is asked GraphQL only
+    env = cli_env(GRAPHSVC_STORE="memory", GRAPHSVC_ACCESS_LOG="false", GRAPHSVC_SPARQL_WORKERS="1")
     with serving(data_dir, env=env) as running:
         yield running
 
