@@ -16,12 +16,19 @@ from typing import Any
 
 import pytest
 from api.gql import BA, Api
-from api.test_mutations import CREATE, DELETE, UPDATE, practice_input
+from api.test_mutations import CREATE as PLAIN_CREATE
+from api.test_mutations import DELETE, practice_input
+from api.test_mutations import UPDATE as PLAIN_UPDATE
 
 from graphsvc.settings import Settings
 
 from .graphql_attack import attacked_api, post
 from .wire import assert_healthy
+
+# each problem also as a program reads it: its code and the bound it broke
+_PROBLEM = "errors { path message }"
+CREATE = PLAIN_CREATE.replace(_PROBLEM, "errors { path message code limit }")
+UPDATE = PLAIN_UPDATE.replace(_PROBLEM, "errors { path message code limit }")
 
 DEFAULTS = Settings()
 TITLE, ABSTRACT = DEFAULTS.max_title_length, DEFAULTS.max_abstract_length
@@ -83,8 +90,12 @@ def invalid(result: dict[str, Any], path: list[str], limit: int) -> None:
     assert result["__typename"] == "InvalidInput", result
     problems = result.get("errors", [result])  # DELETE asks only for the first problem
     problem = next(e for e in problems if e["path"] == path)
-    message = problem["message"]
-    assert f"the limit is {limit}." in message or f"at most {limit} items" in message, message
+    assert problem["message"], problem
+    if "limit" in problem:  # a create or an update: the bound as a number
+        assert problem["limit"] == limit, problem
+        assert problem["code"] in ("TOO_LONG", "TOO_MANY"), problem
+    else:  # DELETE asks for a message only
+        assert str(limit) in problem["message"], problem
 
 
 @pytest.mark.parametrize("case", sorted(OVERSIZED))
