@@ -51,7 +51,8 @@ def serve(args: argparse.Namespace) -> int:
     if getattr(args, "no_access_log", False):
         settings = settings.with_overrides(access_log=False)
     ensure_port_free(settings.host, settings.port)  # before anything is opened or loaded
-    preflight(settings.validate())
+    # several workers: the parent seeds while their launcher imports the application
+    preflight(settings.validate(), seed=settings.workers == 1)
     if settings.workers > 1:
         from graphsvc.cli.workers import serve_workers
         from graphsvc.http.multiproc import use_multiprocess_metrics
@@ -92,21 +93,33 @@ def ensure_port_free(host: str, port: int) -> None:
             ) from None
 
 
-def preflight(settings: Settings) -> None:
+def preflight(settings: Settings, *, seed: bool = True) -> None:
     """Fail with a one-line error before uvicorn starts, not with a traceback from the lifespan.
 
     Checks that the store opens (an on-disk store may be locked by another process) and, when
-    the app would seed an empty store, that the ontology and seeds parse and conform.
+    the service would seed an empty store and ``seed``, seeds it here: the ontology and seeds
+    are parsed, judged and written once, and the application opens a seeded store. A store in
+    memory lives in the application's process: the files are only checked here.
     """
     from graphsvc.store import open_store
-    from graphsvc.store.loading import check_files, ontology_and_seed_targets
+    from graphsvc.store.loading import (
+        check_files,
+        load_ontology_and_seeds,
+        ontology_and_seed_targets,
+    )
     from graphsvc.store.verdicts import Verdicts
 
+    verdicts = Verdicts.at(settings.cache_dir)
     store = open_store(settings)
     try:
-        empty = store.is_empty()
+        seeding = seed and settings.load_seeds and store.is_empty()
+        if seeding and settings.store != "memory":
+            load_ontology_and_seeds(
+                store, settings.ontology_dir, settings.seeds_dir, verdicts=verdicts
+            )
+            return
     finally:
         store.close()
-    if settings.load_seeds and empty:
+    if seeding:
         targets = ontology_and_seed_targets(settings.ontology_dir, settings.seeds_dir)
-        check_files(targets, verdicts=Verdicts.at(settings.cache_dir))
+        check_files(targets, verdicts=verdicts)

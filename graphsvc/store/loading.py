@@ -254,7 +254,7 @@ def _judged_context(index: Any, flagged: frozenset[Any]) -> Iterator[Quad]:
 @functools.cache
 def ontology_quads() -> tuple[Quad, ...]:
     """The ontology modules as pyoxigraph quads (cached)."""
-    from graphsvc.store.validation import ontology_files as module_files
+    from graphsvc.store.ontology_modules import ontology_files as module_files
 
     quads: list[Quad] = []
     for path in module_files():

@@ -26,13 +26,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from pyshacl import Shape, Validator
 from rdflib import BNode, Dataset, Graph, Literal, Node, URIRef
 from rdflib.collection import Collection
 
+from graphsvc.store.ontology_modules import SHAPES_FILE, ontology_dir, ontology_files
 from graphsvc.store.overlay import OverlayMemory
 from graphsvc.store.shape_reads import NonEmptyAware, RecordingMemory, ShapeReads
 from graphsvc.vocab import (
@@ -62,8 +62,6 @@ __all__ = [
     "ontology_graph",
     "validate",
 ]
-
-SHAPES_FILE = "shapes.ttl"
 
 _PREFIXES: dict[str, str] = {
     "pes": str(PES._NS),
@@ -135,19 +133,6 @@ class ValidationReport:
             return "conforms"
         head = "conforms, with warnings" if self.conforms else "does not conform"
         return "\n".join([head, *(f"  {v}" for v in self.violations)])
-
-
-def ontology_dir() -> Path:
-    """The ``ontology/`` directory: at the repository root, beside the ``graphsvc`` package."""
-    path = Path(__file__).resolve().parents[2] / "ontology"
-    if not path.is_dir():
-        raise FileNotFoundError(f"ontology directory not found: {path}")
-    return path
-
-
-def ontology_files() -> tuple[Path, ...]:
-    """The Turtle modules of the ontology (everything in ``ontology/`` but the shapes), sorted."""
-    return tuple(p for p in sorted(ontology_dir().glob("*.ttl")) if p.name != SHAPES_FILE)
 
 
 @cache

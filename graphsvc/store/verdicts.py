@@ -8,7 +8,8 @@ so a clean verdict is recorded under the SHA-256 of all of them:
 * the bytes of every file validated, with the graph each goes to;
 * the bytes of the ontology modules and shapes that the validator reads;
 * the source of the modules that validate (this one, ``validation``, ``shape_reads``,
-  ``overlay``, ``prescreen``, ``loading``) and pySHACL's version.
+  ``overlay``, ``prescreen``, ``loading``, ``ontology_modules``) and pySHACL's version (read
+  from its metadata: the key is made without importing it).
 
 Changing any byte of any of them gives another digest, which validates again. Only a clean
 verdict is kept: data in violation always meets pySHACL, so its report is always current.
@@ -40,6 +41,7 @@ _VALIDATING_MODULES = (
     "overlay.py",
     "prescreen.py",
     "loading.py",
+    "ontology_modules.py",
 )
 
 
@@ -52,7 +54,7 @@ def default_cache_dir() -> Path:
 @functools.cache
 def _validator_digest() -> bytes:
     """The validator's part of every key, read once per process (its files do not change under it)."""
-    from graphsvc.store.validation import SHAPES_FILE, ontology_dir, ontology_files
+    from graphsvc.store.ontology_modules import SHAPES_FILE, ontology_dir, ontology_files
 
     digest = hashlib.sha256(f"pyshacl {version('pyshacl')}\n".encode())
     here = Path(__file__).resolve().parent
