@@ -13,10 +13,11 @@ from graphsvc.settings import Settings
 from .servers import Cluster, VirtuosoServer, run_cluster, run_virtuoso
 
 STORES = ("embedded", "oxigraph", "virtuoso")
-CLUSTERS = [("embedded", 2), *((store, 3) for store in STORES)]
+CLUSTERS = [(store, 3) for store in STORES]
 """Every store with three workers, where each test writes through one worker and reads through
-each of the two others, and the default deployment (the embedded store) with two as well: three
-workers do between any two of them all that two workers do, on every store."""
+each of the two others: three workers do between any two of them all that two workers do, on
+every store. Two workers over the embedded store, the default deployment, serve the backup
+under streaming writes (``test_backup.py``) and ``make loadtest``."""
 
 
 @pytest.fixture(scope="session")

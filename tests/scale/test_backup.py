@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cli.processes import assert_clean_failure, cli_env, run
+from cli.processes import assert_clean_failure, run_here
 from cli.test_backup import dataset, titles
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, QuerySolutions, RdfFormat, parse
 from support import run_app, run_oxigraph_server
@@ -55,7 +55,9 @@ def _practices(store_dir: Path) -> set[str]:
 
 
 def _backup(cluster: Cluster, target: Path) -> str:
-    result = run(
+    """``graphsvc backup`` through the service, run in this process: the command's own process
+    is tested in ``cli/test_backup.py``, this module tests what the workers back up."""
+    result = run_here(
         "backup",
         target,
         "--token",
@@ -63,7 +65,7 @@ def _backup(cluster: Cluster, target: Path) -> str:
         "--url",
         cluster.url,
         data_dir=cluster.settings.data_dir,
-        env=cli_env(GRAPHSVC_STORE="oxigraph"),
+        env={"GRAPHSVC_STORE": "oxigraph"},
     )
     assert result.returncode == 0, result.stderr
     assert "by the running service" in result.stdout, result.stdout
@@ -128,7 +130,7 @@ def test_a_backup_of_two_workers_under_streaming_writes(tmp_path: Path) -> None:
         assert (_head(cluster, 0), _head(cluster, 1)) == (head, head)
 
         # a store that is not a new directory is refused, and nothing is left behind
-        again = run(
+        again = run_here(
             "backup",
             tmp_path / "quiet",
             "--token",
@@ -136,7 +138,7 @@ def test_a_backup_of_two_workers_under_streaming_writes(tmp_path: Path) -> None:
             "--url",
             cluster.url,
             data_dir=data,
-            env=cli_env(GRAPHSVC_STORE="oxigraph"),
+            env={"GRAPHSVC_STORE": "oxigraph"},
         )
         assert_clean_failure(again)
         assert "already exists" in again.stderr
@@ -165,7 +167,7 @@ def test_a_backup_of_two_workers_under_streaming_writes(tmp_path: Path) -> None:
     # both restore into a fresh data directory
     for name in ("streamed", "quiet"):
         fresh = tmp_path / f"fresh-{name}"
-        restored = run("restore", tmp_path / name, data_dir=fresh)
+        restored = run_here("restore", tmp_path / name, data_dir=fresh)
         assert restored.returncode == 0, restored.stderr
         assert dataset(fresh / "store") == dataset(tmp_path / name)
     assert set(before) <= titles(tmp_path / "fresh-streamed" / "store")
