@@ -368,7 +368,7 @@ def test_serve_runs_the_app_and_stops_on_sigint(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=cli_env(),
+        env=cli_env(GRAPHSVC_SPARQL_WORKERS="1"),  # each is an interpreter; no query is sent
     )
     try:
         wait_until(_serve_answers(port), 180, "graphsvc serve")

@@ -195,15 +195,18 @@ def _answers(url: str) -> bool:
 def serving(
     data_dir: Path, *extra: str, env: dict[str, str] | None = None, startup: float = 180
 ) -> Iterator[Service]:
-    """``graphsvc serve`` on a free port over ``data_dir``, stopped (SIGTERM) on exit."""
+    """``graphsvc serve`` on a free port over ``data_dir``, stopped (SIGTERM) on exit; with one
+    SPARQL query worker unless ``env`` says otherwise (each is an interpreter of its own, and
+    no test here sends SPARQL queries at once)."""
     port = free_port()
+    env = {"GRAPHSVC_SPARQL_WORKERS": "1", **(env or cli_env())}
     log = data_dir.parent / f"serve-{port}.log"
     with log.open("wb") as stderr:
         process = subprocess.Popen(
             [str(GRAPHSVC), "--data-dir", str(data_dir), "serve", "--port", str(port), *extra],
             stdout=subprocess.DEVNULL,
             stderr=stderr,
-            env=env or cli_env(),
+            env=env,
         )
     service = Service(process, f"http://127.0.0.1:{port}", port, log, data_dir)
     try:
