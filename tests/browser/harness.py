@@ -2,8 +2,8 @@
 
 - ``service``: the application under uvicorn on a free loopback port, on an embedded (on-disk)
   Oxigraph store seeded with the ontology and seeds, as ``make run`` serves it; one per session.
-- ``browser``: one headless Chromium per test module, Debian's ``/usr/bin/chromium`` driven by
-  Playwright (Playwright's own browser downloads are never used).
+- ``browser``: one headless Chromium for the browser modules a worker runs in a row, Debian's
+  ``/usr/bin/chromium`` driven by Playwright (Playwright's own browser downloads are never used).
 - ``page``: a fresh browser context and page per test, with a :class:`ConsoleErrors` collector;
   a test fails at teardown if the page logged an error or threw.
 - :func:`assert_accessible`: axe-core (the npm package built with ``frontend/consoles``) finds no
@@ -157,21 +157,26 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
 # --- the browser ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def playwright_driver() -> Iterator[Playwright]:
-    """Playwright's driver, per module: while it runs, its event loop counts as running in this
-    thread, so a later test elsewhere that calls ``asyncio.run`` would fail."""
+    """Playwright's driver, for the browser tests that run one after another on this worker.
+
+    Package-scoped, not session-scoped: while it runs, its event loop counts as running in this
+    thread, so a later test outside ``tests/browser`` that calls ``asyncio.run`` would fail.
+    pytest stops it when the next test is outside the package (and starts it again if the
+    worker comes back to a browser module), so one driver and one Chromium serve every browser
+    module in a row instead of one each (a start of both costs ~2 s of CPU).
+    """
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="module")
-def browser(
-    playwright_driver: Playwright, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Browser]:
-    """One headless Chromium per test module."""
+@pytest.fixture(scope="package")
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
+    """One headless Chromium for the browser tests in a row (see ``playwright_driver``); each
+    test still gets its own context (``page``)."""
     chromium = playwright_driver.chromium.launch(
         executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)
     )
