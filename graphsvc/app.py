@@ -27,7 +27,7 @@ from graphsvc.http.operations import (
     observe_middleware,
     operation_routes,
 )
-from graphsvc.services import Services, open_services
+from graphsvc.services import Derived, Services, open_services
 from graphsvc.settings import Settings
 from graphsvc.web import PublicCors, ServiceApp, direct_routes, web_routes
 from graphsvc.web.app_files import app_documents
@@ -43,7 +43,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        services = open_services(settings)
+        # the state ``serve --workers``'s launcher derived before forking this worker, if any:
+        # taken once, as a later start of this app must read the store afresh
+        derived: Derived | None = getattr(app.state, "derived", None)
+        app.state.derived = None
+        services = open_services(settings, derived)
         instrument(services)  # refresh times, build times, feed revision
         # The read model and the recommendation index are long-lived objects by the hundred
         # thousand: left to the cyclic collector, a full collection walks them all (770 ms at

@@ -20,6 +20,7 @@ import anyio.from_thread
 
 from graphsvc.edit.provenance import ChangeRecord, change_quads
 from graphsvc.errors import GraphsvcError, WriteTooLate
+from graphsvc.feed.changes import head_revision
 from graphsvc.feed.follow import ChangeFeed
 from graphsvc.feed.lock import WriteLock
 from graphsvc.model.readmodel import ReadModel, build_read_model
@@ -31,7 +32,7 @@ from graphsvc.store.base import Changeset
 from graphsvc.store.loading import LoadReport, load_ontology_and_seeds
 from graphsvc.store.verdicts import Verdicts
 
-__all__ = ["ChangeListener", "Services", "open_services"]
+__all__ = ["ChangeListener", "Derived", "Services", "build_derived", "open_services"]
 
 log = logging.getLogger(__name__)
 
@@ -108,19 +109,46 @@ class Services:
         self.store.close()
 
 
-def open_services(settings: Settings) -> Services:
-    """Open the store and, if it is empty and seeding is on, load the ontology and seeds."""
+@dataclass(frozen=True)
+class Derived:
+    """What a service derives from its store at start: built once by ``serve --workers``'s
+    launcher and shared by the workers it forks (docs/scaling.md), at ``revision``."""
+
+    revision: int
+    read_model: ReadModel
+    index: RecommendationIndex
+    feedback: FeedbackIndex
+
+
+def build_derived(settings: Settings) -> Derived:
+    """Build the derived state of a store that other processes may write (a remote one): the
+    head revision is read first, so that following the feed from it refreshes whatever a write
+    changed while the state was built."""
     store = open_store(settings.validate())
     try:
-        return _start(settings, store)
+        revision = head_revision(store)
+        read_model = build_read_model(store)
+        return Derived(
+            revision, read_model, RecommendationIndex(read_model), FeedbackIndex.load(store)
+        )
+    finally:
+        store.close()
+
+
+def open_services(settings: Settings, derived: Derived | None = None) -> Services:
+    """Open the store and, if it is empty and seeding is on, load the ontology and seeds; build
+    the derived state, unless ``derived`` brings it (a store followed from its revision)."""
+    store = open_store(settings.validate())
+    try:
+        return _start(settings, store, derived)
     except BaseException:
         store.close()  # release the store (and its directory lock) when startup fails
         raise
 
 
-def _start(settings: Settings, store: GraphStore) -> Services:
+def _start(settings: Settings, store: GraphStore, derived: Derived | None) -> Services:
     services = Services(settings=settings, store=store)
-    if settings.load_seeds and store.is_empty():
+    if derived is None and settings.load_seeds and store.is_empty():
         services.seeded = load_ontology_and_seeds(
             store,
             settings.ontology_dir,
@@ -128,17 +156,17 @@ def _start(settings: Settings, store: GraphStore) -> Services:
             verdicts=Verdicts.at(settings.cache_dir),
         )
         log.info("loaded %d quads of ontology and seeds", services.seeded.quads)
-    services.read_model = build_read_model(store)
+    services.read_model = build_read_model(store) if derived is None else derived.read_model
     log.info("built the read model in %.2f s", services.read_model.build_seconds)
     # first listener: every other derived structure reads the refreshed read model
     services.on_change(lambda subjects: services.read_model.apply_change(store, subjects))
     # The index updates a practice in O(degree of its neighbours), far under a millisecond at
     # 100k; a change to another node kind rebuilds it in the background (recommend.index).
-    index = RecommendationIndex(services.read_model)
+    index = RecommendationIndex(services.read_model) if derived is None else derived.index
     services.index = index
     services.on_change(index.apply_change)
     log.info("built the recommendation index in %.2f s", index.build_seconds)
-    services.feedback = FeedbackIndex.load(store)
+    services.feedback = FeedbackIndex.load(store) if derived is None else derived.feedback
 
     def feedback_changed(subjects: frozenset[str]) -> None:
         if services.feedback.refresh(store, subjects):
@@ -149,5 +177,5 @@ def _start(settings: Settings, store: GraphStore) -> Services:
     # across the processes of this host by a file lock, and each process follows the others
     if store.generation is None:
         services.write_lock = WriteLock(settings.data_dir / "commit.lock")
-    services.feed = ChangeFeed(services)
+    services.feed = ChangeFeed(services, None if derived is None else derived.revision)
     return services

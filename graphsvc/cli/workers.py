@@ -22,13 +22,17 @@ The workers are forked from one process that has imported the application, as gu
   multiprocessing's ``spawn``: a fresh interpreter, which holds none of what the parent opened
   (seeding the embedded store leaves RocksDB's background threads running in the parent, and
   ``graphsvc serve`` may have imported the metrics before choosing their multiprocess mode);
-* the launcher imports the application and builds it (``create_app``: routes and settings only;
-  the store, read model and index open in each worker's lifespan), then forks the workers and
-  supervises them. Forking is safe there because at that moment the launcher has **no Python
-  thread but its main one** (checked: otherwise it spawns each worker instead, as before),
-  **no store, no event loop and no client connection open** (it never opens one), and its only
-  other thread is OpenBLAS's pool (imported with numpy), which OpenBLAS stops before a fork and
-  starts again on demand in the child (``pthread_atfork``). A worker closes the inherited
+* the launcher imports the application and builds it (``create_app``: routes and settings
+  only), and once the store is ready it derives the read model, the recommendation index and
+  the feedback from it (:func:`graphsvc.services.build_derived`), once for all workers, which
+  take them over at the revision they were built at and follow the feed from there; then it
+  forks the workers and supervises them. Each worker opens its own store in its lifespan.
+  Forking is safe there because at that moment the launcher has **no Python thread but its
+  main one** (checked: otherwise it spawns each worker instead, which builds its own state),
+  **no store, no event loop and no client connection open** (the store it derived the state
+  from is closed), and its only other thread is OpenBLAS's pool (imported with numpy), which
+  OpenBLAS stops before a fork and starts again on demand in the child (``pthread_atfork``).
+  A worker closes the inherited
   sockets that belong to the other workers and takes back the default signal handlers, which
   uvicorn then replaces with its own.
 """
@@ -59,6 +63,8 @@ from graphsvc.settings import Settings
 
 if TYPE_CHECKING:
     import uvicorn
+
+    from graphsvc.services import Derived
 
 __all__ = ["owned_oxigraph_server", "oxigraph_binary", "serve_workers"]
 
@@ -293,11 +299,9 @@ def _launch(
     from graphsvc.app import create_app
     from graphsvc.http.timeouts import uvicorn_options
 
+    app = create_app(settings)
     config = uvicorn.Config(
-        create_app(settings),
-        log_level="info",
-        access_log=access_log,
-        **uvicorn_options(settings),
+        app, log_level="info", access_log=access_log, **uvicorn_options(settings)
     )
     config.load()  # uvicorn's protocol modules, imported here once
     try:
@@ -305,6 +309,7 @@ def _launch(
     except EOFError:  # the parent failed to seed or to start the store; it says why
         sys.exit(1)
     ready.close()
+    app.state.derived = _derive(settings)
     fork_safe = threading.active_count() == 1
     if not fork_safe:
         log.warning("threads are running in the launcher: the workers start by spawn")
@@ -337,7 +342,21 @@ def _launch(
             )
         process.start()
         processes.append(process)
+    app.state.derived = None  # the workers have their copies: this process needs none
     sys.exit(_supervise(processes, lambda: stopping))
+
+
+def _derive(settings: Settings) -> Derived | None:
+    """The read model, recommendation index and feedback, built once for all the workers
+    instead of once by each (the time it takes grows with the practices). None if that fails:
+    each worker then builds its own, and says what failed."""
+    from graphsvc.services import build_derived
+
+    try:
+        return build_derived(settings)
+    except Exception:
+        log.exception("building the derived state in the launcher failed")
+        return None
 
 
 def _forked_worker(

@@ -68,11 +68,13 @@ class Followed(Protocol):
 class ChangeFeed:
     """Revision numbering, following and in-order delivery for one process."""
 
-    def __init__(self, services: Followed) -> None:
+    def __init__(self, services: Followed, delivered: int | None = None) -> None:
+        """``delivered``: the revision the derived state was built at (default: the store's
+        head now); a first :meth:`poll` refreshes it for every later one."""
         self._services = services
         self.hub = ChangeHub()
         self._lock = threading.Lock()
-        self._delivered = head_revision(services.store)
+        self._delivered = head_revision(services.store) if delivered is None else delivered
         self._pending: dict[int, FeedChange] = {}
         self._local: set[int] = set()
         self.last_poll: float | None = None
