@@ -165,7 +165,7 @@ def playwright_driver() -> Iterator[Playwright]:
     thread, so a later test outside ``tests/browser`` that calls ``asyncio.run`` would fail.
     pytest stops it when the next test is outside the package (and starts it again if the
     worker comes back to a browser module), so one driver and one Chromium serve every browser
-    module in a row instead of one each (a start of both costs ~2 s of CPU).
+    module in a row instead of one each (a start and stop of both: ~1 s of CPU, ~1.3 s of wall).
     """
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
