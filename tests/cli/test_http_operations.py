@@ -27,7 +27,7 @@ from graphsvc.http.observe import JsonLogFormatter
 from graphsvc.http.probes import readiness
 from graphsvc.settings import Settings
 
-from .processes import free_port
+from .processes import VERIFY, free_port
 from .service_api import create_practice
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -42,10 +42,10 @@ class Service:
         self.member = registry.create("member", "m", "https://w3id.org/graphsvc/id/pes/deu-ba")[1]
 
     def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=60)
+        return httpx.Client(base_url=self.url, timeout=60, verify=VERIFY)
 
     def samples(self) -> Samples:
-        text = httpx.get(f"{self.url}/metrics", timeout=30).text
+        text = httpx.get(f"{self.url}/metrics", timeout=30, verify=VERIFY).text
         found: Samples = {}
         for family in text_string_to_metric_families(text):
             for sample in family.samples:
