@@ -17,7 +17,6 @@ it counts the cases it sent and requires at least :data:`CASES`: 1,000 operation
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -38,14 +37,15 @@ from .wire import assert_healthy
 CASES = examples(1_000)
 
 
-@functools.cache
-def operations() -> st.SearchStrategy[str]:
-    """Every operation the schema allows, and every one it almost allows; made when first
-    asked for (0.7 s), not whenever this module is collected."""
-    return st.one_of(
+# every operation the schema allows, and every one it almost allows; made when first drawn
+# from (hypothesis-graphql solves its size model for the schema then: 0.7 s), not whenever
+# this module is collected
+OPERATIONS: st.SearchStrategy[str] = st.deferred(
+    lambda: st.one_of(
         from_schema(schema._schema),
         from_schema(schema._schema, mode=Mode.NEGATIVE),
     )
+)
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def test_operations_generated_from_the_schema_never_get_a_server_error(api: Api)
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow],
     )
-    @given(query=operations(), signed_in=st.booleans(), by_get=st.booleans())
+    @given(query=OPERATIONS, signed_in=st.booleans(), by_get=st.booleans())
     def one(query: str, signed_in: bool, by_get: bool) -> None:
         if by_get and not query.startswith("mutation"):
             response = api.client.get(
