@@ -1,11 +1,12 @@
 """A pool of query worker processes: each query in a process that can be stopped at its deadline.
 
-A request takes an idle worker (a slot), waiting up to ``patience`` seconds in arrival order,
-has it open the current snapshot if it holds an older one (the first query after a write; not
-charged to the query's time budget), then hands it the query. At the deadline the worker is killed: the work
-stops at once, the request is answered 503, and a fresh worker takes the slot. A worker that
-dies on its own (a native crash in the engine) is replaced the same way; the service lives on.
-A request cancelled while its query runs (the client went away) kills the worker too, so no
+A request takes an idle worker (a slot), waiting up to ``patience`` seconds in arrival order
+(and longer while a worker is being started: its slot is not busy), has it open the current
+snapshot if it holds an older one (the first query after a write; not charged to the query's
+time budget), then hands it the query. At the deadline the worker is killed: the work stops at
+once, the request is answered 503, and a fresh worker takes the slot. A worker that dies on its
+own (a native crash in the engine) is replaced the same way; the service lives on. A request
+cancelled while its query runs (the client went away) kills the worker too, so no
 abandoned query keeps a slot.
 """
 
@@ -128,6 +129,7 @@ class WorkerPool:
         self._starting: set[asyncio.Task[None]] = set()
         self.replaced = 0  # workers killed at a deadline or lost to a crash, and replaced
         self.open_timeout = 300.0  # for opening a snapshot (loading it, for an in-memory store)
+        self.start_timeout = 30.0  # for a worker being started, when a request waits on its slot
 
     def pids(self) -> set[int]:
         """The process ids of the running workers."""
@@ -188,11 +190,9 @@ class WorkerPool:
         try:
             worker = self._idle.get_nowait()
         except asyncio.QueueEmpty:
-            patience = self.patience if self.patience is not None else seconds
-            try:
-                worker = await asyncio.wait_for(self._idle.get(), patience)
-            except TimeoutError:
-                raise PoolBusy(self.size) from None
+            worker = await self._wait_for_idle(
+                self.patience if self.patience is not None else seconds
+            )
             deadline = loop.time() + seconds
         snapshot = None
         try:
@@ -235,6 +235,25 @@ class WorkerPool:
         if kind == "timeout":
             raise BudgetExceeded(reply[1])
         raise EngineFailure(str(reply[1]))
+
+    async def _wait_for_idle(self, patience: float) -> _Process:
+        """The next idle worker, waiting ``patience`` seconds for a busy one to finish.
+
+        A slot whose worker is being started (replaced after a deadline or a crash) is not busy:
+        the wait goes on while a start is under way, up to ``start_timeout``, so the request
+        after a killed query is served by the fresh worker instead of being refused.
+        """
+        assert self._idle is not None
+        loop = asyncio.get_running_loop()
+        busy_until = loop.time() + patience
+        starting_until = loop.time() + self.start_timeout
+        while True:
+            until = max(busy_until, starting_until) if self._starting else busy_until
+            try:
+                return await asyncio.wait_for(self._idle.get(), max(until - loop.time(), 0))
+            except TimeoutError:
+                if not self._starting or loop.time() >= until:
+                    raise PoolBusy(self.size) from None
 
     async def _open(self, worker: _Process, snapshot: Snapshot) -> None:
         worker.writer.write(pack(("open", snapshot)))
