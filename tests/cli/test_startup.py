@@ -121,3 +121,31 @@ def test_validate_and_load_import_the_validator_but_not_the_numeric_libraries(
 def test_the_protocols_evaluate_offers_are_the_evaluations() -> None:
     """``graphsvc evaluate`` spells the protocols out so that its ``--help`` stays cheap."""
     assert [p.value for p in Protocol] == list(PROTOCOLS)
+
+
+def test_a_clean_verdicts_key_does_not_import_the_validator(tmp_path: Path) -> None:
+    """Seeding files already judged clean (every ``graphsvc serve`` on a fresh store) reads the
+    verdict's key, which names the validator's files and version without importing pySHACL."""
+    probe = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from graphsvc.settings import Settings\n"
+        "from graphsvc.store.loading import ontology_and_seed_targets\n"
+        "from graphsvc.store.verdicts import Verdicts\n"
+        "settings = Settings()\n"
+        "targets = ontology_and_seed_targets(settings.ontology_dir, settings.seeds_dir)\n"
+        "key = Verdicts.at(Path(sys.argv[1])).key(targets)\n"
+        "print(json.dumps([key, 'pyshacl' in sys.modules, 'rdflib.plugins.sparql' in sys.modules]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=cli_env(),
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    key, validator, sparql = json.loads(result.stdout.splitlines()[-1])
+    assert isinstance(key, str) and len(key) == 64  # a SHA-256 of the files and the validator
+    assert not validator and not sparql
