@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from api.gql import Api
 
@@ -150,6 +149,6 @@ def test_a_blowup_under_the_repeat_limit_is_costed(tmp_path: Path) -> None:
 
 def test_one_refused_blowup_does_not_slow_the_next_request(api: Api) -> None:
     refusal(post(api.client, "{ ...F0 } " + doubling(30, "__typename")), "MAX_REPEATS_EXCEEDED")
-    with httpx.Client(base_url=api.app.base_url, timeout=10) as client:
+    with api.app.client(timeout=10) as client:
         assert post(client, "{ __typename }").json() == {"data": {"__typename": "Query"}}
     assert_healthy(api.app)

@@ -206,7 +206,7 @@ def test_writes_racing_their_deadlines_are_all_or_nothing(api: Api) -> None:
     titles = [f"Race {n}" for n in range(16)]
 
     def send(title: str) -> httpx.Response:
-        with httpx.Client(base_url=api.app.base_url, timeout=60) as client:
+        with api.app.client(timeout=60) as client:
             return post(
                 client, CREATE, {"input": practice_input(title, BA)}, token=api.tokens["admin"]
             )

@@ -25,7 +25,7 @@ from support import RunningApp, free_port, run_app, wait_until
 from graphsvc.http.timeouts import TimedHttpToolsProtocol, uvicorn_options
 from graphsvc.settings import Settings
 
-from .wire import assert_healthy, connect, read_response, read_until_closed
+from .wire import VERIFY, assert_healthy, connect, read_response, read_until_closed
 
 DEADLINE = 0.25
 DRIP = 0.05  # seconds between two bytes of a drip: well within the deadline
@@ -210,7 +210,7 @@ def graphsvc_serve(tmp_path: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     # one client for every poll: each client made loads the CA bundle (30 ms of CPU), and the
     # service takes seconds to start
-    poller = httpx.Client(base_url=url, timeout=1.0)
+    poller = httpx.Client(base_url=url, timeout=1.0, verify=VERIFY)
 
     def answers() -> bool:
         try:
@@ -231,9 +231,9 @@ def test_graphsvc_serve_cuts_slow_clients_off(graphsvc_serve: str) -> None:
     host, port = graphsvc_serve.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=30) as sock:
         sock.sendall(b"GET /healthz HTTP/1.1\r\n")
-        assert httpx.get(f"{graphsvc_serve}/healthz", timeout=10).status_code == 200
+        assert httpx.get(f"{graphsvc_serve}/healthz", timeout=10, verify=VERIFY).status_code == 200
         assert_timed_out(read_until_closed(sock), "head (request line and headers)")
-    assert httpx.get(f"{graphsvc_serve}/healthz", timeout=10).status_code == 200
+    assert httpx.get(f"{graphsvc_serve}/healthz", timeout=10, verify=VERIFY).status_code == 200
 
 
 def test_deadlines_from_settings() -> None:

@@ -20,7 +20,7 @@ from support import RunningApp, run_app, wait_until
 from graphsvc.settings import Settings
 from graphsvc.web.state import existing_web_state
 
-from .wire import assert_healthy
+from .wire import VERIFY, assert_healthy
 
 JSON = {"Accept": "application/sparql-results+json"}
 TIMEOUT = 0.5
@@ -125,7 +125,8 @@ def test_one_client_cannot_take_every_worker(service: RunningApp) -> None:
         # deadline): wait for that, not for a guessed time
         wait_until(lambda: sum(state.running.values()) == share, 10, "the queries to start")
         refused = _ask(service, "ASK { ?s ?p ?o }")
-        transport = httpx.HTTPTransport(local_address="127.0.0.2")  # another client
+        # another client
+        transport = httpx.HTTPTransport(local_address="127.0.0.2", verify=VERIFY)
         with httpx.Client(base_url=service.base_url, transport=transport, timeout=30) as other:
             served = other.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers=JSON)
         assert [hog.result().status_code for hog in hogs] == [503] * share

@@ -13,7 +13,6 @@ import concurrent.futures
 import threading
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from support import RunningApp, run_app
 
@@ -72,7 +71,7 @@ def test_healthz_answers_throughout_a_barrage(service: RunningApp) -> None:
     health: list[int] = []
 
     def poll() -> None:
-        with httpx.Client(base_url=service.base_url, timeout=10.0) as client:
+        with service.client(timeout=10.0) as client:
             while not stop.is_set():
                 health.append(client.get("/healthz").status_code)
 

@@ -11,9 +11,13 @@ import httpx
 import pytest
 from support import App, RunningApp
 
-__all__ = ["assert_healthy", "connect", "new_peer", "read_response", "read_until_closed"]
+__all__ = ["VERIFY", "assert_healthy", "connect", "new_peer", "read_response", "read_until_closed"]
 
 _PEERS = itertools.count()
+
+VERIFY = httpx.create_ssl_context()
+"""httpx's default verification, made once: a client or transport made without it loads the CA
+bundle (20-30 ms of CPU), even for the plain-HTTP loopback URLs here."""
 
 
 def assert_healthy(app: App) -> None:
@@ -72,5 +76,5 @@ def new_peer(app: RunningApp, timeout: float = 30.0) -> httpx.Client:
     buckets."""
     n = next(_PEERS)
     address = f"127.0.{1 + n // 250}.{2 + n % 250}"
-    transport = httpx.HTTPTransport(local_address=address)
+    transport = httpx.HTTPTransport(local_address=address, verify=VERIFY)
     return httpx.Client(base_url=app.base_url, transport=transport, timeout=timeout)
