@@ -109,8 +109,11 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     # a killed child not yet reaped is a zombie: dead all the same
-    with open(f"/proc/{pid}/stat") as stat:
-        return stat.read().split(") ")[1][0] != "Z"
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except (ProcessLookupError, FileNotFoundError):  # reaped since the signal: gone
+        return False
 
 
 def test_one_client_cannot_take_every_worker(service: RunningApp) -> None:
