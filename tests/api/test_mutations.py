@@ -154,6 +154,7 @@ def test_every_caller_owner_and_operation(
     before = api.snapshot()
     version = api.services.read_model.version
 
+    variables: dict[str, Any]
     if operation == "create":
         query, variables = CREATE, {"input": practice_input(title, owner, country)}
     elif operation == "update":
@@ -269,7 +270,7 @@ def test_each_change_is_a_prov_activity_and_the_history_lists_them(api: Api) -> 
         }}"""
     )
     assert isinstance(rows, QuerySolutions)
-    found = {(row["change"].value, row["agent"].value) for row in rows}  # type: ignore[union-attr]
+    found = {(row["change"].value, row["agent"].value) for row in rows}
     assert found == {(r["id"], r["agent"]["id"]) for r in history}
 
     # a deleted practice cannot be changed again, but its history stays
