@@ -254,6 +254,7 @@ def test_a_member_creates_a_practice_fixing_an_error_and_it_is_related_at_once(
     expect(page.locator("#form-errors li")).to_have_text(
         ["Themes: Choose at least one theme.", f"Start (year or date): {date_hint}"]
     )
+    expect(page.locator("#form-errors p")).to_have_text("Please correct 2 problems:")
     expect(page.locator("#form-errors")).not_to_contain_text(re.compile(r"dct:|xsd:|@en"))
     expect(page.locator("#form-errors")).to_be_focused()
     assert_accessible(page)

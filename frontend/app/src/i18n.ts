@@ -23,8 +23,8 @@ const en = {
   loading: "Loading…",
   error: "Something went wrong",
   retry: "Try again",
-  results: "{n} practices",
-  resultsFor: "{n} practices for “{q}”",
+  results: "{n} {n|practice|practices}",
+  resultsFor: "{n} {n|practice|practices} for “{q}”",
   sortBy: "Sort by",
   sortRelevance: "Relevance",
   sortTitle: "Title (A–Z)",
@@ -89,7 +89,7 @@ const en = {
   mapHint: "Click a country to search its practices.",
   mapLegend: "Practices",
   mapTable: "Countries with practices",
-  countryPractices: "{country}: {n} practices",
+  countryPractices: "{country}: {n} {n|practice|practices}",
   notFound: "This page does not exist.",
   notFoundEntity: "Nothing was found at this address.",
   backHome: "Back to the home page",
@@ -114,7 +114,7 @@ const en = {
   save: "Save",
   cancel: "Cancel",
   saved: "Saved.",
-  formErrors: "Please correct {n} problem(s):",
+  formErrors: "Please correct {n} {n|problem|problems}:",
   errTitle: "Enter a title in English.",
   errAbstract: "Enter a summary in English.",
   errThemes: "Choose at least one theme.",
@@ -172,8 +172,8 @@ const fr: Dictionary = {
   loading: "Chargement…",
   error: "Une erreur s’est produite",
   retry: "Réessayer",
-  results: "{n} pratiques",
-  resultsFor: "{n} pratiques pour « {q} »",
+  results: "{n} {n|pratique|pratiques}",
+  resultsFor: "{n} {n|pratique|pratiques} pour « {q} »",
   sortBy: "Trier par",
   sortRelevance: "Pertinence",
   sortTitle: "Titre (A–Z)",
@@ -238,7 +238,7 @@ const fr: Dictionary = {
   mapHint: "Cliquez sur un pays pour chercher ses pratiques.",
   mapLegend: "Pratiques",
   mapTable: "Pays ayant des pratiques",
-  countryPractices: "{country} : {n} pratiques",
+  countryPractices: "{country} : {n} {n|pratique|pratiques}",
   notFound: "Cette page n’existe pas.",
   notFoundEntity: "Rien n’a été trouvé à cette adresse.",
   backHome: "Retour à l’accueil",
@@ -263,7 +263,7 @@ const fr: Dictionary = {
   save: "Enregistrer",
   cancel: "Annuler",
   saved: "Enregistré.",
-  formErrors: "Veuillez corriger {n} problème(s) :",
+  formErrors: "Veuillez corriger {n} {n|problème|problèmes} :",
   errTitle: "Saisissez un titre en anglais.",
   errAbstract: "Saisissez un résumé en anglais.",
   errThemes: "Choisissez au moins un thème.",
@@ -318,8 +318,8 @@ const es: Dictionary = {
   loading: "Cargando…",
   error: "Algo ha fallado",
   retry: "Reintentar",
-  results: "{n} prácticas",
-  resultsFor: "{n} prácticas para «{q}»",
+  results: "{n} {n|práctica|prácticas}",
+  resultsFor: "{n} {n|práctica|prácticas} para «{q}»",
   sortBy: "Ordenar por",
   sortRelevance: "Relevancia",
   sortTitle: "Título (A–Z)",
@@ -384,7 +384,7 @@ const es: Dictionary = {
   mapHint: "Haga clic en un país para buscar sus prácticas.",
   mapLegend: "Prácticas",
   mapTable: "Países con prácticas",
-  countryPractices: "{country}: {n} prácticas",
+  countryPractices: "{country}: {n} {n|práctica|prácticas}",
   notFound: "Esta página no existe.",
   notFoundEntity: "No se encontró nada en esta dirección.",
   backHome: "Volver al inicio",
@@ -409,7 +409,7 @@ const es: Dictionary = {
   save: "Guardar",
   cancel: "Cancelar",
   saved: "Guardado.",
-  formErrors: "Corrija {n} problema(s):",
+  formErrors: "Corrija {n} {n|problema|problemas}:",
   errTitle: "Escriba un título en inglés.",
   errAbstract: "Escriba un resumen en inglés.",
   errThemes: "Elija al menos un tema.",
@@ -613,12 +613,18 @@ export function numberFormat(lang: string, percent = false): Intl.NumberFormat {
   return format;
 }
 
+// "{n}" is a value; "{n|one|other}" is the word for it, chosen by the language's plural rules
+// (English, French, Spanish and Swedish have these two forms).
 export function translator(lang: Lang): Translate {
   const dictionary = DICTIONARIES[lang];
   const numbers = numberFormat(lang);
+  const plurals = new Intl.PluralRules(lang);
   return (key, values) =>
-    dictionary[key].replace(/\{(\w+)\}/g, (_, name: string) => {
+    dictionary[key].replace(/\{(\w+)(?:\|([^|}]*)\|([^}]*))?\}/g, (_, name: string, one?: string, other?: string) => {
       const value = values?.[name];
+      if (one !== undefined && other !== undefined) {
+        return typeof value === "number" && plurals.select(value) === "one" ? one : other;
+      }
       return typeof value === "number" ? numbers.format(value) : String(value ?? "");
     });
 }
