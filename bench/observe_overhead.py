@@ -52,7 +52,7 @@ from starlette.types import ASGIApp, Message, Scope
 
 from bench.common import log, prepare_stores
 from bench.graphql import QUERY
-from bench.sparql import JSON_RESULTS, QUERIES
+from bench.sparql import JSON_RESULTS, QUERIES, named_resources, naming
 from graphsvc.app import create_app
 from graphsvc.http.observe import Observe
 from graphsvc.settings import PROJECT_ROOT, Settings
@@ -153,7 +153,7 @@ class Driver:
         return elapsed / count
 
 
-def drivers(app: ServiceApp, practice: str, theme: str) -> dict[str, Driver]:
+def drivers(app: ServiceApp, practice: str, theme: str, iris: dict[str, str]) -> dict[str, Driver]:
     body = json.dumps(
         {
             "query": QUERY,
@@ -173,7 +173,7 @@ def drivers(app: ServiceApp, practice: str, theme: str) -> dict[str, Driver]:
             (b"accept", b"application/json"),
         ],
     )
-    query, accept = QUERIES["point lookup"]
+    query, accept = naming(QUERIES, iris)["point lookup"]
     sparql = request_scope(
         app,
         "GET",
@@ -193,10 +193,14 @@ def a_practice_and_theme(app: ServiceApp) -> tuple[str, str]:
 
 
 async def measure(
-    app: ServiceApp, built: dict[str, ASGIApp], requests: int, rounds: int
+    app: ServiceApp,
+    built: dict[str, ASGIApp],
+    requests: int,
+    rounds: int,
+    iris: dict[str, str],
 ) -> dict[str, dict[str, list[float]]]:
     practice, theme = a_practice_and_theme(app)
-    kinds = drivers(app, practice, theme)
+    kinds = drivers(app, practice, theme, iris)
     for driver in kinds.values():  # fill the caches, warm every stack
         for stack in built.values():
             await driver.run(stack, 50)
@@ -214,12 +218,14 @@ async def measure(
     return figures
 
 
-async def run(settings: Settings, args: argparse.Namespace) -> dict[str, dict[str, list[float]]]:
+async def run(
+    settings: Settings, args: argparse.Namespace, iris: dict[str, str]
+) -> dict[str, dict[str, list[float]]]:
     app = create_app(settings)
     assert isinstance(app, ServiceApp)
     baseline = baseline_observe(args.baseline) if args.baseline else None
     async with app.router.lifespan_context(app):
-        return await measure(app, stacks(app, baseline), args.requests, args.rounds)
+        return await measure(app, stacks(app, baseline), args.requests, args.rounds, iris)
 
 
 def report(figures: dict[str, dict[str, list[float]]], describe: Callable[[str], str]) -> list[str]:
@@ -254,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
     dirs, quads = prepare_stores(args.workdir, args.practices, args.seed, NAMES)
+    iris = named_resources(dirs["observe"] / "store")
     settings = Settings(
         data_dir=dirs["observe"],
         store="oxigraph",
@@ -268,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     started = time.perf_counter()
     with contextlib.redirect_stdout(sys.stderr):
-        figures = asyncio.run(run(settings, args))
+        figures = asyncio.run(run(settings, args, iris))
     log(f"measured in {time.perf_counter() - started:.0f} s")
     head = "unknown"
     with contextlib.suppress(subprocess.CalledProcessError, FileNotFoundError):

@@ -37,7 +37,7 @@ import httpx
 from bench.common import BIN, free_port, log, prepare_stores
 from bench.graphql import graphql_body, lua_script, median, plain_target, server, wait_for
 from bench.graphql import wrk as wrk_script
-from bench.sparql import JSON_RESULTS, PREFIXES, QUERIES, count_results
+from bench.sparql import JSON_RESULTS, PREFIXES, QUERIES, count_results, named_resources, naming
 from bench.sparql import wrk as wrk_sparql
 
 __all__ = ["main"]
@@ -57,8 +57,8 @@ _LIMITS_OFF = {
 }
 
 
-def _sparql_url(base: str, name: str) -> str:
-    return f"{base}?query={quote(PREFIXES + QUERIES[name][0], safe='')}"
+def _sparql_url(base: str, query: str) -> str:
+    return f"{base}?query={quote(PREFIXES + query, safe='')}"
 
 
 def _taken(port: int) -> bool:
@@ -123,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("wrk is needed (apt-get install -y wrk)")
     args.workdir.mkdir(parents=True, exist_ok=True)
     dirs, quads = prepare_stores(args.workdir, args.practices, args.seed, NAMES)
+    queries = naming(QUERIES, named_resources(dirs["oxigraph"] / "store"))
     runs: dict[tuple[str, str], list[float]] = {}
     errors = 0
 
@@ -136,7 +137,11 @@ def main(argv: list[str] | None = None) -> int:
     def sparql_load(endpoint: str, key: str, config: str) -> None:
         nonlocal errors
         rps, _, failed = wrk_sparql(
-            _sparql_url(endpoint, key), JSON_RESULTS, args.duration, args.connections, True
+            _sparql_url(endpoint, queries[key][0]),
+            JSON_RESULTS,
+            args.duration,
+            args.connections,
+            True,
         )
         runs.setdefault((key, config), []).append(rps)
         errors += failed
@@ -219,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         for key in SPARQL:  # the same answers everywhere, or the figures compare nothing
             counts = {
-                name: count_results(url, PREFIXES + QUERIES[key][0], JSON_RESULTS)[0]
+                name: count_results(url, PREFIXES + queries[key][0], JSON_RESULTS)[0]
                 for name, url in (
                     ("oxigraph", f"{urls['oxigraph']}/query"),
                     ("floor", f"{urls['floor']}/"),

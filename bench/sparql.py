@@ -52,6 +52,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
+import pyoxigraph
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -59,7 +60,7 @@ from starlette.routing import Route
 from bench.common import BIN, free_port, log, prepare_stores, stopping
 from graphsvc.settings import Settings
 
-__all__ = ["QUERIES", "main"]
+__all__ = ["QUERIES", "main", "named_resources"]
 
 PREFIXES = """PREFIX pes: <https://w3id.org/graphsvc/ontology#>
 PREFIX dct: <http://purl.org/dc/terms/>
@@ -71,7 +72,7 @@ NTRIPLES = "application/n-triples"
 
 QUERIES: dict[str, tuple[str, str]] = {
     "point lookup": (
-        "SELECT ?p ?o WHERE { <https://w3id.org/graphsvc/id/practice/synthetic-1-000042> ?p ?o }",
+        "SELECT ?p ?o WHERE { <PRACTICE_42> ?p ?o }",
         JSON_RESULTS,
     ),
     "2-hop join": (
@@ -87,7 +88,7 @@ QUERIES: dict[str, tuple[str, str]] = {
     ),
     "CONSTRUCT": (
         "CONSTRUCT { ?practice dct:title ?title ; dct:subject ?theme } WHERE { "
-        "?practice prov:wasAttributedTo <https://w3id.org/graphsvc/id/pes/nld-synthetic-1-001> ; "
+        "?practice prov:wasAttributedTo <PES_001> ; "
         "dct:title ?title ; dct:subject ?theme }",
         NTRIPLES,
     ),
@@ -97,6 +98,45 @@ QUERIES: dict[str, tuple[str, str]] = {
         JSON_RESULTS,
     ),
 }
+"""The measured queries. ``<PRACTICE_42>`` and ``<PES_001>`` stand for the 42nd practice and the
+first PES of the generated dataset, whose IRIs depend on its seed and size
+(:func:`named_resources`)."""
+
+
+def named_resources(store_dir: Path) -> dict[str, str]:
+    """The IRIs the queries name, read from the prepared store (before any server opens it)."""
+    store = pyoxigraph.Store.read_only(str(store_dir))
+    try:
+        found = {}
+        for placeholder, pattern in (
+            (
+                "PRACTICE_42",
+                '?x a pes:GoodPractice FILTER(REGEX(STR(?x), "synthetic-[0-9]+-0*42$"))',
+            ),
+            ("PES_001", '?x skos:altLabel "ES001"'),
+        ):
+            solutions = store.query(
+                f"{PREFIXES}SELECT ?x WHERE {{ {pattern} }} LIMIT 1",
+                use_default_graph_as_union=True,
+            )
+            assert isinstance(solutions, pyoxigraph.QuerySolutions)
+            rows = list(solutions)
+            if not rows:
+                raise SystemExit(f"the dataset in {store_dir} has no resource for {placeholder}")
+            found[placeholder] = rows[0]["x"].value
+        return found
+    finally:
+        del store
+
+
+def naming(queries: dict[str, tuple[str, str]], iris: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """``queries`` with their placeholders replaced by ``iris``."""
+    named = {}
+    for name, (text, accept) in queries.items():
+        for placeholder, iri in iris.items():
+            text = text.replace(f"<{placeholder}>", f"<{iri}>")
+        named[name] = (text, accept)
+    return named
 
 
 @dataclass
@@ -402,6 +442,7 @@ def main(argv: list[str] | None = None) -> int:
     names = ("ours", "oxigraph", "baseline") if args.baseline else ("ours", "oxigraph")
     dirs, quads = prepare_stores(args.workdir, args.practices, args.seed, names)
     ours_dir, theirs_dir = dirs["ours"], dirs["oxigraph"] / "store"
+    queries = naming(queries, named_resources(theirs_dir))
 
     ours_port, theirs_port = free_port(), free_port()
     ours_url = f"http://127.0.0.1:{ours_port}"
