@@ -119,6 +119,23 @@ def _too_many(
     return False
 
 
+def _too_long(
+    field: InputField,
+    text: str,
+    path: tuple[str, ...],
+    limit: int,
+    problems: list[FieldProblem],
+    detail: str | None = None,
+) -> bool:
+    """Report a text of more than ``limit`` characters; True when it is one."""
+    if len(text) <= limit:
+        return False
+    problems.append(
+        field.problem(path, ProblemCode.TOO_LONG, limit=limit, count=len(text), detail=detail)
+    )
+    return True
+
+
 def _texts(
     field: InputField,
     value: Any,
@@ -134,17 +151,8 @@ def _texts(
     for index, (lang, text) in enumerate(value or ()):
         where = (*path, str(index))
         lang = (lang or "").strip().lower()
-        if len(lang) > limits.name:
-            problems.append(
-                field.problem(
-                    (*where, "lang"),
-                    ProblemCode.TOO_LONG,
-                    limit=limits.name,
-                    count=len(lang),
-                    detail=f"the language tag is {len(lang)} characters long; "
-                    f"give a tag such as en or sv",
-                )
-            )
+        detail = f"the language tag is {len(lang)} characters long; give a tag such as en or sv"
+        if _too_long(field, lang, (*where, "lang"), limits.name, problems, detail):
             continue
         if not _LANG.match(lang):
             problems.append(
@@ -166,12 +174,7 @@ def _texts(
                 field.problem((*where, "text"), ProblemCode.REQUIRED, detail="the text is empty")
             )
             continue
-        if len(text.strip()) > limit:
-            problems.append(
-                field.problem(
-                    (*where, "text"), ProblemCode.TOO_LONG, limit=limit, count=len(text.strip())
-                )
-            )
+        if _too_long(field, text.strip(), (*where, "text"), limit, problems):
             continue
         seen.add(lang)
         terms.append(Literal(text.strip(), language=lang))
@@ -192,16 +195,8 @@ def _references(
         return terms
     for index, item in enumerate(items or ()):
         where = (*path, str(index)) if indexed else path
-        if len(item) > limits.url:
-            problems.append(
-                field.problem(
-                    where,
-                    ProblemCode.TOO_LONG,
-                    limit=limits.url,
-                    count=len(item),
-                    detail=f"the id is {len(item)} characters long; the limit is {limits.url}",
-                )
-            )
+        detail = f"the id is {len(item)} characters long; the limit is {limits.url}"
+        if _too_long(field, item, where, limits.url, problems, detail):
             continue
         try:
             node = resolve_reference(item, field.reference_kind)
@@ -232,16 +227,8 @@ def _sources(
         return terms
     for index, item in enumerate(value or ()):
         text = (item or "").strip()
-        if len(text) > limits.url:
-            problems.append(
-                field.problem(
-                    (*path, str(index)),
-                    ProblemCode.TOO_LONG,
-                    limit=limits.url,
-                    count=len(text),
-                    detail=f"the address is {len(text)} characters long; the limit is {limits.url}",
-                )
-            )
+        detail = f"the address is {len(text)} characters long; the limit is {limits.url}"
+        if _too_long(field, text, (*path, str(index)), limits.url, problems, detail):
             continue
         try:
             if not text.startswith(("http://", "https://")):
@@ -267,16 +254,8 @@ def _date(
     if value is None:
         return []
     text = str(value).strip()
-    if len(text) > limits.name:
-        problems.append(
-            field.problem(
-                path,
-                ProblemCode.TOO_LONG,
-                limit=limits.name,
-                count=len(text),
-                detail=f"the text is {len(text)} characters long",
-            )
-        )
+    detail = f"the text is {len(text)} characters long"
+    if _too_long(field, text, path, limits.name, problems, detail):
         return []
     try:
         if re.fullmatch(r"[0-9]{4}", text):
